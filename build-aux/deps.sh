@@ -1,0 +1,38 @@
+#!/bin/sh
+# Installs the Debian packages vswitchd needs, if any are missing.
+#   build-aux/deps.sh build   what building and running needs
+#   build-aux/deps.sh test    that, plus what the test suite needs
+# Uses sudo when not run as root.  Installs nothing when all are present.
+set -eu
+
+build_pkgs="gcc make autoconf automake pkg-config liburing-dev libjansson-dev libslirp-dev libglib2.0-dev"
+test_pkgs="qemu-system-x86 busybox-static iproute2 cpio kmod xz-utils zstd socat procps psmisc"
+
+case "${1:-build}" in
+build) want=$build_pkgs ;;
+test) want="$build_pkgs $test_pkgs" ;;
+*) echo "usage: $0 build|test" >&2; exit 2 ;;
+esac
+
+missing=
+for p in $want; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+	sudo=
+elif command -v sudo >/dev/null 2>&1; then
+	sudo=sudo
+else
+	echo "vswitchd: missing Debian packages:$missing" >&2
+	echo "vswitchd: install them as root (apt-get install$missing)" >&2
+	exit 1
+fi
+echo "vswitchd: installing missing Debian packages:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null

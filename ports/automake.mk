@@ -1,0 +1,1 @@
+## Port sources are listed with the core in switch/automake.mk.

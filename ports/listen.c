@@ -1,0 +1,422 @@
+/*
+ * listen.c - tcp-listen and unix-listen ports: accept QEMU connections.
+ *
+ * QEMU started with "-netdev socket,connect=" or "-netdev stream,server=off"
+ * connects here; every accepted connection becomes its own switch port,
+ * named after the listener ("vm-tcp/3"), so the MAC table and the counters
+ * tell VMs apart.  The listener itself carries no frames.  Connections past
+ * the listener's limit or the switch's port limit are closed at once and
+ * counted as refused.
+ *
+ * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "ports/port.h"
+#include "ports/sockaddr.h"
+#include "ports/stream-conn.h"
+#include "switch/cfg.h"
+#include "switch/log.h"
+#include "switch/switch.h"
+#include "switch/util.h"
+
+enum { LISTEN_BACKLOG = 64, LISTEN_RETRY_MS = 100 };
+
+/**
+ * struct listen_port - a listener.
+ * @port:	base port (carries no frames)
+ * @loop:	event loop
+ * @fd:		listening socket
+ * @is_unix:	UNIX socket (else TCP)
+ * @path:	UNIX socket path we created
+ * @path_dev, @path_ino: identity of that file, so we unlink only our own
+ * @bound:	text form of the bound address (for logs and QEMU arguments)
+ * @max_conns:	connection limit
+ * @n_conns:	connections alive
+ * @next_no:	number for the next connection's name
+ * @tx_frames, @tx_bytes: queue bounds for the connections
+ * @multishot:	accept with one multishot request
+ * @armed:	an accept request is in flight
+ * @accept_op:	its completion record
+ * @retry:	re-arms accept after a resource shortage
+ */
+struct listen_port {
+	struct port port;
+	struct loop *loop;
+	int fd;
+	bool is_unix;
+	char path[CFG_PATH_MAX];
+	dev_t path_dev;
+	ino_t path_ino;
+	char bound[CFG_PATH_MAX + 8];
+	unsigned int max_conns, n_conns, next_no;
+	unsigned int tx_frames;
+	size_t tx_bytes;
+	bool multishot, armed;
+	struct uop accept_op;
+	struct loop_timer retry;
+};
+
+/**
+ * struct accepted_conn - a connection a listener accepted.
+ * @conn:	the connection port
+ * @listener:	who accepted it
+ */
+struct accepted_conn {
+	struct stream_conn conn;
+	struct listen_port *listener;
+};
+
+static struct log_rl accept_rl = LOG_RL_INIT(5, 5000);
+
+static void accepted_destroy(struct port *port)
+{
+	struct accepted_conn *ac =
+		container_of(port, struct accepted_conn, conn.port);
+
+	stream_conn_fini(&ac->conn);
+	free(ac);
+}
+
+static const struct port_ops accepted_ops = {
+	.type = "stream",
+	.send = stream_conn_send,
+	.destroy = accepted_destroy,
+};
+
+static void accepted_destroy_deferred(void *obj)
+{
+	accepted_destroy(obj);
+}
+
+static void accepted_closed(struct stream_conn *conn)
+{
+	struct accepted_conn *ac =
+		container_of(conn, struct accepted_conn, conn);
+
+	ac->listener->n_conns--;
+	vsw_remove_port(conn->port.sw, &conn->port);
+	loop_defer_free(conn->loop, &conn->port, accepted_destroy_deferred);
+}
+
+static void listen_describe_peer(struct listen_port *l, int fd, char *buf,
+				 size_t size)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (l->is_unix) {
+		struct ucred cred;
+		socklen_t clen = sizeof(cred);
+
+		/* The pid identifies the QEMU behind an anonymous peer. */
+		if (!getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen))
+			snprintf(buf, size, "pid %d", (int)cred.pid);
+		else
+			snprintf(buf, size, "%s", l->path);
+		return;
+	}
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0)
+		sockaddr_format((struct sockaddr *)&ss, len, buf, size);
+	else
+		snprintf(buf, size, "?");
+}
+
+static void listen_take(struct listen_port *l, int fd)
+{
+	struct accepted_conn *ac;
+	char name[PORT_NAME_MAX], peer[sizeof(ac->conn.port.peer)];
+	int one = 1, ret;
+
+	listen_describe_peer(l, fd, peer, sizeof(peer));
+	if (l->n_conns >= l->max_conns) {
+		l->port.stats.refused++;
+		log_warn_rl(&accept_rl,
+			    "port %s: refusing connection from %s: "
+			    "max_connections (%u) reached",
+			    l->port.name, peer, l->max_conns);
+		close(fd);
+		return;
+	}
+	if (!l->is_unix)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	snprintf(name, sizeof(name), "%.*s/%u", PORT_NAME_MAX - 12, l->port.name,
+		 ++l->next_no);
+	ac = calloc(1, sizeof(*ac));
+	if (!ac) {
+		ret = -ENOMEM;
+		goto err_close;
+	}
+	ac->listener = l;
+	ret = stream_conn_init(&ac->conn, &accepted_ops, l->port.sw, name,
+			       accepted_closed, l->tx_frames, l->tx_bytes);
+	if (ret)
+		goto err_free;
+	ac->conn.port.parent = &l->port;
+	strlcpy_(ac->conn.port.peer, peer, sizeof(ac->conn.port.peer));
+	ret = vsw_add_port(l->port.sw, &ac->conn.port);
+	if (ret)
+		goto err_free;
+	l->n_conns++;
+	l->port.stats.connects++;
+	log_info("port %s: connected (%s)", name, peer);
+	stream_conn_attach(&ac->conn, fd);
+	return;
+
+err_free:
+	stream_conn_fini(&ac->conn);
+	free(ac);
+err_close:
+	close(fd);
+	l->port.stats.refused++;
+	log_warn_rl(&accept_rl, "port %s: refusing connection from %s: %s",
+		    l->port.name, peer,
+		    ret == -ENOSPC ? "switch max_ports reached"
+				   : strerror(-ret));
+}
+
+static void listen_arm(struct listen_port *l)
+{
+	struct io_uring_sqe *sqe = loop_sqe(l->loop, &l->accept_op);
+
+	if (l->multishot)
+		io_uring_prep_multishot_accept(sqe, l->fd, NULL, NULL,
+					       SOCK_NONBLOCK | SOCK_CLOEXEC);
+	else
+		io_uring_prep_accept(sqe, l->fd, NULL, NULL,
+				     SOCK_NONBLOCK | SOCK_CLOEXEC);
+	l->armed = true;
+}
+
+static void listen_retry(struct loop_timer *timer, uint64_t now)
+{
+	struct listen_port *l = container_of(timer, struct listen_port, retry);
+
+	if (!l->armed && l->fd >= 0)
+		listen_arm(l);
+}
+
+static void listen_accept_done(struct uop *op, int res, unsigned int flags)
+{
+	struct listen_port *l = container_of(op, struct listen_port, accept_op);
+	bool more = flags & IORING_CQE_F_MORE;
+
+	if (!more)
+		l->armed = false;
+	if (res >= 0) {
+		listen_take(l, res);
+	} else if (res == -EINVAL && l->multishot) {
+		/* Older kernel: accept one connection per request. */
+		l->multishot = false;
+	} else if (res == -ECANCELED || l->fd < 0) {
+		return;
+	} else if (res != -EAGAIN && res != -EINTR &&
+		   res != -ECONNABORTED) {
+		/* Out of descriptors or memory: back off instead of spinning. */
+		log_msg_rl(&accept_rl, LOG_LVL_WARN, "port %s: accept: %s",
+			   l->port.name, strerror(-res));
+		if (!more)
+			loop_timer_arm(l->loop, &l->retry,
+				       loop_now(l->loop) + LISTEN_RETRY_MS);
+		return;
+	}
+	if (!more && l->fd >= 0)
+		listen_arm(l);
+}
+
+static void listen_shutdown(struct port *port)
+{
+	struct listen_port *l = container_of(port, struct listen_port, port);
+	struct stat st;
+
+	if (l->fd < 0)
+		return;
+	close(l->fd);
+	l->fd = -1;
+	loop_timer_cancel(l->loop, &l->retry);
+	/* Remove the socket file only if it is still the one we bound. */
+	if (l->is_unix && !stat(l->path, &st) && st.st_dev == l->path_dev &&
+	    st.st_ino == l->path_ino)
+		unlink(l->path);
+}
+
+static void listen_destroy(struct port *port)
+{
+	struct listen_port *l = container_of(port, struct listen_port, port);
+
+	listen_shutdown(port);
+	free(l);
+}
+
+static void listen_qemu_args(const struct port *port, char *buf, size_t size)
+{
+	const struct listen_port *l =
+		container_of(port, struct listen_port, port);
+
+	if (l->is_unix)
+		snprintf(buf, size,
+			 "stream,server=off,addr.type=unix,addr.path=%s",
+			 l->path);
+	else
+		snprintf(buf, size, "socket,connect=%s", l->bound);
+}
+
+static const struct port_ops listen_ops = {
+	.type = "listen",
+	.destroy = listen_destroy,
+	.qemu_args = listen_qemu_args,
+	.shutdown = listen_shutdown,
+};
+
+/*
+ * A socket file left by a daemon that died is replaced; one that a live
+ * process still accepts on is not, and neither is anything but a socket.
+ */
+static int listen_check_stale(const char *name, const char *path)
+{
+	struct vsw_sockaddr sa;
+	struct stat st;
+	int fd, ret;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISSOCK(st.st_mode)) {
+		log_err("port %s: %s exists and is not a socket", name, path);
+		return -EEXIST;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	sockaddr_from_path(&sa, path);
+	ret = connect(fd, (struct sockaddr *)&sa.ss, sa.len);
+	close(fd);
+	if (ret == 0) {
+		log_err("port %s: %s is in use by a running process "
+			"(another vswitchd?)",
+			name, path);
+		return -EADDRINUSE;
+	}
+	log_info("port %s: removing stale socket %s", name, path);
+	if (unlink(path) < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+static int listen_open_unix(struct listen_port *l, const struct cfg_port *cfg)
+{
+	struct vsw_sockaddr sa;
+	struct stat st;
+	mode_t old_umask;
+	int ret;
+
+	ret = sockaddr_from_path(&sa, cfg->path);
+	if (ret)
+		return ret;
+	ret = listen_check_stale(cfg->name, cfg->path);
+	if (ret)
+		return ret;
+	l->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (l->fd < 0)
+		return -errno;
+	/* Create the file with its final mode: no window where it is wider. */
+	old_umask = umask(~cfg->mode & 0777);
+	ret = bind(l->fd, (struct sockaddr *)&sa.ss, sa.len);
+	umask(old_umask);
+	if (ret < 0)
+		return -errno;
+	if (stat(cfg->path, &st) == 0) {
+		l->path_dev = st.st_dev;
+		l->path_ino = st.st_ino;
+	}
+	strlcpy_(l->path, cfg->path, sizeof(l->path));
+	strlcpy_(l->bound, cfg->path, sizeof(l->bound));
+	return 0;
+}
+
+static int listen_open_tcp(struct listen_port *l, const struct cfg_port *cfg)
+{
+	struct vsw_sockaddr sa;
+	int one = 1, ret;
+
+	ret = sockaddr_from_ip(&sa, cfg->address, cfg->port);
+	if (ret)
+		return ret;
+	l->fd = socket(sa.ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (l->fd < 0)
+		return -errno;
+	setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (sa.ss.ss_family == AF_INET6)
+		setsockopt(l->fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
+			   sizeof(one));
+	if (bind(l->fd, (struct sockaddr *)&sa.ss, sa.len) < 0)
+		return -errno;
+	ret = sockaddr_local_port(l->fd);
+	if (ret < 0)
+		return ret;
+	sockaddr_from_ip(&sa, cfg->address, (uint16_t)ret);
+	sockaddr_format((struct sockaddr *)&sa.ss, sa.len, l->bound,
+			sizeof(l->bound));
+	return 0;
+}
+
+/**
+ * listen_port_create() - create a tcp-listen or unix-listen port.
+ * @sw:		the switch
+ * @cfg:	its configuration
+ *
+ * Return: 0, or a negative errno after logging what failed.
+ */
+int listen_port_create(struct vsw *sw, const struct cfg_port *cfg)
+{
+	struct listen_port *l = calloc(1, sizeof(*l));
+	char where[CFG_PATH_MAX + 8];
+	int ret;
+
+	if (!l)
+		return -ENOMEM;
+	port_init(&l->port, &listen_ops, sw, cfg->name);
+	l->loop = vsw_loop(sw);
+	l->fd = -1;
+	l->is_unix = cfg->type == CFG_PORT_UNIX_LISTEN;
+	l->max_conns = cfg->max_connections;
+	l->tx_frames = cfg->tx_queue_frames;
+	l->tx_bytes = cfg->tx_queue_bytes;
+	l->multishot = loop_features(l->loop)->multishot_accept;
+	l->accept_op.done = listen_accept_done;
+	loop_timer_init(&l->retry, listen_retry);
+	if (l->is_unix)
+		snprintf(where, sizeof(where), "%s", cfg->path);
+	else
+		snprintf(where, sizeof(where), "%s port %u", cfg->address,
+			 cfg->port);
+
+	ret = l->is_unix ? listen_open_unix(l, cfg) : listen_open_tcp(l, cfg);
+	if (ret)
+		goto err;
+	if (listen(l->fd, LISTEN_BACKLOG) < 0) {
+		ret = -errno;
+		goto err;
+	}
+	ret = vsw_add_port(sw, &l->port);
+	if (ret)
+		goto err;
+	listen_arm(l);
+	log_info("port %s: listening on %s", l->port.name, l->bound);
+	return 0;
+
+err:
+	log_err_errno(ret, "port %s: cannot listen on %s", cfg->name, where);
+	listen_destroy(&l->port);
+	return ret;
+}

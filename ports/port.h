@@ -1,0 +1,129 @@
+/*
+ * port.h - the switch port: base struct, type operations and counters.
+ *
+ * A port is anything the switch exchanges frames with.  Each port type
+ * embeds struct port first in its own struct and recovers it with
+ * container_of(); the type's behaviour is a const struct port_ops.
+ *
+ * Some ports carry frames (an accepted QEMU connection, a connect-out
+ * stream); others only manage them (a listener that accepts connections and
+ * creates one child port per connection).  Only ports that carry frames and
+ * are up take part in forwarding: vsw_port_up() adds them to the switch's
+ * forwarding set, vsw_port_down() removes them and flushes their learned
+ * MACs, so the MAC table never names a port that cannot send.
+ *
+ * Life cycle:
+ *   create (type-specific; may fail, nothing to undo for the caller)
+ *   -> vsw_add_port() (named, counted against the port limit)
+ *   -> vsw_port_up() / vsw_port_down(), any number of times
+ *   -> the type closes its descriptors and waits until none of its io_uring
+ *      requests is in flight
+ *   -> vsw_remove_port() and loop_defer_free(ops->destroy).
+ * At exit the ring is torn down first, which ends every request, and then
+ * every remaining port is destroyed directly.
+ *
+ * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
+ */
+#ifndef VSW_PORTS_PORT_H
+#define VSW_PORTS_PORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct port;
+struct vsw;
+struct cfg_port;
+
+enum { PORT_NAME_MAX = 40 };
+
+/**
+ * struct port_stats - per-port counters; every drop has a reason.
+ * @rx_frames, @rx_bytes:	frames accepted from this port
+ * @tx_frames, @tx_bytes:	frames fully handed to the peer
+ * @rx_runt:		frames shorter than an Ethernet header
+ * @rx_too_big:		frames above the switch's max_frame
+ * @rx_bad_src:		frames with a group or zero source MAC
+ * @rx_bad_len:		stream length prefixes out of range (connection closed)
+ * @rx_hairpin:		frames whose destination sits on the same port
+ * @tx_drop_full:	frames dropped because the TX queue was full
+ * @tx_drop_down:	frames for the port while it was not connected
+ * @tx_queue_hwm:	most frames ever queued at once
+ * @connects:		connections made (connect-out) or accepted (listener)
+ * @disconnects:	connections lost
+ * @refused:		connections refused (listener over its limit)
+ */
+struct port_stats {
+	uint64_t rx_frames, rx_bytes;
+	uint64_t tx_frames, tx_bytes;
+	uint64_t rx_runt, rx_too_big, rx_bad_src, rx_bad_len, rx_hairpin;
+	uint64_t tx_drop_full, tx_drop_down;
+	uint64_t tx_queue_hwm;
+	uint64_t connects, disconnects, refused;
+};
+
+/**
+ * struct port_ops - what a port type does.
+ * @type:	type name as in the config ("tcp-listen", ...)
+ * @send:	queue one frame for transmission; the frame is borrowed and
+ *		must be copied.  Returns 0, -ENOBUFS when the queue is full or
+ *		-ENOTCONN when the port is down (the caller counts the drop).
+ *		NULL for ports that carry no frames.
+ * @destroy:	free the port; called only when no request is in flight
+ * @qemu_args:	write the QEMU -netdev option that attaches a VM to this
+ *		port (without id=), or NULL if VMs do not attach to it
+ * @shutdown:	stop listening and remove files the port created (exit);
+ *		may be NULL
+ */
+struct port_ops {
+	const char *type;
+	int (*send)(struct port *port, const uint8_t *frame, size_t len);
+	void (*destroy)(struct port *port);
+	void (*qemu_args)(const struct port *port, char *buf, size_t size);
+	void (*shutdown)(struct port *port);
+};
+
+/**
+ * struct port - base of every port.
+ * @ops:	type operations
+ * @sw:		the switch it belongs to
+ * @parent:	listener that accepted it, or NULL
+ * @name:	unique name ("vm-tcp", "vm-tcp/3")
+ * @peer:	human-readable peer (address, path, pid), may be empty
+ * @id:		unique number, never reused while the daemon runs
+ * @fwd_index:	index in the switch's forwarding set, -1 when not up
+ * @registered:	counted in the switch's port list
+ * @stats:	counters
+ * @next, @prev: the switch's port list (private)
+ */
+struct port {
+	const struct port_ops *ops;
+	struct vsw *sw;
+	struct port *parent;
+	char name[PORT_NAME_MAX];
+	char peer[128];
+	uint32_t id;
+	int fwd_index;
+	bool registered;
+	struct port_stats stats;
+	struct port *next, *prev;
+};
+
+void port_init(struct port *port, const struct port_ops *ops,
+	       struct vsw *sw, const char *name);
+int port_create(struct vsw *sw, const struct cfg_port *cfg);
+
+/* Constructors of the port types, called by port_create(). */
+int listen_port_create(struct vsw *sw, const struct cfg_port *cfg);
+int connect_port_create(struct vsw *sw, const struct cfg_port *cfg);
+
+/**
+ * port_is_up() - true while the port takes part in forwarding.
+ * @port: the port
+ */
+static inline bool port_is_up(const struct port *port)
+{
+	return port->fwd_index >= 0;
+}
+
+#endif /* VSW_PORTS_PORT_H */

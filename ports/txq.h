@@ -1,0 +1,69 @@
+/*
+ * txq.h - a port's bounded transmit queue.
+ *
+ * Frames are copied in (the switch's frames are borrowed) as one contiguous
+ * byte stream in a ring buffer, each optionally preceded by a small header
+ * (the stream port's length prefix).  The queue is bounded both in frames
+ * and in bytes; a push that does not fit fails and the caller counts a drop:
+ * tail drop, as a hardware switch does.  The sender takes the oldest bytes
+ * with txq_peek() and reports how many the kernel took with txq_consume(),
+ * so a short write resumes at the exact byte and frames never interleave.
+ *
+ * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
+ */
+#ifndef VSW_PORTS_TXQ_H
+#define VSW_PORTS_TXQ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/**
+ * struct txq_frame - bookkeeping of one queued frame.
+ * @end:	stream position just after its last byte
+ * @len:	frame length without the header
+ */
+struct txq_frame {
+	uint64_t end;
+	uint32_t len;
+};
+
+/**
+ * struct txq - the queue.
+ * @buf:	byte ring, @size bytes
+ * @size:	byte capacity
+ * @head:	stream position of the oldest unsent byte
+ * @tail:	stream position where the next byte goes
+ * @frames:	ring of per-frame records, @max_frames entries
+ * @max_frames:	frame capacity
+ * @fhead:	index of the oldest frame record
+ * @n_frames:	frames queued
+ */
+struct txq {
+	uint8_t *buf;
+	size_t size;
+	uint64_t head, tail;
+	struct txq_frame *frames;
+	unsigned int max_frames;
+	unsigned int fhead;
+	unsigned int n_frames;
+};
+
+int txq_init(struct txq *q, size_t size, unsigned int max_frames);
+void txq_fini(struct txq *q);
+void txq_clear(struct txq *q);
+bool txq_push(struct txq *q, const uint8_t *hdr, size_t hdr_len,
+	      const uint8_t *frame, size_t len);
+size_t txq_peek(const struct txq *q, const uint8_t **data);
+unsigned int txq_consume(struct txq *q, size_t n, uint64_t *bytes);
+
+/**
+ * txq_empty() - true when nothing is waiting to be sent.
+ * @q: the queue
+ */
+static inline bool txq_empty(const struct txq *q)
+{
+	return q->head == q->tail;
+}
+
+#endif /* VSW_PORTS_TXQ_H */

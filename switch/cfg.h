@@ -1,0 +1,210 @@
+/*
+ * cfg.h - the configuration file: JSON text to a validated struct vsw_config.
+ *
+ * Loading is a pure function of the text (and of the caller's default
+ * runtime directory): it opens no sockets and touches no other file, so
+ * main.c can refuse a bad file before anything is created, and a reload can
+ * diff two validated configs.  A config either loads whole, with every
+ * default resolved (the per-port TX queue limits included), or not at all:
+ * on failure the output struct is left untouched and struct vsw_err says
+ * what is wrong and where, in the form
+ *
+ *	FILE:LINE:COL: ports[1].port: 70000 is out of range (1..65535)
+ *
+ * Syntax errors come from jansson.  Every semantic error names the JSON path
+ * of the offending value, quotes the value and states the rule; LINE:COL is
+ * found by re-scanning the text (cfg-locate.c), since jansson keeps no
+ * positions of parsed values.  Unknown keys are errors, so a typo cannot
+ * silently leave a default in place.
+ *
+ * The port types are a table in cfg.c (name to parse function); a new type
+ * adds an enumerator here, a row there and a section in
+ * docs/vswitchd.json.5.md, which is the reference for every key.
+ *
+ * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
+ */
+#ifndef VSW_SWITCH_CFG_H
+#define VSW_SWITCH_CFG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/**
+ * enum cfg_port_type - the kind of a configured port.
+ * @CFG_PORT_TCP_LISTEN:	accepts QEMU stream connections over TCP
+ * @CFG_PORT_UNIX_LISTEN:	accepts QEMU stream connections on a UNIX
+ *				socket
+ * @CFG_PORT_TCP_CONNECT:	connects to a TCP stream peer, reconnecting
+ * @CFG_PORT_UNIX_CONNECT:	connects to a UNIX stream peer, reconnecting
+ */
+enum cfg_port_type {
+	CFG_PORT_TCP_LISTEN,
+	CFG_PORT_UNIX_LISTEN,
+	CFG_PORT_TCP_CONNECT,
+	CFG_PORT_UNIX_CONNECT,
+};
+
+/*
+ * Buffer sizes, each including the terminating NUL.  CFG_NAME_MAX leaves
+ * room for a port name of 24 characters; CFG_PATH_MAX is the size of
+ * sun_path in struct sockaddr_un; CFG_ADDR_MAX holds any IPv6 literal.
+ */
+enum {
+	CFG_NAME_MAX = 25,
+	CFG_PATH_MAX = 108,
+	CFG_ADDR_MAX = 64,
+};
+
+/**
+ * struct cfg_port - one validated port.
+ * @name:	unique name, 1 to 24 characters from [A-Za-z0-9_.-]; accepted
+ *		connections of a listener are named "<name>/<n>"
+ * @type:	the port type
+ * @address:	tcp-*: the literal IPv4 or IPv6 address as written (never a
+ *		host name); empty for other types
+ * @port:	tcp-*: TCP port; 0 on tcp-listen means "the kernel picks"
+ * @path:	unix-*: socket path, fits sun_path; empty for other types
+ * @max_connections: *-listen: connections accepted at once; 0 otherwise
+ * @mode:	unix-listen: file mode of the socket (0..0777); 0 otherwise
+ * @reconnect_min_ms: *-connect: first retry delay after a failure
+ * @reconnect_max_ms: *-connect: cap of the doubling retry delay
+ * @tx_queue_frames: TX queue limit in frames (switch default applied)
+ * @tx_queue_bytes: TX queue limit in bytes (switch default applied), at
+ *		least one maximum-sized frame plus its 4-byte length prefix
+ *
+ * Fields that do not apply to @type are zero or empty.
+ */
+struct cfg_port {
+	char name[CFG_NAME_MAX];
+	enum cfg_port_type type;
+	char address[CFG_ADDR_MAX];
+	uint16_t port;
+	char path[CFG_PATH_MAX];
+	unsigned int max_connections;
+	unsigned int mode;
+	unsigned int reconnect_min_ms, reconnect_max_ms;
+	unsigned int tx_queue_frames, tx_queue_bytes;
+};
+
+/**
+ * struct cfg_switch - switch-wide limits (the "switch" object).
+ * @mac_aging_s:	seconds an unused MAC table entry lives
+ * @mac_table_size:	capacity of the MAC table in entries
+ * @mac_move_holddown_ms: a learned MAC does not move to another port for
+ *			this long after it was learned or moved
+ * @max_frame:		largest Ethernet frame accepted, without FCS
+ * @max_ports:		ports at once, accepted connections included
+ * @tx_queue_frames:	default per-port TX queue limit in frames
+ * @tx_queue_bytes:	default per-port TX queue limit in bytes
+ */
+struct cfg_switch {
+	unsigned int mac_aging_s;
+	unsigned int mac_table_size;
+	unsigned int mac_move_holddown_ms;
+	unsigned int max_frame;
+	unsigned int max_ports;
+	unsigned int tx_queue_frames;
+	unsigned int tx_queue_bytes;
+};
+
+/**
+ * struct vsw_config - a complete, validated configuration.
+ * @log_level:	an enum log_level (switch/log.h)
+ * @runtime_dir: directory for sockets and state, from the file or else the
+ *		caller's default
+ * @sw:		switch-wide settings
+ * @ports:	@n_ports ports in file order; malloc'ed, owned by the config
+ * @n_ports:	number of entries in @ports, at least 1
+ *
+ * Release with cfg_free().
+ */
+struct vsw_config {
+	int log_level;
+	char runtime_dir[CFG_PATH_MAX];
+	struct cfg_switch sw;
+	struct cfg_port *ports;
+	size_t n_ports;
+};
+
+/**
+ * struct vsw_err - why a load failed.
+ * @msg:	complete message, ready to print as is:
+ *		"SOURCE:LINE:COL: TEXT" when the position is known,
+ *		"SOURCE: TEXT" otherwise (truncated if very long)
+ * @line:	1-based line of the offending token, 0 if unknown
+ * @col:	1-based column in characters (not bytes), 0 if unknown
+ */
+struct vsw_err {
+	char msg[512];
+	int line, col;
+};
+
+/**
+ * cfg_load_file() - read, parse and validate a configuration file.
+ * @path:		file to read
+ * @default_runtime_dir: runtime_dir used when the file sets none; NULL
+ *			means "/run/vswitchd"
+ * @out:		filled on success; the caller owns it (cfg_free())
+ * @err:		filled on failure, with @path as the source name
+ *
+ * Return: 0, or a negative errno: -EINVAL for a bad file, -ENOMEM, -EFBIG
+ * for a file over 16 MiB, or what opening or reading @path failed with.
+ * On failure @out is not touched.
+ */
+int cfg_load_file(const char *path, const char *default_runtime_dir,
+		  struct vsw_config *out, struct vsw_err *err);
+
+/**
+ * cfg_load_string() - parse and validate a configuration held in memory.
+ * @text:		NUL-terminated JSON text
+ * @source_name:	name used in error messages; NULL means "<string>"
+ * @default_runtime_dir: as for cfg_load_file()
+ * @out:		filled on success; the caller owns it (cfg_free())
+ * @err:		filled on failure
+ *
+ * Return: 0, -EINVAL or -ENOMEM.  On failure @out is not touched.
+ */
+int cfg_load_string(const char *text, const char *source_name,
+		    const char *default_runtime_dir, struct vsw_config *out,
+		    struct vsw_err *err);
+
+/**
+ * cfg_default() - the built-in configuration, used when there is no file.
+ * @out:	filled on success; the caller owns it (cfg_free())
+ * @runtime_dir: runtime directory; NULL means "/run/vswitchd"
+ *
+ * Default switch settings, a tcp-listen port "vm-tcp" on 127.0.0.1:7000
+ * and a unix-listen port "vm-unix" at <runtime_dir>/vm.sock.
+ *
+ * Return: 0, -ENOMEM, or -ENAMETOOLONG when @runtime_dir is too long for
+ * the socket path.  On failure @out is not touched.
+ */
+int cfg_default(struct vsw_config *out, const char *runtime_dir);
+
+/**
+ * cfg_free() - release what a config owns and zero it.
+ * @cfg:	a loaded config, a zeroed struct, or NULL
+ */
+void cfg_free(struct vsw_config *cfg);
+
+/**
+ * cfg_dump() - print every resolved value, one "key = value" per line.
+ * @cfg:	a loaded config
+ * @f:		output stream
+ *
+ * Keys are JSON paths ("switch.max_frame", "ports[0].port"); ports list
+ * only the keys of their type.  Backslashes and control characters in
+ * strings are escaped as in C.  The output is stable: tests compare it.
+ */
+void cfg_dump(const struct vsw_config *cfg, FILE *f);
+
+/**
+ * cfg_port_type_name() - the name of a port type as written in the file.
+ * @type:	port type
+ *
+ * Return: a static string such as "tcp-listen"; "?" for an unknown value.
+ */
+const char *cfg_port_type_name(enum cfg_port_type type);
+
+#endif /* VSW_SWITCH_CFG_H */

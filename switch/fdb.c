@@ -1,0 +1,1173 @@
+/*
+ * fdb.c - the MAC learning table (see fdb.h for the design).
+ *
+ * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
+ *
+ * Layout.  Entries live in one array sized for the capacity and are named
+ * by 32-bit indices.  Unused entries sit on a free list; entries past
+ * @hwm have never been used, so a big table does not touch its pages
+ * until it fills.  The index is a power-of-two array of slots at most half
+ * full, each holding the low 32 bits of the key's hash (the "tag", whose
+ * low bits are also the slot's home position) and the entry index plus
+ * one (0 marks an empty slot, so calloc() gives an empty index).  Deletion
+ * shifts the following cluster back (Knuth's algorithm R), so there are no
+ * tombstones and probe lengths stay short however long the table lives.
+ *
+ * Owners.  Each distinct owner pointer has a record, created on first use
+ * and released when its last entry goes.  The record holds the owner's
+ * entry counts, its dynamic entries on a list in last-use order, and its
+ * static entries on a second list.  Records sit in a small pool found by
+ * a chained hash on the pointer, and in a max-heap ordered by the number
+ * of dynamic entries, which names the eviction victim in O(1) and costs
+ * O(log owners) per count change.  There are at most as many owners as
+ * entries, so the pool is bounded; it grows by doubling, which is the only
+ * allocation after fdb_new() and happens only for a never-seen owner.
+ *
+ * Time.  The fdb keeps @clock, the latest time passed to a mutating call,
+ * and treats any earlier @now_ms as @clock.  That keeps every owner list
+ * sorted by last_seen even if a caller's clock hiccups, which is what lets
+ * fdb_expire() stop at the first live entry of each list.
+ */
+#include "config.h"
+
+#include "switch/fdb.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "switch/util.h"
+
+/* "No entry" / "no owner" in 32-bit index links. */
+#define FDB_NIL UINT32_MAX
+
+enum {
+	FDB_VLAN_MASK = 0x0fff,
+	FDB_E_STATIC = 1,
+	FDB_MIN_SLOTS = 16,
+	FDB_MIN_OWNERS = 8,
+};
+
+/*
+ * struct fdb_entry - one (mac, vlan) -> owner mapping.
+ * @mac, @vlan:	the key
+ * @owner_idx:	index of the owner record
+ * @flags:	FDB_E_STATIC
+ * @last_seen:	time of the last learn (dynamic entries), of creation
+ *		(static ones)
+ * @prev, @next: links on the owner's dynamic or static list, or (@next
+ *		only) on the free list
+ *
+ * Kept at 32 bytes so two fit in a cache line and the fields a lookup
+ * reads share one.
+ */
+struct fdb_entry {
+	uint8_t mac[6];
+	uint16_t vlan;
+	uint32_t owner_idx;
+	uint32_t flags;
+	uint64_t last_seen;
+	uint32_t prev;
+	uint32_t next;
+};
+
+_Static_assert(sizeof(struct fdb_entry) == 32, "fdb_entry grew");
+
+/*
+ * struct fdb_slot - one index slot.
+ * @tag:	low 32 bits of the key's hash
+ * @ref:	entry index + 1, or 0 if the slot is empty
+ */
+struct fdb_slot {
+	uint32_t tag;
+	uint32_t ref;
+};
+
+/*
+ * struct fdb_list - doubly linked list of entries, by index.
+ * @head:	first (for dynamic lists: least recently seen) entry
+ * @tail:	last entry
+ */
+struct fdb_list {
+	uint32_t head;
+	uint32_t tail;
+};
+
+/*
+ * struct fdb_owner - per-owner accounting.
+ * @owner:	the caller's pointer; NULL while the record is free
+ * @n_dynamic:	dynamic entries, the eviction heap's key
+ * @n_static:	static entries
+ * @dyn:	dynamic entries, least recently seen first
+ * @statics:	static entries, in no particular order
+ * @heap_pos:	position in fdb->owner_heap
+ * @hnext:	next record in the hash chain, or on the free list
+ */
+struct fdb_owner {
+	void *owner;
+	uint32_t n_dynamic;
+	uint32_t n_static;
+	struct fdb_list dyn;
+	struct fdb_list statics;
+	uint32_t heap_pos;
+	uint32_t hnext;
+};
+
+/**
+ * struct fdb - a MAC learning table.
+ * @params:	normalised tunables
+ * @k0:		first half of the SipHash key
+ * @k1:		second half of the SipHash key
+ * @entries:	entry array, @params.max_entries long
+ * @slots:	hash index, @slot_mask + 1 long
+ * @slot_mask:	index size minus one
+ * @n_entries:	entries in use
+ * @n_static:	static entries in use
+ * @hwm:	entries[0..hwm) have been handed out at least once
+ * @free_head:	first free entry below @hwm, linked through ->next
+ * @clock:	latest time seen by a mutating call
+ * @next_deadline: lower bound on the earliest dynamic expiry
+ * @owners:	owner record pool, @owner_cap long
+ * @owner_heap:	max-heap of live owner records by n_dynamic
+ * @owner_buckets: owner hash chains, @owner_bucket_mask + 1 long
+ * @owner_bucket_mask: owner hash size minus one
+ * @owner_cap:	records allocated
+ * @owner_hwm:	records[0..owner_hwm) have been used at least once
+ * @owner_free:	first free record below @owner_hwm, linked through ->hnext
+ * @n_owners:	live records, also the heap size
+ * @learned:	see struct fdb_stats
+ * @moved:	see struct fdb_stats
+ * @move_held:	see struct fdb_stats
+ * @aged:	see struct fdb_stats
+ * @evicted:	see struct fdb_stats
+ * @flushed:	see struct fdb_stats
+ */
+struct fdb {
+	struct fdb_params params;
+	uint64_t k0;
+	uint64_t k1;
+	struct fdb_entry *entries;
+	struct fdb_slot *slots;
+	uint32_t slot_mask;
+	uint32_t n_entries;
+	uint32_t n_static;
+	uint32_t hwm;
+	uint32_t free_head;
+	uint64_t clock;
+	uint64_t next_deadline;
+	struct fdb_owner *owners;
+	uint32_t *owner_heap;
+	uint32_t *owner_buckets;
+	uint32_t owner_bucket_mask;
+	uint32_t owner_cap;
+	uint32_t owner_hwm;
+	uint32_t owner_free;
+	uint32_t n_owners;
+	uint64_t learned;
+	uint64_t moved;
+	uint64_t move_held;
+	uint64_t aged;
+	uint64_t evicted;
+	uint64_t flushed;
+};
+
+/* ---- Hashing ---------------------------------------------------------- */
+
+static uint64_t rotl64(uint64_t x, unsigned int b)
+{
+	return (x << b) | (x >> (64 - b));
+}
+
+/* One SipRound over the state v[0..3]. */
+static void sip_round(uint64_t v[4])
+{
+	v[0] += v[1];
+	v[1] = rotl64(v[1], 13);
+	v[1] ^= v[0];
+	v[0] = rotl64(v[0], 32);
+	v[2] += v[3];
+	v[3] = rotl64(v[3], 16);
+	v[3] ^= v[2];
+	v[0] += v[3];
+	v[3] = rotl64(v[3], 21);
+	v[3] ^= v[0];
+	v[2] += v[1];
+	v[1] = rotl64(v[1], 17);
+	v[1] ^= v[2];
+	v[2] = rotl64(v[2], 32);
+}
+
+/*
+ * SipHash-1-3 (Aumasson and Bernstein; the variant Python and Rust use for
+ * their hash tables) of the 8-byte message mac[0..5], vlan (little-endian).
+ * The key is assembled byte by byte: no unaligned or type-punned loads.
+ */
+static uint64_t fdb_hash(const struct fdb *fdb, const uint8_t *mac,
+				uint16_t vlan)
+{
+	uint64_t m = (uint64_t)mac[0] | (uint64_t)mac[1] << 8 |
+		     (uint64_t)mac[2] << 16 | (uint64_t)mac[3] << 24 |
+		     (uint64_t)mac[4] << 32 | (uint64_t)mac[5] << 40 |
+		     (uint64_t)vlan << 48;
+	uint64_t b = (uint64_t)8 << 56;
+	uint64_t v[4] = {
+		fdb->k0 ^ 0x736f6d6570736575ULL,
+		fdb->k1 ^ 0x646f72616e646f6dULL,
+		fdb->k0 ^ 0x6c7967656e657261ULL,
+		fdb->k1 ^ 0x7465646279746573ULL,
+	};
+
+	v[3] ^= m;
+	sip_round(v);
+	v[0] ^= m;
+	v[3] ^= b;
+	sip_round(v);
+	v[0] ^= b;
+	v[2] ^= 0xff;
+	sip_round(v);
+	sip_round(v);
+	sip_round(v);
+	return v[0] ^ v[1] ^ v[2] ^ v[3];
+}
+
+/* Owner pointers come from us, not from the network: a plain mixer will do. */
+static uint32_t owner_hash(const void *owner)
+{
+	uint64_t x = (uint64_t)(uintptr_t)owner;
+
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return (uint32_t)x;
+}
+
+/* splitmix64: expands a test seed, or weak fallback entropy, into a key. */
+static uint64_t splitmix64(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* ---- Small helpers ---------------------------------------------------- */
+
+static bool entry_is_static(const struct fdb_entry *e)
+{
+	return e->flags & FDB_E_STATIC;
+}
+
+static bool entry_expired(const struct fdb *fdb,
+				 const struct fdb_entry *e, uint64_t now)
+{
+	return !entry_is_static(e) && now >= e->last_seen &&
+	       now - e->last_seen >= fdb->params.aging_ms;
+}
+
+static uint64_t entry_deadline(const struct fdb *fdb,
+				      const struct fdb_entry *e)
+{
+	uint64_t d = e->last_seen + fdb->params.aging_ms;
+
+	return d < e->last_seen ? UINT64_MAX : d;
+}
+
+static bool key_equal(const struct fdb_entry *e, const uint8_t *mac,
+			     uint16_t vlan)
+{
+	return e->vlan == vlan && !memcmp(e->mac, mac, sizeof(e->mac));
+}
+
+/* Makes the table's notion of time monotonic; see the top of this file. */
+static uint64_t fdb_tick(struct fdb *fdb, uint64_t now)
+{
+	if (likely(now >= fdb->clock))
+		fdb->clock = now;
+	return fdb->clock;
+}
+
+static void params_normalize(struct fdb_params *p)
+{
+	if (!p->max_entries)
+		p->max_entries = FDB_DEFAULT_MAX_ENTRIES;
+	if (p->max_entries > FDB_MAX_ENTRIES_LIMIT)
+		p->max_entries = FDB_MAX_ENTRIES_LIMIT;
+	if (!p->aging_ms)
+		p->aging_ms = FDB_DEFAULT_AGING_MS;
+}
+
+/* Index size for @cap entries: a power of two, at most half full. */
+static uint32_t slots_for(uint32_t cap)
+{
+	uint32_t n = FDB_MIN_SLOTS;
+
+	while (n < 2 * cap)
+		n <<= 1;
+	return n;
+}
+
+/* ---- Hash index ------------------------------------------------------- */
+
+static uint32_t index_find(const struct fdb *fdb, const uint8_t *mac,
+				  uint16_t vlan, uint32_t hash)
+{
+	uint32_t i = hash & fdb->slot_mask;
+
+	for (;;) {
+		const struct fdb_slot *s = &fdb->slots[i];
+
+		if (!s->ref)
+			return FDB_NIL;
+		if (s->tag == hash &&
+		    key_equal(&fdb->entries[s->ref - 1], mac, vlan))
+			return s->ref - 1;
+		i = (i + 1) & fdb->slot_mask;
+	}
+}
+
+static void index_insert(struct fdb *fdb, uint32_t hash, uint32_t idx)
+{
+	uint32_t i = hash & fdb->slot_mask;
+
+	while (fdb->slots[i].ref)
+		i = (i + 1) & fdb->slot_mask;
+	fdb->slots[i].tag = hash;
+	fdb->slots[i].ref = idx + 1;
+}
+
+static void index_remove(struct fdb *fdb, uint32_t idx)
+{
+	const struct fdb_entry *e = &fdb->entries[idx];
+	uint32_t mask = fdb->slot_mask;
+	uint32_t i = (uint32_t)fdb_hash(fdb, e->mac, e->vlan) & mask;
+	uint32_t j;
+
+	while (fdb->slots[i].ref != idx + 1)
+		i = (i + 1) & mask;
+
+	/*
+	 * Close the gap at i: walk the rest of the cluster and pull back
+	 * every slot whose home is not cyclically within (i, j], since a
+	 * probe for it would otherwise stop at the hole.
+	 */
+	for (j = (i + 1) & mask; fdb->slots[j].ref; j = (j + 1) & mask) {
+		uint32_t home = fdb->slots[j].tag & mask;
+		bool stays = i <= j ? i < home && home <= j
+				    : i < home || home <= j;
+
+		if (!stays) {
+			fdb->slots[i] = fdb->slots[j];
+			i = j;
+		}
+	}
+	fdb->slots[i].ref = 0;
+}
+
+/* ---- Entry lists ------------------------------------------------------ */
+
+static void list_init(struct fdb_list *l)
+{
+	l->head = l->tail = FDB_NIL;
+}
+
+static void list_append(struct fdb *fdb, struct fdb_list *l, uint32_t idx)
+{
+	struct fdb_entry *e = &fdb->entries[idx];
+
+	e->prev = l->tail;
+	e->next = FDB_NIL;
+	if (l->tail != FDB_NIL)
+		fdb->entries[l->tail].next = idx;
+	else
+		l->head = idx;
+	l->tail = idx;
+}
+
+static void list_unlink(struct fdb *fdb, struct fdb_list *l, uint32_t idx)
+{
+	struct fdb_entry *e = &fdb->entries[idx];
+
+	if (e->prev != FDB_NIL)
+		fdb->entries[e->prev].next = e->next;
+	else
+		l->head = e->next;
+	if (e->next != FDB_NIL)
+		fdb->entries[e->next].prev = e->prev;
+	else
+		l->tail = e->prev;
+}
+
+/* ---- Owner heap ------------------------------------------------------- */
+
+static void heap_set(struct fdb *fdb, uint32_t pos, uint32_t oi)
+{
+	fdb->owner_heap[pos] = oi;
+	fdb->owners[oi].heap_pos = pos;
+}
+
+static void heap_up(struct fdb *fdb, uint32_t pos)
+{
+	uint32_t oi = fdb->owner_heap[pos];
+	uint32_t n = fdb->owners[oi].n_dynamic;
+
+	while (pos > 0) {
+		uint32_t parent = (pos - 1) / 2;
+		uint32_t po = fdb->owner_heap[parent];
+
+		if (fdb->owners[po].n_dynamic >= n)
+			break;
+		heap_set(fdb, pos, po);
+		pos = parent;
+	}
+	heap_set(fdb, pos, oi);
+}
+
+static void heap_down(struct fdb *fdb, uint32_t pos)
+{
+	uint32_t oi = fdb->owner_heap[pos];
+	uint32_t n = fdb->owners[oi].n_dynamic;
+
+	for (;;) {
+		uint32_t c = 2 * pos + 1;
+
+		if (c >= fdb->n_owners)
+			break;
+		if (c + 1 < fdb->n_owners &&
+		    fdb->owners[fdb->owner_heap[c + 1]].n_dynamic >
+			    fdb->owners[fdb->owner_heap[c]].n_dynamic)
+			c++;
+		if (fdb->owners[fdb->owner_heap[c]].n_dynamic <= n)
+			break;
+		heap_set(fdb, pos, fdb->owner_heap[c]);
+		pos = c;
+	}
+	heap_set(fdb, pos, oi);
+}
+
+/* ---- Owner records ---------------------------------------------------- */
+
+static uint32_t owner_find(const struct fdb *fdb, const void *owner)
+{
+	uint32_t oi = fdb->owner_buckets[owner_hash(owner) &
+					 fdb->owner_bucket_mask];
+
+	while (oi != FDB_NIL && fdb->owners[oi].owner != owner)
+		oi = fdb->owners[oi].hnext;
+	return oi;
+}
+
+static void owner_buckets_fill(struct fdb *fdb)
+{
+	for (uint32_t i = 0; i <= fdb->owner_bucket_mask; i++)
+		fdb->owner_buckets[i] = FDB_NIL;
+	for (uint32_t oi = 0; oi < fdb->owner_hwm; oi++) {
+		struct fdb_owner *o = &fdb->owners[oi];
+		uint32_t b;
+
+		if (!o->owner)
+			continue;
+		b = owner_hash(o->owner) & fdb->owner_bucket_mask;
+		o->hnext = fdb->owner_buckets[b];
+		fdb->owner_buckets[b] = oi;
+	}
+}
+
+/* Doubles the owner pool.  Free records below owner_hwm keep their links. */
+static int owner_pool_grow(struct fdb *fdb)
+{
+	uint32_t cap = fdb->owner_cap ? 2 * fdb->owner_cap : FDB_MIN_OWNERS;
+	struct fdb_owner *owners;
+	uint32_t *heap, *buckets;
+
+	/* An owner needs an entry, so max_entries + 1 records always do. */
+	if (fdb->owner_cap > fdb->params.max_entries)
+		return -ENOSPC;
+	buckets = malloc(2 * (size_t)cap * sizeof(*buckets));
+	if (!buckets)
+		return -ENOMEM;
+	heap = realloc(fdb->owner_heap, cap * sizeof(*heap));
+	if (!heap)
+		goto err_free;
+	fdb->owner_heap = heap;
+	owners = realloc(fdb->owners, cap * sizeof(*owners));
+	if (!owners)
+		goto err_free;
+	fdb->owners = owners;
+	fdb->owner_cap = cap;
+	free(fdb->owner_buckets);
+	fdb->owner_buckets = buckets;
+	fdb->owner_bucket_mask = 2 * cap - 1;
+	owner_buckets_fill(fdb);
+	return 0;
+
+err_free:
+	free(buckets);
+	return -ENOMEM;
+}
+
+/* Finds or creates the record of @owner.  Return: index, or FDB_NIL. */
+static uint32_t owner_get(struct fdb *fdb, void *owner)
+{
+	uint32_t oi = owner_find(fdb, owner);
+	struct fdb_owner *o;
+	uint32_t b;
+
+	if (oi != FDB_NIL)
+		return oi;
+	if (fdb->owner_free != FDB_NIL) {
+		oi = fdb->owner_free;
+		fdb->owner_free = fdb->owners[oi].hnext;
+	} else {
+		if (fdb->owner_hwm == fdb->owner_cap && owner_pool_grow(fdb))
+			return FDB_NIL;
+		oi = fdb->owner_hwm++;
+	}
+	o = &fdb->owners[oi];
+	o->owner = owner;
+	o->n_dynamic = 0;
+	o->n_static = 0;
+	list_init(&o->dyn);
+	list_init(&o->statics);
+	b = owner_hash(owner) & fdb->owner_bucket_mask;
+	o->hnext = fdb->owner_buckets[b];
+	fdb->owner_buckets[b] = oi;
+	heap_set(fdb, fdb->n_owners++, oi);
+	heap_up(fdb, o->heap_pos);
+	return oi;
+}
+
+/* Releases the record of an owner if it holds no entries any more. */
+static void owner_put(struct fdb *fdb, uint32_t oi)
+{
+	struct fdb_owner *o = &fdb->owners[oi];
+	uint32_t *link;
+	uint32_t pos, last;
+
+	if (o->n_dynamic || o->n_static)
+		return;
+
+	link = &fdb->owner_buckets[owner_hash(o->owner) &
+				   fdb->owner_bucket_mask];
+	while (*link != oi)
+		link = &fdb->owners[*link].hnext;
+	*link = o->hnext;
+
+	pos = o->heap_pos;
+	last = fdb->owner_heap[--fdb->n_owners];
+	if (last != oi) {
+		/* A zero count can only sink, so the filler only rises. */
+		heap_set(fdb, pos, last);
+		heap_up(fdb, pos);
+	}
+
+	o->owner = NULL;
+	o->hnext = fdb->owner_free;
+	fdb->owner_free = oi;
+}
+
+static void owner_dyn_add(struct fdb *fdb, uint32_t oi, uint32_t idx)
+{
+	struct fdb_owner *o = &fdb->owners[oi];
+
+	list_append(fdb, &o->dyn, idx);
+	o->n_dynamic++;
+	heap_up(fdb, o->heap_pos);
+}
+
+/* Unlinks a dynamic entry; the caller calls owner_put() when done. */
+static void owner_dyn_del(struct fdb *fdb, uint32_t oi, uint32_t idx)
+{
+	struct fdb_owner *o = &fdb->owners[oi];
+
+	list_unlink(fdb, &o->dyn, idx);
+	o->n_dynamic--;
+	heap_down(fdb, o->heap_pos);
+}
+
+/* ---- Entries ---------------------------------------------------------- */
+
+static uint32_t entry_alloc(struct fdb *fdb)
+{
+	uint32_t idx = fdb->free_head;
+
+	if (idx != FDB_NIL) {
+		fdb->free_head = fdb->entries[idx].next;
+		return idx;
+	}
+	if (fdb->hwm < fdb->params.max_entries)
+		return fdb->hwm++;
+	return FDB_NIL;
+}
+
+/* Removes entry @idx from the index, its owner and the table. */
+static void entry_remove(struct fdb *fdb, uint32_t idx)
+{
+	struct fdb_entry *e = &fdb->entries[idx];
+	uint32_t oi = e->owner_idx;
+	struct fdb_owner *o = &fdb->owners[oi];
+
+	index_remove(fdb, idx);
+	if (entry_is_static(e)) {
+		list_unlink(fdb, &o->statics, idx);
+		o->n_static--;
+		fdb->n_static--;
+	} else {
+		owner_dyn_del(fdb, oi, idx);
+	}
+	owner_put(fdb, oi);
+	fdb->n_entries--;
+	e->next = fdb->free_head;
+	fdb->free_head = idx;
+}
+
+/* Marks a dynamic entry as just seen, keeping its list in last-use order. */
+static void entry_touch(struct fdb *fdb, uint32_t idx, uint64_t now)
+{
+	struct fdb_entry *e = &fdb->entries[idx];
+
+	/*
+	 * Already last, or seen at this very millisecond (so everything
+	 * after it has the same time): the order holds without moving, and
+	 * we skip touching the neighbours' cache lines.
+	 */
+	if (e->next != FDB_NIL && e->last_seen != now) {
+		struct fdb_owner *o = &fdb->owners[e->owner_idx];
+
+		list_unlink(fdb, &o->dyn, idx);
+		list_append(fdb, &o->dyn, idx);
+	}
+	e->last_seen = now;
+}
+
+/*
+ * Hands dynamic entry @idx to @owner and marks it seen at @now.
+ * Return: 0, or -ENOMEM if @owner needed a record and none could be made.
+ */
+static int entry_rehome(struct fdb *fdb, uint32_t idx, void *owner,
+			uint64_t now)
+{
+	struct fdb_entry *e = &fdb->entries[idx];
+	uint32_t old = e->owner_idx;
+	uint32_t oi;
+
+	if (fdb->owners[old].owner == owner) {
+		entry_touch(fdb, idx, now);
+		return 0;
+	}
+	oi = owner_get(fdb, owner);
+	if (oi == FDB_NIL)
+		return -ENOMEM;
+	owner_dyn_del(fdb, old, idx);
+	owner_put(fdb, old);
+	e->owner_idx = oi;
+	e->last_seen = now;
+	owner_dyn_add(fdb, oi, idx);
+	return 0;
+}
+
+/*
+ * Evicts the least recently seen entry of the owner with the most dynamic
+ * entries.  @prefer (an owner record or FDB_NIL) loses a tie.
+ * Return: true if an entry was evicted, false if all entries are static.
+ */
+static bool evict_one(struct fdb *fdb, uint32_t prefer)
+{
+	uint32_t victim;
+
+	if (!fdb->n_owners)
+		return false;
+	victim = fdb->owner_heap[0];
+	if (prefer != FDB_NIL &&
+	    fdb->owners[prefer].n_dynamic >= fdb->owners[victim].n_dynamic)
+		victim = prefer;
+	if (!fdb->owners[victim].n_dynamic)
+		return false;
+	entry_remove(fdb, fdb->owners[victim].dyn.head);
+	fdb->evicted++;
+	return true;
+}
+
+/*
+ * Frees one entry in a full table for a new key of @owner (may be NULL):
+ * reclaims expired entries if any can be due, else evicts.
+ * Return: true if there is room now.
+ */
+static bool make_room(struct fdb *fdb, void *owner)
+{
+	if (fdb->n_entries < fdb->params.max_entries)
+		return true;
+	if (fdb->clock >= fdb->next_deadline) {
+		fdb_expire(fdb, fdb->clock);
+		if (fdb->n_entries < fdb->params.max_entries)
+			return true;
+	}
+	return evict_one(fdb, owner ? owner_find(fdb, owner) : FDB_NIL);
+}
+
+/* ---- Life cycle ------------------------------------------------------- */
+
+void fdb_params_init(struct fdb_params *params)
+{
+	params->max_entries = FDB_DEFAULT_MAX_ENTRIES;
+	params->aging_ms = FDB_DEFAULT_AGING_MS;
+	params->move_holddown_ms = FDB_DEFAULT_MOVE_HOLDDOWN_MS;
+}
+
+/* Allocates the entry array and index for @cap entries. */
+static int fdb_alloc_table(uint32_t cap, struct fdb_entry **entries,
+			   struct fdb_slot **slots, uint32_t *mask)
+{
+	uint32_t n = slots_for(cap);
+
+	*entries = malloc((size_t)cap * sizeof(**entries));
+	*slots = calloc(n, sizeof(**slots));
+	if (!*entries || !*slots) {
+		free(*entries);
+		free(*slots);
+		return -ENOMEM;
+	}
+	*mask = n - 1;
+	return 0;
+}
+
+static struct fdb *fdb_create(const struct fdb_params *params, uint64_t k0,
+			      uint64_t k1)
+{
+	struct fdb *fdb = calloc(1, sizeof(*fdb));
+
+	if (!fdb)
+		return NULL;
+	if (params)
+		fdb->params = *params;
+	else
+		fdb_params_init(&fdb->params);
+	params_normalize(&fdb->params);
+	fdb->k0 = k0;
+	fdb->k1 = k1;
+	fdb->free_head = FDB_NIL;
+	fdb->owner_free = FDB_NIL;
+	fdb->next_deadline = UINT64_MAX;
+	if (fdb_alloc_table(fdb->params.max_entries, &fdb->entries,
+			    &fdb->slots, &fdb->slot_mask))
+		goto err_free;
+	if (owner_pool_grow(fdb))
+		goto err_free;
+	return fdb;
+
+err_free:
+	fdb_free(fdb);
+	return NULL;
+}
+
+struct fdb *fdb_new(const struct fdb_params *params)
+{
+	uint64_t key[2];
+	uint8_t *p = (uint8_t *)key;
+	size_t got = 0;
+
+	while (got < sizeof(key)) {
+		ssize_t n = getrandom(p + got, sizeof(key) - got, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got < sizeof(key)) {
+		/*
+		 * No getrandom() (a kernel before 3.17, or a seccomp filter):
+		 * fall back to the clock, the pid and ASLR.  Weak, but it
+		 * still differs per run and is not guessable from a guest.
+		 */
+		struct timespec ts;
+		uint64_t st;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		st = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+		st ^= (uint64_t)getpid() << 32 ^ (uint64_t)(uintptr_t)&ts;
+		key[0] = splitmix64(&st);
+		key[1] = splitmix64(&st);
+	}
+	return fdb_create(params, key[0], key[1]);
+}
+
+struct fdb *fdb_new_seeded(const struct fdb_params *params, uint64_t seed)
+{
+	uint64_t k0 = splitmix64(&seed);
+	uint64_t k1 = splitmix64(&seed);
+
+	return fdb_create(params, k0, k1);
+}
+
+void fdb_free(struct fdb *fdb)
+{
+	if (!fdb)
+		return;
+	free(fdb->owner_buckets);
+	free(fdb->owner_heap);
+	free(fdb->owners);
+	free(fdb->slots);
+	free(fdb->entries);
+	free(fdb);
+}
+
+/* Copies list @l from @src to @dst[*n...] in order, rewriting its links. */
+static void list_migrate(struct fdb_entry *dst, uint32_t *n,
+			 const struct fdb_entry *src, struct fdb_list *l)
+{
+	uint32_t prev = FDB_NIL;
+
+	for (uint32_t i = l->head; i != FDB_NIL; i = src[i].next) {
+		dst[*n] = src[i];
+		dst[*n].prev = prev;
+		dst[*n].next = FDB_NIL;
+		if (prev != FDB_NIL)
+			dst[prev].next = *n;
+		else
+			l->head = *n;
+		prev = (*n)++;
+	}
+	l->tail = prev;
+}
+
+int fdb_set_params(struct fdb *fdb, const struct fdb_params *params)
+{
+	struct fdb_params p = *params;
+	struct fdb_entry *entries = NULL;
+	struct fdb_slot *slots = NULL;
+	bool resize;
+	uint32_t mask = 0, n = 0;
+
+	params_normalize(&p);
+	resize = p.max_entries != fdb->params.max_entries;
+	if (resize) {
+		if (p.max_entries < fdb->n_static)
+			return -ENOSPC;
+		if (fdb_alloc_table(p.max_entries, &entries, &slots, &mask))
+			return -ENOMEM;
+	}
+
+	if (p.aging_ms != fdb->params.aging_ms)
+		fdb->next_deadline = 0; /* recomputed by the next expire */
+	fdb->params.aging_ms = p.aging_ms;
+	fdb->params.move_holddown_ms = p.move_holddown_ms;
+	if (!resize)
+		return 0;
+
+	fdb_expire(fdb, fdb->clock);
+	while (fdb->n_entries > p.max_entries)
+		evict_one(fdb, FDB_NIL);
+
+	/* Compact into the new array, owner by owner, keeping list order. */
+	for (uint32_t oi = 0; oi < fdb->owner_hwm; oi++) {
+		struct fdb_owner *o = &fdb->owners[oi];
+
+		if (!o->owner)
+			continue;
+		list_migrate(entries, &n, fdb->entries, &o->dyn);
+		list_migrate(entries, &n, fdb->entries, &o->statics);
+	}
+	free(fdb->entries);
+	free(fdb->slots);
+	fdb->entries = entries;
+	fdb->slots = slots;
+	fdb->slot_mask = mask;
+	fdb->params.max_entries = p.max_entries;
+	fdb->hwm = n;
+	fdb->free_head = FDB_NIL;
+	for (uint32_t i = 0; i < n; i++) {
+		const struct fdb_entry *e = &entries[i];
+
+		index_insert(fdb, (uint32_t)fdb_hash(fdb, e->mac, e->vlan), i);
+	}
+	return 0;
+}
+
+/* ---- Data path -------------------------------------------------------- */
+
+enum fdb_learn_result fdb_learn(struct fdb *fdb, const uint8_t mac[6],
+				uint16_t vlan, void *owner, uint64_t now_ms)
+{
+	uint64_t now = fdb_tick(fdb, now_ms);
+	uint32_t hash, idx, oi;
+	struct fdb_entry *e;
+
+	if (unlikely(!owner))
+		return FDB_LEARN_FAILED;
+	vlan &= FDB_VLAN_MASK;
+	hash = (uint32_t)fdb_hash(fdb, mac, vlan);
+	idx = index_find(fdb, mac, vlan, hash);
+
+	if (likely(idx != FDB_NIL)) {
+		e = &fdb->entries[idx];
+		if (entry_is_static(e))
+			return FDB_LEARN_STATIC;
+		if (entry_expired(fdb, e, now)) {
+			/* Dead already: relearn in place, hold-down or not. */
+			if (entry_rehome(fdb, idx, owner, now))
+				return FDB_LEARN_FAILED;
+			fdb->aged++;
+			fdb->learned++;
+			return FDB_LEARN_NEW;
+		}
+		if (likely(fdb->owners[e->owner_idx].owner == owner)) {
+			entry_touch(fdb, idx, now);
+			return FDB_LEARN_REFRESHED;
+		}
+		if (now - e->last_seen < fdb->params.move_holddown_ms) {
+			fdb->move_held++;
+			return FDB_LEARN_HELD;
+		}
+		if (entry_rehome(fdb, idx, owner, now))
+			return FDB_LEARN_FAILED;
+		fdb->moved++;
+		return FDB_LEARN_MOVED;
+	}
+
+	/*
+	 * A new key.  Make room before taking the owner record: eviction
+	 * may release the very record we would have taken.
+	 */
+	if (!make_room(fdb, owner))
+		return FDB_LEARN_FAILED;
+	oi = owner_get(fdb, owner);
+	if (oi == FDB_NIL)
+		return FDB_LEARN_FAILED;
+	idx = entry_alloc(fdb);
+	e = &fdb->entries[idx];
+	memcpy(e->mac, mac, sizeof(e->mac));
+	e->vlan = vlan;
+	e->owner_idx = oi;
+	e->flags = 0;
+	e->last_seen = now;
+	index_insert(fdb, hash, idx);
+	owner_dyn_add(fdb, oi, idx);
+	fdb->n_entries++;
+	fdb->learned++;
+	fdb->next_deadline = MIN(fdb->next_deadline, entry_deadline(fdb, e));
+	return FDB_LEARN_NEW;
+}
+
+void *fdb_lookup(const struct fdb *fdb, const uint8_t mac[6], uint16_t vlan,
+		 uint64_t now_ms)
+{
+	uint32_t hash, idx;
+	const struct fdb_entry *e;
+
+	vlan &= FDB_VLAN_MASK;
+	hash = (uint32_t)fdb_hash(fdb, mac, vlan);
+	idx = index_find(fdb, mac, vlan, hash);
+	if (idx == FDB_NIL)
+		return NULL;
+	e = &fdb->entries[idx];
+	if (entry_expired(fdb, e, now_ms))
+		return NULL;
+	return fdb->owners[e->owner_idx].owner;
+}
+
+uint64_t fdb_expire(struct fdb *fdb, uint64_t now_ms)
+{
+	uint64_t now = fdb_tick(fdb, now_ms);
+	uint64_t next = UINT64_MAX;
+
+	/*
+	 * Every owner list is in last-use order, so the expired entries are
+	 * a prefix of each and the first live one gives that owner's next
+	 * deadline.  Removing entries may release records, but never moves
+	 * them, so walking the pool by index is safe.
+	 */
+	for (uint32_t oi = 0; oi < fdb->owner_hwm; oi++) {
+		struct fdb_owner *o = &fdb->owners[oi];
+
+		while (o->owner && o->dyn.head != FDB_NIL) {
+			const struct fdb_entry *e = &fdb->entries[o->dyn.head];
+
+			if (!entry_expired(fdb, e, now)) {
+				next = MIN(next, entry_deadline(fdb, e));
+				break;
+			}
+			entry_remove(fdb, o->dyn.head);
+			fdb->aged++;
+		}
+	}
+	fdb->next_deadline = next;
+	return next;
+}
+
+/* Removes all of an owner's dynamic entries.  Return: how many. */
+static unsigned int flush_dynamic(struct fdb *fdb, uint32_t oi)
+{
+	struct fdb_owner *o = &fdb->owners[oi];
+	unsigned int n = 0;
+
+	/* The last removal may release the record; o->owner then reads NULL. */
+	while (o->owner && o->dyn.head != FDB_NIL) {
+		entry_remove(fdb, o->dyn.head);
+		n++;
+	}
+	return n;
+}
+
+unsigned int fdb_flush_owner(struct fdb *fdb, void *owner)
+{
+	uint32_t oi = owner ? owner_find(fdb, owner) : FDB_NIL;
+	struct fdb_owner *o;
+	unsigned int n;
+
+	if (oi == FDB_NIL)
+		return 0;
+	o = &fdb->owners[oi];
+	n = flush_dynamic(fdb, oi);
+	while (o->owner && o->statics.head != FDB_NIL) {
+		entry_remove(fdb, o->statics.head);
+		n++;
+	}
+	fdb->flushed += n;
+	return n;
+}
+
+unsigned int fdb_flush_all(struct fdb *fdb)
+{
+	unsigned int n = 0;
+
+	for (uint32_t oi = 0; oi < fdb->owner_hwm; oi++)
+		n += flush_dynamic(fdb, oi);
+	fdb->flushed += n;
+	return n;
+}
+
+/* Puts entry @idx, already marked static, on the static list of @oi. */
+static void static_link(struct fdb *fdb, uint32_t oi, uint32_t idx)
+{
+	struct fdb_entry *e = &fdb->entries[idx];
+
+	e->owner_idx = oi;
+	e->last_seen = fdb->clock;
+	list_append(fdb, &fdb->owners[oi].statics, idx);
+	fdb->owners[oi].n_static++;
+}
+
+int fdb_add_static(struct fdb *fdb, const uint8_t mac[6], uint16_t vlan,
+		   void *owner)
+{
+	uint32_t hash, idx, oi, old;
+	struct fdb_entry *e;
+
+	if (!owner)
+		return -EINVAL;
+	vlan &= FDB_VLAN_MASK;
+	hash = (uint32_t)fdb_hash(fdb, mac, vlan);
+	idx = index_find(fdb, mac, vlan, hash);
+
+	if (idx != FDB_NIL) {
+		e = &fdb->entries[idx];
+		old = e->owner_idx;
+		if (entry_is_static(e) && fdb->owners[old].owner == owner)
+			return 0;
+		oi = owner_get(fdb, owner);
+		if (oi == FDB_NIL)
+			return -ENOMEM;
+		if (entry_is_static(e)) {
+			list_unlink(fdb, &fdb->owners[old].statics, idx);
+			fdb->owners[old].n_static--;
+		} else {
+			owner_dyn_del(fdb, old, idx);
+			e->flags |= FDB_E_STATIC;
+			fdb->n_static++;
+		}
+		/* Link first: @old may be @oi, and must not be released. */
+		static_link(fdb, oi, idx);
+		owner_put(fdb, old);
+		return 0;
+	}
+
+	if (!make_room(fdb, NULL))
+		return -ENOSPC;
+	oi = owner_get(fdb, owner);
+	if (oi == FDB_NIL)
+		return -ENOMEM;
+	idx = entry_alloc(fdb);
+	e = &fdb->entries[idx];
+	memcpy(e->mac, mac, sizeof(e->mac));
+	e->vlan = vlan;
+	e->flags = FDB_E_STATIC;
+	index_insert(fdb, hash, idx);
+	static_link(fdb, oi, idx);
+	fdb->n_entries++;
+	fdb->n_static++;
+	return 0;
+}
+
+int fdb_del(struct fdb *fdb, const uint8_t mac[6], uint16_t vlan)
+{
+	uint32_t idx;
+
+	vlan &= FDB_VLAN_MASK;
+	idx = index_find(fdb, mac, vlan, (uint32_t)fdb_hash(fdb, mac, vlan));
+	if (idx == FDB_NIL)
+		return -ENOENT;
+	entry_remove(fdb, idx);
+	return 0;
+}
+
+/* ---- Introspection ---------------------------------------------------- */
+
+static void visit_list(const struct fdb *fdb, const struct fdb_list *l,
+		       uint64_t now, fdb_visit_fn *visit, void *aux)
+{
+	for (uint32_t i = l->head; i != FDB_NIL; i = fdb->entries[i].next) {
+		const struct fdb_entry *e = &fdb->entries[i];
+		struct fdb_entry_info info;
+
+		if (entry_expired(fdb, e, now))
+			continue;
+		memcpy(info.mac, e->mac, sizeof(info.mac));
+		info.vlan = e->vlan;
+		info.owner = fdb->owners[e->owner_idx].owner;
+		info.is_static = entry_is_static(e);
+		info.age_ms = info.is_static || now < e->last_seen
+				      ? 0
+				      : now - e->last_seen;
+		visit(&info, aux);
+	}
+}
+
+void fdb_foreach(const struct fdb *fdb, uint64_t now_ms, fdb_visit_fn *visit,
+		 void *aux)
+{
+	for (uint32_t oi = 0; oi < fdb->owner_hwm; oi++) {
+		const struct fdb_owner *o = &fdb->owners[oi];
+
+		if (!o->owner)
+			continue;
+		visit_list(fdb, &o->dyn, now_ms, visit, aux);
+		visit_list(fdb, &o->statics, now_ms, visit, aux);
+	}
+}
+
+void fdb_get_stats(const struct fdb *fdb, struct fdb_stats *stats)
+{
+	stats->learned = fdb->learned;
+	stats->moved = fdb->moved;
+	stats->move_held = fdb->move_held;
+	stats->aged = fdb->aged;
+	stats->evicted = fdb->evicted;
+	stats->flushed = fdb->flushed;
+	stats->entries = fdb->n_entries;
+	stats->static_entries = fdb->n_static;
+	stats->max_entries = fdb->params.max_entries;
+}
+
+unsigned int fdb_owner_count(const struct fdb *fdb, void *owner)
+{
+	uint32_t oi = owner ? owner_find(fdb, owner) : FDB_NIL;
+
+	if (oi == FDB_NIL)
+		return 0;
+	return fdb->owners[oi].n_dynamic + fdb->owners[oi].n_static;
+}

@@ -1,0 +1,291 @@
+/*
+ * main.c - vswitchd: command line, configuration, start-up and shutdown.
+ *
+ * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ports/port.h"
+#include "switch/cfg.h"
+#include "switch/log.h"
+#include "switch/loop.h"
+#include "switch/switch.h"
+#include "switch/util.h"
+
+/**
+ * struct signal_reader - turns SIGTERM/SIGINT into a loop stop.
+ * @fd:		signalfd
+ * @info:	read buffer
+ * @op:		completion record of the read
+ * @loop:	the loop to stop
+ */
+struct signal_reader {
+	int fd;
+	struct signalfd_siginfo info;
+	struct uop op;
+	struct loop *loop;
+};
+
+static void signal_arm(struct signal_reader *sr)
+{
+	struct io_uring_sqe *sqe = loop_sqe(sr->loop, &sr->op);
+
+	io_uring_prep_read(sqe, sr->fd, &sr->info, sizeof(sr->info), 0);
+}
+
+static void signal_done(struct uop *op, int res, unsigned int flags)
+{
+	struct signal_reader *sr = container_of(op, struct signal_reader, op);
+
+	if (res == (int)sizeof(sr->info)) {
+		log_info("caught signal %u, shutting down", sr->info.ssi_signo);
+		loop_stop(sr->loop);
+		return;
+	}
+	if (res != -ECANCELED)
+		signal_arm(sr);
+}
+
+static int signal_reader_init(struct signal_reader *sr, struct loop *loop)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
+		return -errno;
+	sr->fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sr->fd < 0)
+		return -errno;
+	sr->loop = loop;
+	sr->op.done = signal_done;
+	signal_arm(sr);
+	return 0;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: vswitchd [OPTIONS]\n"
+		"A userspace Ethernet switch for QEMU virtual machines.\n"
+		"\n"
+		"  -c, --config FILE      load the JSON configuration FILE\n"
+		"                         (without it, a built-in default runs)\n"
+		"      --check            validate the configuration and exit\n"
+		"  -v, --verbose          with --check: print every resolved "
+		"setting\n"
+		"  -l, --log-level LEVEL  error, warn, info or debug (overrides "
+		"the file)\n"
+		"      --runtime-dir DIR  directory for sockets (default: "
+		"$XDG_RUNTIME_DIR/vswitchd,\n"
+		"                         /run/vswitchd as root)\n"
+		"  -h, --help             show this help\n"
+		"  -V, --version          show the version\n"
+		"\n"
+		"See vswitchd.json(5) in docs/ for the configuration format.\n");
+}
+
+/* The runtime directory, as the XDG spec and FHS suggest. */
+static void default_runtime_dir(char *buf, size_t size)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+	if (geteuid() == 0)
+		snprintf(buf, size, "/run/vswitchd");
+	else if (xdg && *xdg)
+		snprintf(buf, size, "%s/vswitchd", xdg);
+	else
+		snprintf(buf, size, "/tmp/vswitchd-%u", (unsigned int)getuid());
+}
+
+/* Creates the runtime directory (one level) if it is missing. */
+static void make_runtime_dir(const char *dir)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		die("cannot create runtime directory %s: %s", dir,
+		    strerror(errno));
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		die("runtime directory %s is not a directory", dir);
+}
+
+/* Tells the user how to attach QEMU to every port that VMs attach to. */
+static void print_qemu_args(struct vsw *sw)
+{
+	char args[256];
+	int n = 0;
+
+	for (struct port *p = vsw_first_port(sw); p; p = p->next) {
+		if (!p->ops->qemu_args)
+			continue;
+		p->ops->qemu_args(p, args, sizeof(args));
+		if (!n++)
+			printf("vswitchd is ready. Attach QEMU VMs with "
+			       "(give each VM its own MAC address):\n");
+		printf("  port %s:\n    qemu-system-x86_64 ... -netdev "
+		       "%s,id=n0 -device virtio-net-pci,netdev=n0,"
+		       "mac=52:54:00:12:34:%02x\n",
+		       p->name, args, 0x10 + n);
+	}
+	fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check", no_argument, NULL, 'C' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "log-level", required_argument, NULL, 'l' },
+		{ "runtime-dir", required_argument, NULL, 'R' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *config_path = NULL, *level_arg = NULL;
+	char runtime_dir[CFG_PATH_MAX];
+	struct signal_reader sr = { .fd = -1 };
+	struct vsw_config cfg = { 0 };
+	bool check = false, verbose = false;
+	struct vsw_err verr;
+	struct loop *loop;
+	struct vsw *sw;
+	int opt, ret;
+
+	default_runtime_dir(runtime_dir, sizeof(runtime_dir));
+	while ((opt = getopt_long(argc, argv, "c:vl:hV", options, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'C':
+			check = true;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'l':
+			level_arg = optarg;
+			break;
+		case 'R':
+			if (!strlcpy_(runtime_dir, optarg, sizeof(runtime_dir)))
+				die("--runtime-dir: path too long");
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("vswitchd %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "vswitchd: unexpected argument '%s'\n",
+			argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	if (level_arg && log_level_from_name(level_arg) < 0) {
+		fprintf(stderr,
+			"vswitchd: unknown log level '%s' (use error, warn, "
+			"info or debug)\n",
+			level_arg);
+		return 2;
+	}
+
+	if (config_path) {
+		ret = cfg_load_file(config_path, runtime_dir, &cfg, &verr);
+		if (ret) {
+			fprintf(stderr, "vswitchd: %s\n", verr.msg);
+			return 1;
+		}
+	} else {
+		if (check) {
+			fprintf(stderr, "vswitchd: --check needs -c FILE\n");
+			return 2;
+		}
+		ret = cfg_default(&cfg, runtime_dir);
+		if (ret)
+			die("cannot build the default configuration for runtime "
+			    "directory %s: %s",
+			    runtime_dir, strerror(-ret));
+	}
+	if (check) {
+		if (verbose)
+			cfg_dump(&cfg, stdout);
+		printf("%s: configuration is valid (%zu ports)\n", config_path,
+		       cfg.n_ports);
+		cfg_free(&cfg);
+		return 0;
+	}
+	log_set_level(level_arg ? (enum log_level)log_level_from_name(level_arg)
+				: (enum log_level)cfg.log_level);
+
+	make_runtime_dir(cfg.runtime_dir);
+	/* A peer that vanishes mid-send must not kill the daemon. */
+	signal(SIGPIPE, SIG_IGN);
+
+	loop = loop_new(&ret);
+	if (!loop) {
+		if (ret == -EPERM || ret == -ENOSYS)
+			die("io_uring is not available (%s): it may be "
+			    "disabled by the kernel.io_uring_disabled sysctl or "
+			    "a seccomp profile",
+			    strerror(-ret));
+		die("cannot set up io_uring: %s", strerror(-ret));
+	}
+	sw = vsw_new(loop, &cfg.sw, &ret);
+	if (!sw)
+		die("cannot create the switch: %s", strerror(-ret));
+	for (size_t i = 0; i < cfg.n_ports; i++) {
+		ret = port_create(sw, &cfg.ports[i]);
+		if (ret) {
+			/* Nothing starts half-configured. */
+			for (struct port *p = vsw_first_port(sw); p;
+			     p = p->next)
+				if (p->ops->shutdown)
+					p->ops->shutdown(p);
+			loop_exit_ring(loop);
+			vsw_free(sw);
+			loop_free(loop);
+			cfg_free(&cfg);
+			return 1;
+		}
+	}
+	ret = signal_reader_init(&sr, loop);
+	if (ret)
+		die("cannot set up signal handling: %s", strerror(-ret));
+	log_info("vswitchd %s running with %zu configured ports%s",
+		 PACKAGE_VERSION, cfg.n_ports,
+		 config_path ? "" : " (built-in default)");
+	print_qemu_args(sw);
+
+	ret = loop_run(loop);
+
+	for (struct port *p = vsw_first_port(sw); p; p = p->next)
+		if (p->ops->shutdown)
+			p->ops->shutdown(p);
+	/* The ring goes first: it ends every request naming a port. */
+	loop_exit_ring(loop);
+	vsw_free(sw);
+	loop_free(loop);
+	if (sr.fd >= 0)
+		close(sr.fd);
+	cfg_free(&cfg);
+	return ret ? 1 : 0;
+}

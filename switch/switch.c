@@ -1,0 +1,319 @@
+/*
+ * switch.c - port registry, MAC learning and forwarding (see switch.h).
+ *
+ * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
+ */
+#include "config.h"
+
+#include "switch/switch.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ports/port.h"
+#include "switch/eth.h"
+#include "switch/fdb.h"
+#include "switch/log.h"
+#include "switch/loop.h"
+
+/**
+ * struct vsw - the switch (private).
+ * @loop:	event loop
+ * @fdb:	MAC learning table; owners are struct port pointers
+ * @cfg:	switch-wide settings
+ * @ports:	every registered port (list head)
+ * @n_ports:	registered ports, bounded by @cfg.max_ports
+ * @fwd:	ports that are up, densely packed for flooding
+ * @n_fwd:	entries used in @fwd
+ * @aging:	timer that removes idle MACs
+ * @next_id:	next port id
+ * @stats:	counters
+ */
+struct vsw {
+	struct loop *loop;
+	struct fdb *fdb;
+	struct cfg_switch cfg;
+	struct port *ports;
+	unsigned int n_ports;
+	struct port **fwd;
+	unsigned int n_fwd;
+	struct loop_timer aging;
+	uint32_t next_id;
+	struct vsw_stats stats;
+};
+
+static void vsw_aging_fire(struct loop_timer *timer, uint64_t now)
+{
+	struct vsw *sw = container_of(timer, struct vsw, aging);
+	uint64_t next = fdb_expire(sw->fdb, now);
+
+	if (next != UINT64_MAX)
+		loop_timer_arm(sw->loop, &sw->aging, next);
+}
+
+/**
+ * vsw_new() - create an empty switch.
+ * @loop:	the event loop
+ * @cfg:	switch-wide settings (copied)
+ * @err:	negative errno on failure
+ *
+ * Return: new switch, caller owns (vsw_free()), or NULL.
+ */
+struct vsw *vsw_new(struct loop *loop, const struct cfg_switch *cfg, int *err)
+{
+	struct fdb_params params = {
+		.max_entries = cfg->mac_table_size,
+		.aging_ms = (uint64_t)cfg->mac_aging_s * 1000,
+		.move_holddown_ms = cfg->mac_move_holddown_ms,
+	};
+	struct vsw *sw = calloc(1, sizeof(*sw));
+
+	if (!sw)
+		goto err_nomem;
+	sw->loop = loop;
+	sw->cfg = *cfg;
+	sw->fwd = calloc(cfg->max_ports, sizeof(*sw->fwd));
+	sw->fdb = fdb_new(&params);
+	if (!sw->fwd || !sw->fdb)
+		goto err_free;
+	loop_timer_init(&sw->aging, vsw_aging_fire);
+	return sw;
+
+err_free:
+	fdb_free(sw->fdb);
+	free(sw->fwd);
+	free(sw);
+err_nomem:
+	*err = -ENOMEM;
+	return NULL;
+}
+
+/**
+ * vsw_free() - destroy the switch and every port still registered.
+ * @sw: the switch, or NULL
+ *
+ * Call only after loop_exit_ring(), so no request names a port, and
+ * before loop_free().
+ */
+void vsw_free(struct vsw *sw)
+{
+	if (!sw)
+		return;
+	while (sw->ports) {
+		struct port *p = sw->ports;
+
+		vsw_remove_port(sw, p);
+		p->ops->destroy(p);
+	}
+	loop_timer_cancel(sw->loop, &sw->aging);
+	fdb_free(sw->fdb);
+	free(sw->fwd);
+	free(sw);
+}
+
+struct loop *vsw_loop(const struct vsw *sw)
+{
+	return sw->loop;
+}
+
+struct fdb *vsw_fdb(const struct vsw *sw)
+{
+	return sw->fdb;
+}
+
+const struct cfg_switch *vsw_cfg(const struct vsw *sw)
+{
+	return &sw->cfg;
+}
+
+const struct vsw_stats *vsw_stats(const struct vsw *sw)
+{
+	return &sw->stats;
+}
+
+/**
+ * vsw_add_port() - register a port under its (unique) name.
+ * @sw:		the switch
+ * @port:	initialised port, not yet registered
+ *
+ * Return: 0, -EEXIST if the name is taken, -ENOSPC at the port limit.
+ */
+int vsw_add_port(struct vsw *sw, struct port *port)
+{
+	if (sw->n_ports >= sw->cfg.max_ports)
+		return -ENOSPC;
+	if (vsw_find_port(sw, port->name))
+		return -EEXIST;
+	port->id = ++sw->next_id;
+	port->prev = NULL;
+	port->next = sw->ports;
+	if (sw->ports)
+		sw->ports->prev = port;
+	sw->ports = port;
+	port->registered = true;
+	sw->n_ports++;
+	return 0;
+}
+
+/**
+ * vsw_remove_port() - take a port out of the switch (down first if up).
+ * @sw:		the switch
+ * @port:	a registered port; its memory stays the caller's
+ */
+void vsw_remove_port(struct vsw *sw, struct port *port)
+{
+	if (!port->registered)
+		return;
+	vsw_port_down(sw, port);
+	if (port->prev)
+		port->prev->next = port->next;
+	else
+		sw->ports = port->next;
+	if (port->next)
+		port->next->prev = port->prev;
+	port->next = port->prev = NULL;
+	port->registered = false;
+	sw->n_ports--;
+}
+
+/**
+ * vsw_port_up() - start forwarding to and from @port.
+ * @sw:		the switch
+ * @port:	a registered port that can send
+ */
+void vsw_port_up(struct vsw *sw, struct port *port)
+{
+	if (port_is_up(port) || !port->ops->send)
+		return;
+	port->fwd_index = (int)sw->n_fwd;
+	sw->fwd[sw->n_fwd++] = port;
+}
+
+/**
+ * vsw_port_down() - stop forwarding to @port and forget its MACs.
+ * @sw:		the switch
+ * @port:	the port; no-op if it is not up
+ */
+void vsw_port_down(struct vsw *sw, struct port *port)
+{
+	unsigned int i;
+
+	if (!port_is_up(port))
+		return;
+	i = (unsigned int)port->fwd_index;
+	sw->fwd[i] = sw->fwd[--sw->n_fwd];
+	sw->fwd[i]->fwd_index = (int)i;
+	sw->fwd[sw->n_fwd] = NULL;
+	port->fwd_index = -1;
+	fdb_flush_owner(sw->fdb, port);
+}
+
+struct port *vsw_find_port(const struct vsw *sw, const char *name)
+{
+	for (struct port *p = sw->ports; p; p = p->next)
+		if (!strcmp(p->name, name))
+			return p;
+	return NULL;
+}
+
+struct port *vsw_first_port(const struct vsw *sw)
+{
+	return sw->ports;
+}
+
+unsigned int vsw_n_ports(const struct vsw *sw)
+{
+	return sw->n_ports;
+}
+
+static void vsw_output(struct port *out, const uint8_t *frame, size_t len)
+{
+	int ret = out->ops->send(out, frame, len);
+
+	if (likely(ret == 0))
+		return;
+	if (ret == -ENOBUFS)
+		out->stats.tx_drop_full++;
+	else
+		out->stats.tx_drop_down++;
+}
+
+static void vsw_learn(struct vsw *sw, struct port *in,
+		      const struct eth_info *eth, uint64_t now)
+{
+	static struct log_rl moved_rl = LOG_RL_INIT(5, 10000);
+	enum fdb_learn_result r;
+
+	r = fdb_learn(sw->fdb, eth->src, eth->vlan, in, now);
+	if (likely(r == FDB_LEARN_REFRESHED))
+		return;
+	if (r == FDB_LEARN_NEW && !sw->aging.armed)
+		loop_timer_arm(sw->loop, &sw->aging,
+			       now + (uint64_t)sw->cfg.mac_aging_s * 1000);
+	if (r == FDB_LEARN_MOVED || r == FDB_LEARN_HELD) {
+		char mac[ETH_MAC_STR_LEN];
+
+		eth_format_mac(eth->src, mac);
+		log_info_rl(&moved_rl, "MAC %s (vlan %u) %s to port %s%s", mac,
+			    eth->vlan,
+			    r == FDB_LEARN_MOVED ? "moved" : "tried to move",
+			    in->name,
+			    r == FDB_LEARN_HELD ? " (held: flapping?)" : "");
+	}
+}
+
+/**
+ * vsw_input() - forward one frame received on @in.
+ * @sw:		the switch
+ * @in:		the port it arrived on (up)
+ * @frame:	frame bytes, borrowed for the call
+ * @len:	frame length
+ */
+void vsw_input(struct vsw *sw, struct port *in, const uint8_t *frame,
+	       size_t len)
+{
+	struct eth_info eth;
+	struct port *out;
+	uint64_t now;
+
+	if (unlikely(len > sw->cfg.max_frame)) {
+		in->stats.rx_too_big++;
+		goto drop;
+	}
+	switch (eth_parse(frame, len, &eth)) {
+	case ETH_OK:
+		break;
+	case ETH_RUNT:
+		in->stats.rx_runt++;
+		goto drop;
+	case ETH_BAD_SRC:
+		in->stats.rx_bad_src++;
+		goto drop;
+	}
+	in->stats.rx_frames++;
+	in->stats.rx_bytes += len;
+	now = loop_now(sw->loop);
+	vsw_learn(sw, in, &eth, now);
+
+	if (!eth_is_multicast(eth.dst)) {
+		out = fdb_lookup(sw->fdb, eth.dst, eth.vlan, now);
+		if (out == in) {
+			in->stats.rx_hairpin++;
+			return;
+		}
+		if (out) {
+			sw->stats.unicast++;
+			vsw_output(out, frame, len);
+			return;
+		}
+	}
+	sw->stats.flooded++;
+	for (unsigned int i = 0; i < sw->n_fwd; i++)
+		if (sw->fwd[i] != in)
+			vsw_output(sw->fwd[i], frame, len);
+	return;
+
+drop:
+	sw->stats.dropped++;
+}
