@@ -175,6 +175,17 @@ static void conn_rx_data(struct stream_conn *conn, const uint8_t *data,
 	if (conn->closing)
 		return;
 	ret = stream_dec_feed(&conn->dec, data, len, conn_frame, conn);
+	if (unlikely(conn->dec.oversized)) {
+		static struct log_rl big_rl = LOG_RL_INIT(5, 10000);
+
+		conn->port.stats.rx_too_big += conn->dec.oversized;
+		conn->dec.oversized = 0;
+		log_warn_rl(&big_rl,
+			    "port %s (%s): dropped a frame above max_frame "
+			    "(%u bytes)",
+			    conn->port.name, conn->port.peer,
+			    conn->dec.max_frame);
+	}
 	if (ret) {
 		char why[128];
 

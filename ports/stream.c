@@ -34,6 +34,7 @@ void stream_dec_reset(struct stream_dec *dec)
 	dec->hdr_have = 0;
 	dec->need = 0;
 	dec->have = 0;
+	dec->skip = 0;
 	dec->bad_len = 0;
 }
 
@@ -41,9 +42,14 @@ void stream_dec_reset(struct stream_dec *dec)
 static int stream_dec_take_len(struct stream_dec *dec, uint32_t len)
 {
 	dec->hdr_have = 0;
-	if (len < STREAM_MIN_FRAME || len > dec->max_frame) {
+	if (len < STREAM_MIN_FRAME || len > STREAM_MAX_LEN) {
 		dec->bad_len = len;
 		return -EPROTO;
+	}
+	if (len > dec->max_frame) {
+		dec->oversized++;
+		dec->skip = len;
+		return 0;
 	}
 	dec->need = len;
 	dec->have = 0;
@@ -58,6 +64,9 @@ static int stream_dec_take_len(struct stream_dec *dec, uint32_t len)
  * @fn:		called once per complete frame; the frame is borrowed
  * @aux:	passed to @fn
  *
+ * Frames above the decoder's max_frame are skipped and counted in
+ * dec->oversized.
+ *
  * Return: 0; -EPROTO on a length prefix out of range (dec->bad_len holds
  * it, and the frames before it were delivered); -ENOMEM if the gathering
  * buffer could not be allocated.  After an error the stream is unusable.
@@ -71,6 +80,13 @@ int stream_dec_feed(struct stream_dec *dec, const uint8_t *data, size_t len,
 	while (data < end) {
 		size_t left = (size_t)(end - data);
 
+		if (dec->skip) {
+			size_t n = MIN(left, (size_t)dec->skip);
+
+			dec->skip -= (uint32_t)n;
+			data += n;
+			continue;
+		}
 		if (!dec->need) {
 			/* Fast path: a whole prefix in this chunk. */
 			if (!dec->hdr_have && left >= STREAM_HDR_LEN) {
@@ -147,7 +163,7 @@ const char *stream_dec_error(const struct stream_dec *dec, int err)
 			 dec->bad_len, STREAM_MIN_FRAME);
 	else
 		snprintf(msg, sizeof(msg),
-			 "bad length prefix %u (above the %u-byte maximum)",
-			 dec->bad_len, dec->max_frame);
+			 "bad length prefix %u (above QEMU's %u-byte maximum)",
+			 dec->bad_len, (unsigned int)STREAM_MAX_LEN);
 	return msg;
 }

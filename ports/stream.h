@@ -10,9 +10,13 @@
  * that straddle chunks are gathered in the decoder's own buffer, which is
  * allocated on first need and sized to the largest frame allowed.
  *
- * A length below an Ethernet header or above the limit means the peer is
- * broken or hostile and the stream cannot be resynchronised: the decoder
- * reports it and the caller closes the connection.
+ * A frame longer than the switch's max_frame but within what QEMU itself
+ * can send (STREAM_MAX_LEN) is skipped and counted: the stream is still in
+ * step, and closing would cut a VM off for good (QEMU 7.2 clients never
+ * reconnect).  A length below an Ethernet header or above STREAM_MAX_LEN
+ * means the peer is broken or hostile and the stream cannot be
+ * resynchronised: the decoder reports it and the caller closes the
+ * connection.
  *
  * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
  */
@@ -25,6 +29,8 @@
 enum {
 	STREAM_HDR_LEN = 4,
 	STREAM_MIN_FRAME = 14,
+	/* QEMU's receive buffer (NET_BUFSIZE): no QEMU sends more. */
+	STREAM_MAX_LEN = 4096 + 65536,
 };
 
 typedef void stream_frame_fn(void *aux, const uint8_t *frame, size_t len);
@@ -36,8 +42,10 @@ typedef void stream_frame_fn(void *aux, const uint8_t *frame, size_t len);
  * @hdr_have:	how many of them
  * @need:	length of the frame being gathered, 0 while reading a prefix
  * @have:	bytes of that frame gathered in @buf
+ * @skip:	bytes of an oversized frame still to be skipped
  * @buf:	gathering buffer (max_frame bytes), NULL until needed
  * @bad_len:	the offending length after a framing error
+ * @oversized:	frames skipped for exceeding @max_frame (a counter)
  */
 struct stream_dec {
 	uint32_t max_frame;
@@ -45,8 +53,10 @@ struct stream_dec {
 	uint8_t hdr_have;
 	uint32_t need;
 	uint32_t have;
+	uint32_t skip;
 	uint8_t *buf;
 	uint32_t bad_len;
+	uint64_t oversized;
 };
 
 void stream_dec_init(struct stream_dec *dec, uint32_t max_frame);

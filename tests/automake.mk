@@ -23,3 +23,24 @@ SH_LOG_DRIVER = $(SHELL) $(top_srcdir)/build-aux/test-driver
 AM_TESTS_ENVIRONMENT = \
 	top_srcdir='$(abs_top_srcdir)'; export top_srcdir; \
 	top_builddir='$(abs_top_builddir)'; export top_builddir;
+
+## QEMU guest tier: real Linux guests under TCG (see docs/testing.md).
+qemu_tests = \
+	tests/qemu/guest-direct.sh \
+	tests/qemu/ping.sh \
+	tests/qemu/reconnect.sh \
+	tests/qemu/jumbo.sh
+TESTS += $(qemu_tests)
+dist_check_SCRIPTS += $(qemu_tests)
+EXTRA_DIST += \
+	tests/lib.sh \
+	tests/qemu/lib-qemu.sh \
+	tests/qemu/build-guest.sh \
+	tests/qemu/guest-init.sh \
+	tests/qemu/run-all.sh
+
+check-qemu:
+	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(qemu_tests)'
+check-unit:
+	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(unit_tests)'
+.PHONY: check-qemu check-unit
