@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -64,6 +65,7 @@ struct connect_port {
 };
 
 static void connect_try(struct connect_port *cp);
+static void connect_maybe_release(struct connect_port *cp);
 
 static void connect_schedule(struct connect_port *cp)
 {
@@ -97,6 +99,11 @@ static void connect_done(struct uop *op, int res, unsigned int flags)
 	cp->connecting = false;
 	cp->pending_fd = -1;
 	loop_timer_cancel(loop, &cp->timer);
+	if (cp->conn.port.removing) {
+		close(fd);
+		connect_maybe_release(cp);
+		return;
+	}
 	if (cp->timed_out && res == -ECANCELED)
 		res = -ETIMEDOUT;
 	if (res < 0) {
@@ -154,6 +161,10 @@ static void connect_closed(struct stream_conn *conn)
 {
 	struct connect_port *cp = container_of(conn, struct connect_port, conn);
 
+	if (conn->port.removing) {
+		connect_maybe_release(cp);
+		return;
+	}
 	if (loop_now(conn->loop) - cp->connected_at >= CONNECT_STABLE_MS)
 		cp->backoff_ms = cp->cfg.reconnect_min_ms;
 	cp->last_err = 0;
@@ -177,7 +188,56 @@ static void connect_destroy(struct port *port)
 	if (cp->pending_fd >= 0)
 		close(cp->pending_fd);
 	stream_conn_fini(&cp->conn);
+	port_fini(port);
 	free(cp);
+}
+
+/* Gone for good once no connect and no connection is in progress. */
+static void connect_maybe_release(struct connect_port *cp)
+{
+	if (cp->connecting || cp->conn.attached || !cp->conn.port.registered)
+		return;
+	log_info("port %s: removed", cp->conn.port.name);
+	vsw_release_port(cp->conn.port.sw, &cp->conn.port);
+}
+
+static void connect_close(struct port *port)
+{
+	struct connect_port *cp =
+		container_of(port, struct connect_port, conn.port);
+
+	if (port->removing)
+		return;
+	port->removing = true;
+	loop_timer_cancel(cp->conn.loop, &cp->timer);
+	if (cp->connecting) {
+		struct io_uring_sqe *sqe = loop_sqe(cp->conn.loop, NULL);
+
+		io_uring_prep_cancel64(sqe,
+				       (uint64_t)(uintptr_t)&cp->connect_op, 0);
+		return;
+	}
+	if (cp->conn.attached) {
+		stream_conn_close(&cp->conn, LOG_LVL_INFO,
+				  "closed by the administrator", 0);
+		return;
+	}
+	connect_maybe_release(cp);
+}
+
+static void connect_show(const struct port *port, json_t *obj)
+{
+	const struct connect_port *cp =
+		container_of(port, struct connect_port, conn.port);
+
+	stream_conn_show(&cp->conn, obj);
+	if (!cp->conn.attached && !port->removing)
+		json_object_set_new(obj, "state",
+				    json_string(cp->connecting ? "connecting"
+							       : "down"));
+	if (cp->last_err)
+		json_object_set_new(obj, "last_error",
+				    json_string(strerror(-cp->last_err)));
 }
 
 static void connect_qemu_args(const struct port *port, char *buf, size_t size)
@@ -202,6 +262,8 @@ static const struct port_ops connect_ops = {
 	.destroy = connect_destroy,
 	.qemu_args = connect_qemu_args,
 	.shutdown = connect_shutdown,
+	.close = connect_close,
+	.show = connect_show,
 };
 
 /**
@@ -239,6 +301,9 @@ int connect_port_create(struct vsw *sw, const struct cfg_port *cfg)
 		goto err;
 	sockaddr_format((struct sockaddr *)&cp->addr.ss, cp->addr.len,
 			cp->conn.port.peer, sizeof(cp->conn.port.peer));
+	ret = port_keep_cfg(&cp->conn.port, cfg);
+	if (ret)
+		goto err;
 	ret = vsw_add_port(sw, &cp->conn.port);
 	if (ret)
 		goto err;

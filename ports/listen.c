@@ -13,19 +13,20 @@
 #include "config.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "ports/port.h"
 #include "ports/sockaddr.h"
 #include "ports/stream-conn.h"
+#include "ports/unix-sock.h"
 #include "switch/cfg.h"
 #include "switch/log.h"
 #include "switch/switch.h"
@@ -40,7 +41,7 @@ enum { LISTEN_BACKLOG = 64, LISTEN_RETRY_MS = 100 };
  * @fd:		listening socket
  * @is_unix:	UNIX socket (else TCP)
  * @path:	UNIX socket path we created
- * @path_dev, @path_ino: identity of that file, so we unlink only our own
+ * @path_id:	identity of that file, so we unlink only our own
  * @bound:	text form of the bound address (for logs and QEMU arguments)
  * @max_conns:	connection limit
  * @n_conns:	connections alive
@@ -57,8 +58,7 @@ struct listen_port {
 	int fd;
 	bool is_unix;
 	char path[CFG_PATH_MAX];
-	dev_t path_dev;
-	ino_t path_ino;
+	struct unix_sock_id path_id;
 	char bound[CFG_PATH_MAX + 8];
 	unsigned int max_conns, n_conns, next_no;
 	unsigned int tx_frames;
@@ -80,51 +80,68 @@ struct accepted_conn {
 
 static struct log_rl accept_rl = LOG_RL_INIT(5, 5000);
 
+static void listen_maybe_release(struct listen_port *l);
+
 static void accepted_destroy(struct port *port)
 {
 	struct accepted_conn *ac =
 		container_of(port, struct accepted_conn, conn.port);
 
 	stream_conn_fini(&ac->conn);
+	port_fini(port);
 	free(ac);
+}
+
+static void accepted_close(struct port *port)
+{
+	struct stream_conn *conn = container_of(port, struct stream_conn, port);
+
+	port->removing = true;
+	stream_conn_close(conn, LOG_LVL_INFO, "closed by the administrator", 0);
+}
+
+static void accepted_show(const struct port *port, json_t *obj)
+{
+	stream_conn_show(container_of(port, struct stream_conn, port), obj);
 }
 
 static const struct port_ops accepted_ops = {
 	.type = "stream",
 	.send = stream_conn_send,
 	.destroy = accepted_destroy,
+	.close = accepted_close,
+	.show = accepted_show,
 };
-
-static void accepted_destroy_deferred(void *obj)
-{
-	accepted_destroy(obj);
-}
 
 static void accepted_closed(struct stream_conn *conn)
 {
 	struct accepted_conn *ac =
 		container_of(conn, struct accepted_conn, conn);
+	struct listen_port *l = ac->listener;
 
-	ac->listener->n_conns--;
-	vsw_remove_port(conn->port.sw, &conn->port);
-	loop_defer_free(conn->loop, &conn->port, accepted_destroy_deferred);
+	l->n_conns--;
+	vsw_release_port(conn->port.sw, &conn->port);
+	listen_maybe_release(l);
 }
 
 static void listen_describe_peer(struct listen_port *l, int fd, char *buf,
-				 size_t size)
+				 size_t size, int *pid)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 
+	*pid = 0;
 	if (l->is_unix) {
 		struct ucred cred;
 		socklen_t clen = sizeof(cred);
 
 		/* The pid identifies the QEMU behind an anonymous peer. */
-		if (!getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen))
+		if (!getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen)) {
 			snprintf(buf, size, "pid %d", (int)cred.pid);
-		else
+			*pid = (int)cred.pid;
+		} else {
 			snprintf(buf, size, "%s", l->path);
+		}
 		return;
 	}
 	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0)
@@ -137,9 +154,9 @@ static void listen_take(struct listen_port *l, int fd)
 {
 	struct accepted_conn *ac;
 	char name[PORT_NAME_MAX], peer[sizeof(ac->conn.port.peer)];
-	int one = 1, ret;
+	int one = 1, pid, ret;
 
-	listen_describe_peer(l, fd, peer, sizeof(peer));
+	listen_describe_peer(l, fd, peer, sizeof(peer), &pid);
 	if (l->n_conns >= l->max_conns) {
 		l->port.stats.refused++;
 		log_warn_rl(&accept_rl,
@@ -164,6 +181,7 @@ static void listen_take(struct listen_port *l, int fd)
 	if (ret)
 		goto err_free;
 	ac->conn.port.parent = &l->port;
+	ac->conn.port.pid = pid;
 	strlcpy_(ac->conn.port.peer, peer, sizeof(ac->conn.port.peer));
 	ret = vsw_add_port(l->port.sw, &ac->conn.port);
 	if (ret)
@@ -214,6 +232,12 @@ static void listen_accept_done(struct uop *op, int res, unsigned int flags)
 
 	if (!more)
 		l->armed = false;
+	if (l->port.removing) {
+		if (res >= 0)
+			close(res);
+		listen_maybe_release(l);
+		return;
+	}
 	if (res >= 0) {
 		listen_take(l, res);
 	} else if (res == -EINVAL && l->multishot) {
@@ -238,17 +262,14 @@ static void listen_accept_done(struct uop *op, int res, unsigned int flags)
 static void listen_shutdown(struct port *port)
 {
 	struct listen_port *l = container_of(port, struct listen_port, port);
-	struct stat st;
 
+	loop_timer_cancel(l->loop, &l->retry);
 	if (l->fd < 0)
 		return;
 	close(l->fd);
 	l->fd = -1;
-	loop_timer_cancel(l->loop, &l->retry);
-	/* Remove the socket file only if it is still the one we bound. */
-	if (l->is_unix && !stat(l->path, &st) && st.st_dev == l->path_dev &&
-	    st.st_ino == l->path_ino)
-		unlink(l->path);
+	if (l->is_unix)
+		unix_sock_unlink(l->path, &l->path_id);
 }
 
 static void listen_destroy(struct port *port)
@@ -256,7 +277,59 @@ static void listen_destroy(struct port *port)
 	struct listen_port *l = container_of(port, struct listen_port, port);
 
 	listen_shutdown(port);
+	port_fini(port);
 	free(l);
+}
+
+/* A listener being removed goes once its accept and connections are gone. */
+static void listen_maybe_release(struct listen_port *l)
+{
+	if (!l->port.removing || l->armed || l->n_conns || l->fd < 0)
+		return;
+	listen_shutdown(&l->port);
+	log_info("port %s: removed", l->port.name);
+	vsw_release_port(l->port.sw, &l->port);
+}
+
+/*
+ * Removing a listener removes its connections too: their VMs cannot
+ * reconnect to a listener that is gone anyway.
+ */
+static void listen_close(struct port *port)
+{
+	struct listen_port *l = container_of(port, struct listen_port, port);
+	struct port *p, *next;
+
+	if (port->removing)
+		return;
+	port->removing = true;
+	loop_timer_cancel(l->loop, &l->retry);
+	for (p = vsw_first_port(port->sw); p; p = next) {
+		next = p->next;
+		if (p->parent == port)
+			p->ops->close(p);
+	}
+	if (l->armed) {
+		struct io_uring_sqe *sqe = loop_sqe(l->loop, NULL);
+
+		io_uring_prep_cancel64(sqe, (uint64_t)(uintptr_t)&l->accept_op,
+				       0);
+	}
+	listen_maybe_release(l);
+}
+
+static void listen_show(const struct port *port, json_t *obj)
+{
+	const struct listen_port *l =
+		container_of(port, struct listen_port, port);
+
+	json_object_set_new(obj, "state",
+			    json_string(port->removing ? "closing"
+						       : "listening"));
+	json_object_set_new(obj, "address", json_string(l->bound));
+	json_object_set_new(obj, "connections", json_integer(l->n_conns));
+	json_object_set_new(obj, "max_connections",
+			    json_integer(l->max_conns));
 }
 
 static void listen_qemu_args(const struct port *port, char *buf, size_t size)
@@ -277,68 +350,21 @@ static const struct port_ops listen_ops = {
 	.destroy = listen_destroy,
 	.qemu_args = listen_qemu_args,
 	.shutdown = listen_shutdown,
+	.close = listen_close,
+	.show = listen_show,
 };
-
-/*
- * A socket file left by a daemon that died is replaced; one that a live
- * process still accepts on is not, and neither is anything but a socket.
- */
-static int listen_check_stale(const char *name, const char *path)
-{
-	struct vsw_sockaddr sa;
-	struct stat st;
-	int fd, ret;
-
-	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0 : -errno;
-	if (!S_ISSOCK(st.st_mode)) {
-		log_err("port %s: %s exists and is not a socket", name, path);
-		return -EEXIST;
-	}
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	sockaddr_from_path(&sa, path);
-	ret = connect(fd, (struct sockaddr *)&sa.ss, sa.len);
-	close(fd);
-	if (ret == 0) {
-		log_err("port %s: %s is in use by a running process "
-			"(another vswitchd?)",
-			name, path);
-		return -EADDRINUSE;
-	}
-	log_info("port %s: removing stale socket %s", name, path);
-	if (unlink(path) < 0 && errno != ENOENT)
-		return -errno;
-	return 0;
-}
 
 static int listen_open_unix(struct listen_port *l, const struct cfg_port *cfg)
 {
-	struct vsw_sockaddr sa;
-	struct stat st;
-	mode_t old_umask;
-	int ret;
+	char who[PORT_NAME_MAX + 8];
+	int fd;
 
-	ret = sockaddr_from_path(&sa, cfg->path);
-	if (ret)
-		return ret;
-	ret = listen_check_stale(cfg->name, cfg->path);
-	if (ret)
-		return ret;
-	l->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (l->fd < 0)
-		return -errno;
-	/* Create the file with its final mode: no window where it is wider. */
-	old_umask = umask(~cfg->mode & 0777);
-	ret = bind(l->fd, (struct sockaddr *)&sa.ss, sa.len);
-	umask(old_umask);
-	if (ret < 0)
-		return -errno;
-	if (stat(cfg->path, &st) == 0) {
-		l->path_dev = st.st_dev;
-		l->path_ino = st.st_ino;
-	}
+	snprintf(who, sizeof(who), "port %s", cfg->name);
+	fd = unix_sock_listen(who, cfg->path, cfg->mode, -1, LISTEN_BACKLOG,
+			      &l->path_id);
+	if (fd < 0)
+		return fd;
+	l->fd = fd;
 	strlcpy_(l->path, cfg->path, sizeof(l->path));
 	strlcpy_(l->bound, cfg->path, sizeof(l->bound));
 	return 0;
@@ -359,7 +385,8 @@ static int listen_open_tcp(struct listen_port *l, const struct cfg_port *cfg)
 	if (sa.ss.ss_family == AF_INET6)
 		setsockopt(l->fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
 			   sizeof(one));
-	if (bind(l->fd, (struct sockaddr *)&sa.ss, sa.len) < 0)
+	if (bind(l->fd, (struct sockaddr *)&sa.ss, sa.len) < 0 ||
+	    listen(l->fd, LISTEN_BACKLOG) < 0)
 		return -errno;
 	ret = sockaddr_local_port(l->fd);
 	if (ret < 0)
@@ -404,10 +431,9 @@ int listen_port_create(struct vsw *sw, const struct cfg_port *cfg)
 	ret = l->is_unix ? listen_open_unix(l, cfg) : listen_open_tcp(l, cfg);
 	if (ret)
 		goto err;
-	if (listen(l->fd, LISTEN_BACKLOG) < 0) {
-		ret = -errno;
+	ret = port_keep_cfg(&l->port, cfg);
+	if (ret)
 		goto err;
-	}
 	ret = vsw_add_port(sw, &l->port);
 	if (ret)
 		goto err;
@@ -416,7 +442,8 @@ int listen_port_create(struct vsw *sw, const struct cfg_port *cfg)
 	return 0;
 
 err:
-	log_err_errno(ret, "port %s: cannot listen on %s", cfg->name, where);
+	log_err("port %s: cannot listen on %s: %s", cfg->name, where,
+		l->is_unix ? unix_sock_strerror(ret) : strerror(-ret));
 	listen_destroy(&l->port);
 	return ret;
 }

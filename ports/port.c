@@ -8,6 +8,7 @@
 #include "ports/port.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "switch/cfg.h"
@@ -31,6 +32,16 @@ void port_init(struct port *port, const struct port_ops *ops,
 }
 
 /**
+ * port_fini() - release what the base owns (the configuration copy).
+ * @port: the port, about to be freed by its type
+ */
+void port_fini(struct port *port)
+{
+	free(port->cfg);
+	port->cfg = NULL;
+}
+
+/**
  * port_create() - create, register and start the port a config entry names.
  * @sw:		the switch
  * @cfg:	validated port configuration
@@ -48,4 +59,64 @@ int port_create(struct vsw *sw, const struct cfg_port *cfg)
 		return connect_port_create(sw, cfg);
 	}
 	return -EINVAL;
+}
+
+/**
+ * port_keep_cfg() - remember the configuration a port was created from.
+ * @port:	the new port
+ * @cfg:	its configuration (copied)
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int port_keep_cfg(struct port *port, const struct cfg_port *cfg)
+{
+	port->cfg = malloc(sizeof(*cfg));
+	if (!port->cfg)
+		return -ENOMEM;
+	*port->cfg = *cfg;
+	return 0;
+}
+
+void port_tap_add(struct port *port, struct port_tap *tap)
+{
+	tap->next = port->taps;
+	port->taps = tap;
+}
+
+void port_tap_del(struct port *port, struct port_tap *tap)
+{
+	for (struct port_tap **pp = &port->taps; *pp; pp = &(*pp)->next) {
+		if (*pp == tap) {
+			*pp = tap->next;
+			tap->next = NULL;
+			return;
+		}
+	}
+}
+
+/**
+ * port_tap_run() - show a frame to every tap of @port.
+ * @port:	the port
+ * @frame:	the frame, borrowed
+ * @len:	its length
+ */
+void port_tap_run(struct port *port, const uint8_t *frame, size_t len)
+{
+	for (struct port_tap *t = port->taps; t; t = t->next)
+		t->fn(t, frame, len);
+}
+
+/**
+ * port_detach_taps() - tell every tap the port is going away.
+ * @port: the port
+ */
+void port_detach_taps(struct port *port)
+{
+	while (port->taps) {
+		struct port_tap *t = port->taps;
+
+		port->taps = t->next;
+		t->next = NULL;
+		t->detach(t);
+	}
 }

@@ -16,9 +16,11 @@
  *   create (type-specific; may fail, nothing to undo for the caller)
  *   -> vsw_add_port() (named, counted against the port limit)
  *   -> vsw_port_up() / vsw_port_down(), any number of times
- *   -> the type closes its descriptors and waits until none of its io_uring
+ *   -> ops->close() (port del, reload, a peer that went away): the type
+ *      closes its descriptors and waits until none of its io_uring
  *      requests is in flight
- *   -> vsw_remove_port() and loop_defer_free(ops->destroy).
+ *   -> vsw_release_port(): out of the switch, taps detached, and freed
+ *      with ops->destroy after the current batch of completions.
  * At exit the ring is torn down first, which ends every request, and then
  * every remaining port is destroyed directly.
  *
@@ -32,8 +34,10 @@
 #include <stdint.h>
 
 struct port;
+struct port_tap;
 struct vsw;
 struct cfg_port;
+struct json_t;
 
 enum { PORT_NAME_MAX = 40 };
 
@@ -74,6 +78,10 @@ struct port_stats {
  *		port (without id=), or NULL if VMs do not attach to it
  * @shutdown:	stop listening and remove files the port created (exit);
  *		may be NULL
+ * @close:	start removing the port at runtime: stop its I/O and, once
+ *		no request is in flight, call vsw_release_port().  Idempotent.
+ * @show:	add type-specific members ("state", "peer", "tx_queue"...)
+ *		to a JSON object describing the port
  */
 struct port_ops {
 	const char *type;
@@ -81,6 +89,30 @@ struct port_ops {
 	void (*destroy)(struct port *port);
 	void (*qemu_args)(const struct port *port, char *buf, size_t size);
 	void (*shutdown)(struct port *port);
+	void (*close)(struct port *port);
+	void (*show)(const struct port *port, struct json_t *obj);
+};
+
+/*
+ * A tap sees every frame a port receives (after validation) or queues for
+ * sending; the control socket's capture command uses it.  Taps run in the
+ * forwarding path and must only copy.  When the port goes away the tap's
+ * detach function is called and the tap is forgotten.
+ */
+typedef void port_tap_fn(struct port_tap *tap, const uint8_t *frame,
+			 size_t len);
+typedef void port_tap_detach_fn(struct port_tap *tap);
+
+/**
+ * struct port_tap - an observer of a port's frames.
+ * @fn:		called with each frame
+ * @detach:	called when the port is removed
+ * @next:	the port's tap list (private)
+ */
+struct port_tap {
+	port_tap_fn *fn;
+	port_tap_detach_fn *detach;
+	struct port_tap *next;
 };
 
 /**
@@ -93,6 +125,11 @@ struct port_ops {
  * @id:		unique number, never reused while the daemon runs
  * @fwd_index:	index in the switch's forwarding set, -1 when not up
  * @registered:	counted in the switch's port list
+ * @removing:	ops->close() has run; the port is on its way out
+ * @pid:	pid of a local peer (SO_PEERCRED), 0 if unknown
+ * @cfg:	the configuration it was created from (owned), NULL for
+ *		ports created at runtime by others (accepted connections)
+ * @taps:	observers of its frames
  * @stats:	counters
  * @next, @prev: the switch's port list (private)
  */
@@ -105,13 +142,23 @@ struct port {
 	uint32_t id;
 	int fwd_index;
 	bool registered;
+	bool removing;
+	int pid;
+	struct cfg_port *cfg;
+	struct port_tap *taps;
 	struct port_stats stats;
 	struct port *next, *prev;
 };
 
 void port_init(struct port *port, const struct port_ops *ops,
 	       struct vsw *sw, const char *name);
+void port_fini(struct port *port);
 int port_create(struct vsw *sw, const struct cfg_port *cfg);
+int port_keep_cfg(struct port *port, const struct cfg_port *cfg);
+void port_tap_add(struct port *port, struct port_tap *tap);
+void port_tap_del(struct port *port, struct port_tap *tap);
+void port_tap_run(struct port *port, const uint8_t *frame, size_t len);
+void port_detach_taps(struct port *port);
 
 /* Constructors of the port types, called by port_create(). */
 int listen_port_create(struct vsw *sw, const struct cfg_port *cfg);

@@ -8,6 +8,7 @@
 #include "ports/stream-conn.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,8 @@
 #include "switch/switch.h"
 #include "switch/util.h"
 
-static struct log_rl conn_rl = LOG_RL_INIT(10, 5000);
+/* Connection events, not per-frame ones: generous, but still bounded. */
+static struct log_rl conn_rl = LOG_RL_INIT(50, 5000);
 
 static void conn_rx_done(struct uop *op, int res, unsigned int flags);
 static void conn_tx_done(struct uop *op, int res, unsigned int flags);
@@ -270,6 +272,32 @@ static void conn_tx_done(struct uop *op, int res, unsigned int flags)
 		conn_flush(&conn->flush);
 }
 
+/*
+ * A queue past half full within one batch of completions means a burst is
+ * arriving faster than the loop would flush it (a batch can carry
+ * megabytes of input).  Push what the socket takes right now, so a peer
+ * that reads promptly loses nothing; a peer that does not read stays
+ * behind the normal io_uring send and its queue's bound.
+ */
+static void conn_send_now(struct stream_conn *conn)
+{
+	struct port_stats *st = &conn->port.stats;
+
+	while (!conn->tx_busy && !txq_empty(&conn->txq)) {
+		const uint8_t *data;
+		size_t len = txq_peek(&conn->txq, &data);
+		ssize_t n = send(conn->fd, data, len,
+				 MSG_DONTWAIT | MSG_NOSIGNAL);
+
+		if (n <= 0)
+			return; /* full or failing: the io_uring send decides */
+		st->tx_frames += txq_consume(&conn->txq, (size_t)n,
+					     &st->tx_bytes);
+		if ((size_t)n < len)
+			return;
+	}
+}
+
 /**
  * stream_conn_send() - port_ops.send for stream connections.
  * @port:	a struct stream_conn's port
@@ -290,6 +318,31 @@ int stream_conn_send(struct port *port, const uint8_t *frame, size_t len)
 		return -ENOBUFS;
 	if (conn->txq.n_frames > port->stats.tx_queue_hwm)
 		port->stats.tx_queue_hwm = conn->txq.n_frames;
+	if (unlikely(conn->txq.n_frames > conn->txq.max_frames / 2 ||
+		     conn->txq.tail - conn->txq.head > conn->txq.size / 2))
+		conn_send_now(conn);
 	loop_want_flush(conn->loop, &conn->flush);
 	return 0;
+}
+
+/**
+ * stream_conn_show() - describe the connection for the control socket.
+ * @conn:	the connection
+ * @obj:	JSON object to add "state" and "tx_queue" to
+ */
+void stream_conn_show(const struct stream_conn *conn, json_t *obj)
+{
+	const struct txq *q = &conn->txq;
+	const char *state = conn->closing	 ? "closing"
+			    : conn->attached ? "up"
+					     : "down";
+
+	json_object_set_new(obj, "state", json_string(state));
+	json_object_set_new(
+		obj, "tx_queue",
+		json_pack("{s:I, s:I, s:I, s:I}", "frames",
+			  (json_int_t)q->n_frames, "bytes",
+			  (json_int_t)(q->tail - q->head), "max_frames",
+			  (json_int_t)q->max_frames, "max_bytes",
+			  (json_int_t)q->size));
 }

@@ -71,5 +71,6 @@ void stream_conn_attach(struct stream_conn *conn, int fd);
 void stream_conn_close(struct stream_conn *conn, enum log_level level,
 		       const char *why, int err);
 int stream_conn_send(struct port *port, const uint8_t *frame, size_t len);
+void stream_conn_show(const struct stream_conn *conn, struct json_t *obj);
 
 #endif /* VSW_PORTS_STREAM_CONN_H */

@@ -20,6 +20,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <grp.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -55,6 +56,7 @@ enum {
 	CFG_DEF_MODE = 0600,
 	CFG_DEF_RECONNECT_MIN_MS = 100,
 	CFG_DEF_RECONNECT_MAX_MS = 5000,
+	CFG_DEF_CTL_MAX_CLIENTS = 16,
 
 	CFG_TX_QUEUE_BYTES_MAX = 1 << 30,
 	CFG_RECONNECT_MIN = 10,
@@ -597,6 +599,50 @@ static int parse_switch(struct cfg_ctx *ctx, const struct cfg_key *key,
 				key_dst(key, base));
 }
 
+static int parse_mode(struct cfg_ctx *ctx, const struct cfg_key *key,
+		      const json_t *val, void *base);
+
+/* A group must exist now: a typo would otherwise surface at bind time. */
+static int parse_group(struct cfg_ctx *ctx, const struct cfg_key *key,
+		       const json_t *val, void *base)
+{
+	struct cfg_control *ctl = base;
+	struct cfg_quote q;
+	struct group *gr;
+	const char *s;
+	int r;
+
+	r = get_string(ctx, val, &s);
+	if (r)
+		return r;
+	if (!*s || strlen(s) >= sizeof(ctl->group))
+		return cfg_fail(ctx, "%s is not a group name", quote(&q, s));
+	gr = getgrnam(s);
+	if (!gr)
+		return cfg_fail(ctx, "there is no group %s", quote(&q, s));
+	strlcpy_(ctl->group, s, sizeof(ctl->group));
+	ctl->gid = (long)gr->gr_gid;
+	return 0;
+}
+
+static const struct cfg_key control_keys[] = {
+	{ "path", parse_path, CFG_V_STR, offsetof(struct cfg_control, path), 0,
+	  0, false },
+	{ "mode", parse_mode, CFG_V_MODE, offsetof(struct cfg_control, mode), 0,
+	  0, false },
+	{ "group", parse_group, CFG_V_STR, offsetof(struct cfg_control, group),
+	  0, 0, false },
+	{ "max_clients", parse_uint, CFG_V_UINT,
+	  offsetof(struct cfg_control, max_clients), 1, 1024, false },
+};
+
+static int parse_control(struct cfg_ctx *ctx, const struct cfg_key *key,
+			 const json_t *val, void *base)
+{
+	return cfg_parse_object(ctx, val, control_keys,
+				ARRAY_SIZE(control_keys), key_dst(key, base));
+}
+
 static int parse_ports(struct cfg_ctx *ctx, const struct cfg_key *key,
 		       const json_t *val, void *base);
 
@@ -607,6 +653,8 @@ static const struct cfg_key root_keys[] = {
 	  offsetof(struct vsw_config, runtime_dir), 0, 0, false },
 	{ "switch", parse_switch, CFG_V_NONE, offsetof(struct vsw_config, sw),
 	  0, 0, false },
+	{ "control", parse_control, CFG_V_NONE,
+	  offsetof(struct vsw_config, control), 0, 0, false },
 	{ "ports", parse_ports, CFG_V_NONE, 0, 0, 0, false },
 };
 
@@ -1188,10 +1236,20 @@ static int cfg_parse_root(struct cfg_ctx *ctx, const json_t *root,
 	strlcpy_(cfg->runtime_dir, runtime_dir, sizeof(cfg->runtime_dir));
 	cfg->log_level = LOG_LVL_INFO;
 	cfg_switch_defaults(&cfg->sw);
+	cfg->control.mode = CFG_DEF_MODE;
+	cfg->control.gid = -1;
+	cfg->control.max_clients = CFG_DEF_CTL_MAX_CLIENTS;
 
 	r = cfg_parse_object(ctx, root, root_keys, ARRAY_SIZE(root_keys), cfg);
 	if (r)
 		return r;
+	if (!cfg->control.path[0] &&
+	    (size_t)snprintf(cfg->control.path, sizeof(cfg->control.path),
+			     "%s/ctl.sock", cfg->runtime_dir) >=
+		    sizeof(cfg->control.path))
+		return cfg_fail_nopos(ctx, "runtime_dir %s is too long for the "
+				      "control socket path",
+				      quote(&q, cfg->runtime_dir));
 	if (!cfg->n_ports)
 		return cfg_fail_nopos(ctx, "no ports configured (add a "
 				      "\"ports\" array)");
@@ -1469,6 +1527,8 @@ void cfg_dump(const struct vsw_config *cfg, FILE *f)
 	fputc('\n', f);
 	dump_keys(f, "switch.", switch_keys, ARRAY_SIZE(switch_keys),
 		  &cfg->sw);
+	dump_keys(f, "control.", control_keys, ARRAY_SIZE(control_keys),
+		  &cfg->control);
 	for (size_t i = 0; i < cfg->n_ports; i++) {
 		const struct cfg_port *p = &cfg->ports[i];
 		const struct cfg_port_type_info *pt = port_type_info(p->type);
@@ -1479,4 +1539,69 @@ void cfg_dump(const struct vsw_config *cfg, FILE *f)
 		snprintf(prefix, sizeof(prefix), "ports[%zu].", i);
 		dump_keys(f, prefix, pt->keys, pt->n_keys, p);
 	}
+}
+
+int cfg_parse_port(const json_t *obj, const struct vsw_config *running,
+		   struct cfg_port *out, struct vsw_err *err)
+{
+	struct vsw_config cfg = *running;
+	struct cfg_ctx ctx = {
+		.source = "port",
+		.err = err,
+		.cfg = &cfg,
+	};
+	struct cfg_port port;
+	int r;
+
+	memset(err, 0, sizeof(*err));
+	memset(&port, 0, sizeof(port));
+	cfg.ports = NULL;
+	cfg.n_ports = 0;
+	r = parse_port(&ctx, obj, &port);
+	if (!r)
+		*out = port;
+	return r;
+}
+
+json_t *cfg_port_to_json(const struct cfg_port *port)
+{
+	const struct cfg_port_type_info *pt = port_type_info(port->type);
+	json_t *obj = json_object();
+
+	if (!obj || !pt)
+		goto err;
+	for (size_t i = 0; i < pt->n_keys; i++) {
+		const struct cfg_key *key = &pt->keys[i];
+		const void *p = (const char *)port + key->offset;
+		json_t *v = NULL;
+		char mode[8];
+
+		switch (key->val) {
+		case CFG_V_NONE:
+			continue;
+		case CFG_V_UINT:
+			v = json_integer(*(const unsigned int *)p);
+			break;
+		case CFG_V_U16:
+			v = json_integer(*(const uint16_t *)p);
+			break;
+		case CFG_V_STR:
+			v = json_string(p);
+			break;
+		case CFG_V_MODE:
+			snprintf(mode, sizeof(mode), "%04o",
+				 *(const unsigned int *)p);
+			v = json_string(mode);
+			break;
+		case CFG_V_TYPE:
+			v = json_string(pt->name);
+			break;
+		}
+		if (json_object_set_new(obj, key->name, v))
+			goto err;
+	}
+	return obj;
+err:
+	json_decref(obj);
+	return NULL;
 }

@@ -109,11 +109,28 @@ struct cfg_switch {
 };
 
 /**
+ * struct cfg_control - the control socket.
+ * @path:	socket path (default "<runtime_dir>/ctl.sock")
+ * @mode:	file mode of the socket (default 0600)
+ * @group:	group name that owns the socket, empty for none
+ * @gid:	that group's id, -1 for none (resolved at load)
+ * @max_clients: clients served at once (default 16)
+ */
+struct cfg_control {
+	char path[CFG_PATH_MAX];
+	unsigned int mode;
+	char group[CFG_NAME_MAX + 8];
+	long gid;
+	unsigned int max_clients;
+};
+
+/**
  * struct vsw_config - a complete, validated configuration.
  * @log_level:	an enum log_level (switch/log.h)
  * @runtime_dir: directory for sockets and state, from the file or else the
  *		caller's default
  * @sw:		switch-wide settings
+ * @control:	the control socket
  * @ports:	@n_ports ports in file order; malloc'ed, owned by the config
  * @n_ports:	number of entries in @ports, at least 1
  *
@@ -123,6 +140,7 @@ struct vsw_config {
 	int log_level;
 	char runtime_dir[CFG_PATH_MAX];
 	struct cfg_switch sw;
+	struct cfg_control control;
 	struct cfg_port *ports;
 	size_t n_ports;
 };
@@ -206,5 +224,33 @@ void cfg_dump(const struct vsw_config *cfg, FILE *f);
  * Return: a static string such as "tcp-listen"; "?" for an unknown value.
  */
 const char *cfg_port_type_name(enum cfg_port_type type);
+
+struct json_t;
+
+/**
+ * cfg_parse_port() - validate one port object against a running config.
+ * @obj:	the port as a JSON object, exactly as in a file's "ports"
+ * @running:	the configuration in force (switch defaults, runtime_dir)
+ * @out:	filled on success
+ * @err:	filled on failure; messages carry the JSON path, no position
+ *
+ * Used by "port add" on the control socket.  Uniqueness against the
+ * running ports is the caller's business.
+ *
+ * Return: 0, -EINVAL or -ENOMEM.
+ */
+int cfg_parse_port(const struct json_t *obj, const struct vsw_config *running,
+		   struct cfg_port *out, struct vsw_err *err);
+
+/**
+ * cfg_port_to_json() - a port's resolved settings as a JSON object.
+ * @port:	a validated port
+ *
+ * Every key of the port's type appears, defaults included, so two ports
+ * are configured alike exactly when their objects are equal.
+ *
+ * Return: new reference, or NULL on ENOMEM.
+ */
+struct json_t *cfg_port_to_json(const struct cfg_port *port);
 
 #endif /* VSW_SWITCH_CFG_H */

@@ -3,15 +3,20 @@
  *
  * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
  *
- * Layout.  Entries live in one array sized for the capacity and are named
- * by 32-bit indices.  Unused entries sit on a free list; entries past
- * @hwm have never been used, so a big table does not touch its pages
- * until it fills.  The index is a power-of-two array of slots at most half
- * full, each holding the low 32 bits of the key's hash (the "tag", whose
- * low bits are also the slot's home position) and the entry index plus
- * one (0 marks an empty slot, so calloc() gives an empty index).  Deletion
- * shifts the following cluster back (Knuth's algorithm R), so there are no
- * tombstones and probe lengths stay short however long the table lives.
+ * Layout.  The entries themselves form an open-addressed hash table: a
+ * power-of-two array at most half full, probed linearly from the slot the
+ * key hashes to.  A lookup hit therefore reads one 32-byte entry, usually
+ * one cache line, which matters once the table outgrows the caches (a
+ * separate index of entry numbers would cost a second dependent miss).
+ * Deletion shifts the rest of the cluster back (Knuth's algorithm R), so
+ * there are no tombstones and probes stay short however long the table
+ * lives.  The price is that deletion moves entries, so list links are
+ * repaired as entries move and no entry index is kept across a removal.
+ * Each entry stores 30 bits of its hash, enough to find its home slot
+ * without rehashing when it is shifted or the table is resized.  The
+ * array comes from calloc() (all zero is all empty), so pages of a large
+ * table are only touched as it fills; large tables also ask for
+ * transparent huge pages to spare the TLB.
  *
  * Owners.  Each distinct owner pointer has a record, created on first use
  * and released when its last entry goes.  The record holds the owner's
@@ -35,6 +40,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,45 +52,39 @@
 
 enum {
 	FDB_VLAN_MASK = 0x0fff,
-	FDB_E_STATIC = 1,
+	FDB_E_USED = 1,		/* slot holds an entry */
+	FDB_E_STATIC = 2,	/* added by fdb_add_static() */
+	FDB_E_HASH_SHIFT = 2,	/* hash bits live above the flags */
 	FDB_MIN_SLOTS = 16,
 	FDB_MIN_OWNERS = 8,
+	FDB_HUGE_PAGE = 2 << 20,
 };
 
 /*
- * struct fdb_entry - one (mac, vlan) -> owner mapping.
- * @mac, @vlan:	the key
+ * struct fdb_entry - one slot of the table: a (mac, vlan) -> owner mapping.
+ * @mac:	key, Ethernet address
+ * @vlan:	key, VLAN ID
  * @owner_idx:	index of the owner record
- * @flags:	FDB_E_STATIC
+ * @info:	FDB_E_USED, FDB_E_STATIC, and the low 30 bits of the key's
+ *		hash shifted up by FDB_E_HASH_SHIFT; 0 for an empty slot
  * @last_seen:	time of the last learn (dynamic entries), of creation
  *		(static ones)
- * @prev, @next: links on the owner's dynamic or static list, or (@next
- *		only) on the free list
+ * @prev:	previous entry on the owner's dynamic or static list
+ * @next:	next entry on that list
  *
- * Kept at 32 bytes so two fit in a cache line and the fields a lookup
- * reads share one.
+ * Kept at 32 bytes so two fit in a cache line.
  */
 struct fdb_entry {
 	uint8_t mac[6];
 	uint16_t vlan;
 	uint32_t owner_idx;
-	uint32_t flags;
+	uint32_t info;
 	uint64_t last_seen;
 	uint32_t prev;
 	uint32_t next;
 };
 
 _Static_assert(sizeof(struct fdb_entry) == 32, "fdb_entry grew");
-
-/*
- * struct fdb_slot - one index slot.
- * @tag:	low 32 bits of the key's hash
- * @ref:	entry index + 1, or 0 if the slot is empty
- */
-struct fdb_slot {
-	uint32_t tag;
-	uint32_t ref;
-};
 
 /*
  * struct fdb_list - doubly linked list of entries, by index.
@@ -121,13 +121,10 @@ struct fdb_owner {
  * @params:	normalised tunables
  * @k0:		first half of the SipHash key
  * @k1:		second half of the SipHash key
- * @entries:	entry array, @params.max_entries long
- * @slots:	hash index, @slot_mask + 1 long
- * @slot_mask:	index size minus one
+ * @entries:	the table, @slot_mask + 1 slots
+ * @slot_mask:	table size minus one
  * @n_entries:	entries in use
  * @n_static:	static entries in use
- * @hwm:	entries[0..hwm) have been handed out at least once
- * @free_head:	first free entry below @hwm, linked through ->next
  * @clock:	latest time seen by a mutating call
  * @next_deadline: lower bound on the earliest dynamic expiry
  * @owners:	owner record pool, @owner_cap long
@@ -150,12 +147,9 @@ struct fdb {
 	uint64_t k0;
 	uint64_t k1;
 	struct fdb_entry *entries;
-	struct fdb_slot *slots;
 	uint32_t slot_mask;
 	uint32_t n_entries;
 	uint32_t n_static;
-	uint32_t hwm;
-	uint32_t free_head;
 	uint64_t clock;
 	uint64_t next_deadline;
 	struct fdb_owner *owners;
@@ -258,7 +252,18 @@ static uint64_t splitmix64(uint64_t *state)
 
 static bool entry_is_static(const struct fdb_entry *e)
 {
-	return e->flags & FDB_E_STATIC;
+	return e->info & FDB_E_STATIC;
+}
+
+static bool entry_used(const struct fdb_entry *e)
+{
+	return e->info & FDB_E_USED;
+}
+
+/* The slot entry @e hashes to, for a table of @mask + 1 slots. */
+static uint32_t entry_home(const struct fdb_entry *e, uint32_t mask)
+{
+	return (e->info >> FDB_E_HASH_SHIFT) & mask;
 }
 
 static bool entry_expired(const struct fdb *fdb,
@@ -300,7 +305,7 @@ static void params_normalize(struct fdb_params *p)
 		p->aging_ms = FDB_DEFAULT_AGING_MS;
 }
 
-/* Index size for @cap entries: a power of two, at most half full. */
+/* Table size for @cap entries: a power of two, at most half full. */
 static uint32_t slots_for(uint32_t cap)
 {
 	uint32_t n = FDB_MIN_SLOTS;
@@ -310,61 +315,43 @@ static uint32_t slots_for(uint32_t cap)
 	return n;
 }
 
-/* ---- Hash index ------------------------------------------------------- */
+/* ---- Hash table ------------------------------------------------------- */
 
-static uint32_t index_find(const struct fdb *fdb, const uint8_t *mac,
-				  uint16_t vlan, uint32_t hash)
+/* Return: the slot holding the key, or FDB_NIL. */
+static uint32_t table_find(const struct fdb *fdb, const uint8_t *mac,
+			   uint16_t vlan, uint32_t hash)
 {
 	uint32_t i = hash & fdb->slot_mask;
 
 	for (;;) {
-		const struct fdb_slot *s = &fdb->slots[i];
+		const struct fdb_entry *e = &fdb->entries[i];
 
-		if (!s->ref)
+		if (!entry_used(e))
 			return FDB_NIL;
-		if (s->tag == hash &&
-		    key_equal(&fdb->entries[s->ref - 1], mac, vlan))
-			return s->ref - 1;
+		if (key_equal(e, mac, vlan))
+			return i;
 		i = (i + 1) & fdb->slot_mask;
 	}
 }
 
-static void index_insert(struct fdb *fdb, uint32_t hash, uint32_t idx)
+/*
+ * Claims the first free slot for a key with hash @hash and fills in the
+ * key.  The table is never more than half full, so there is one.
+ * Return: the slot.
+ */
+static uint32_t table_claim(struct fdb *fdb, const uint8_t *mac,
+			    uint16_t vlan, uint32_t hash, uint32_t flags)
 {
 	uint32_t i = hash & fdb->slot_mask;
+	struct fdb_entry *e;
 
-	while (fdb->slots[i].ref)
+	while (entry_used(&fdb->entries[i]))
 		i = (i + 1) & fdb->slot_mask;
-	fdb->slots[i].tag = hash;
-	fdb->slots[i].ref = idx + 1;
-}
-
-static void index_remove(struct fdb *fdb, uint32_t idx)
-{
-	const struct fdb_entry *e = &fdb->entries[idx];
-	uint32_t mask = fdb->slot_mask;
-	uint32_t i = (uint32_t)fdb_hash(fdb, e->mac, e->vlan) & mask;
-	uint32_t j;
-
-	while (fdb->slots[i].ref != idx + 1)
-		i = (i + 1) & mask;
-
-	/*
-	 * Close the gap at i: walk the rest of the cluster and pull back
-	 * every slot whose home is not cyclically within (i, j], since a
-	 * probe for it would otherwise stop at the hole.
-	 */
-	for (j = (i + 1) & mask; fdb->slots[j].ref; j = (j + 1) & mask) {
-		uint32_t home = fdb->slots[j].tag & mask;
-		bool stays = i <= j ? i < home && home <= j
-				    : i < home || home <= j;
-
-		if (!stays) {
-			fdb->slots[i] = fdb->slots[j];
-			i = j;
-		}
-	}
-	fdb->slots[i].ref = 0;
+	e = &fdb->entries[i];
+	memcpy(e->mac, mac, sizeof(e->mac));
+	e->vlan = vlan;
+	e->info = hash << FDB_E_HASH_SHIFT | flags | FDB_E_USED;
+	return i;
 }
 
 /* ---- Entry lists ------------------------------------------------------ */
@@ -590,38 +577,71 @@ static void owner_dyn_del(struct fdb *fdb, uint32_t oi, uint32_t idx)
 
 /* ---- Entries ---------------------------------------------------------- */
 
-static uint32_t entry_alloc(struct fdb *fdb)
+/* The list entry @idx is on. */
+static struct fdb_list *entry_list(struct fdb *fdb, uint32_t idx)
 {
-	uint32_t idx = fdb->free_head;
+	const struct fdb_entry *e = &fdb->entries[idx];
+	struct fdb_owner *o = &fdb->owners[e->owner_idx];
 
-	if (idx != FDB_NIL) {
-		fdb->free_head = fdb->entries[idx].next;
-		return idx;
-	}
-	if (fdb->hwm < fdb->params.max_entries)
-		return fdb->hwm++;
-	return FDB_NIL;
+	return entry_is_static(e) ? &o->statics : &o->dyn;
 }
 
-/* Removes entry @idx from the index, its owner and the table. */
+/* Moves the entry in slot @from to the empty slot @to, fixing its links. */
+static void entry_move(struct fdb *fdb, uint32_t from, uint32_t to)
+{
+	struct fdb_entry *e = &fdb->entries[to];
+	struct fdb_list *l;
+
+	*e = fdb->entries[from];
+	l = entry_list(fdb, to);
+	if (e->prev != FDB_NIL)
+		fdb->entries[e->prev].next = to;
+	else
+		l->head = to;
+	if (e->next != FDB_NIL)
+		fdb->entries[e->next].prev = to;
+	else
+		l->tail = to;
+}
+
+/*
+ * Removes entry @idx from its owner and the table.  Later entries of the
+ * probe cluster may move, so slot numbers held by the caller go stale.
+ */
 static void entry_remove(struct fdb *fdb, uint32_t idx)
 {
 	struct fdb_entry *e = &fdb->entries[idx];
 	uint32_t oi = e->owner_idx;
-	struct fdb_owner *o = &fdb->owners[oi];
+	uint32_t mask = fdb->slot_mask;
+	uint32_t i = idx, j;
 
-	index_remove(fdb, idx);
 	if (entry_is_static(e)) {
-		list_unlink(fdb, &o->statics, idx);
-		o->n_static--;
+		list_unlink(fdb, &fdb->owners[oi].statics, idx);
+		fdb->owners[oi].n_static--;
 		fdb->n_static--;
 	} else {
 		owner_dyn_del(fdb, oi, idx);
 	}
 	owner_put(fdb, oi);
 	fdb->n_entries--;
-	e->next = fdb->free_head;
-	fdb->free_head = idx;
+
+	/*
+	 * Close the hole at i: walk the rest of the cluster and pull back
+	 * every entry whose home is not cyclically within (i, j], since a
+	 * probe for it would otherwise stop at the hole.
+	 */
+	for (j = (i + 1) & mask; entry_used(&fdb->entries[j]);
+	     j = (j + 1) & mask) {
+		uint32_t home = entry_home(&fdb->entries[j], mask);
+		bool stays = i <= j ? i < home && home <= j
+				    : i < home || home <= j;
+
+		if (!stays) {
+			entry_move(fdb, j, i);
+			i = j;
+		}
+	}
+	fdb->entries[i].info = 0;
 }
 
 /* Marks a dynamic entry as just seen, keeping its list in last-use order. */
@@ -717,21 +737,28 @@ void fdb_params_init(struct fdb_params *params)
 	params->move_holddown_ms = FDB_DEFAULT_MOVE_HOLDDOWN_MS;
 }
 
-/* Allocates the entry array and index for @cap entries. */
-static int fdb_alloc_table(uint32_t cap, struct fdb_entry **entries,
-			   struct fdb_slot **slots, uint32_t *mask)
+/*
+ * Allocates an empty table for @cap entries and sets *@mask.  Tables of
+ * several megabytes ask for transparent huge pages on the 2 MiB-aligned
+ * part of the allocation: a random lookup in a big table otherwise pays a
+ * page walk on top of its cache miss.  The advice is only a hint.
+ * Return: the table, or NULL.
+ */
+static struct fdb_entry *table_alloc(uint32_t cap, uint32_t *mask)
 {
 	uint32_t n = slots_for(cap);
+	size_t size = (size_t)n * sizeof(struct fdb_entry);
+	struct fdb_entry *t = calloc(n, sizeof(*t));
+	uintptr_t start, end;
 
-	*entries = malloc((size_t)cap * sizeof(**entries));
-	*slots = calloc(n, sizeof(**slots));
-	if (!*entries || !*slots) {
-		free(*entries);
-		free(*slots);
-		return -ENOMEM;
-	}
+	if (!t)
+		return NULL;
 	*mask = n - 1;
-	return 0;
+	start = ((uintptr_t)t + FDB_HUGE_PAGE - 1) & ~(uintptr_t)(FDB_HUGE_PAGE - 1);
+	end = ((uintptr_t)t + size) & ~(uintptr_t)(FDB_HUGE_PAGE - 1);
+	if (end > start)
+		madvise((void *)start, end - start, MADV_HUGEPAGE);
+	return t;
 }
 
 static struct fdb *fdb_create(const struct fdb_params *params, uint64_t k0,
@@ -748,11 +775,10 @@ static struct fdb *fdb_create(const struct fdb_params *params, uint64_t k0,
 	params_normalize(&fdb->params);
 	fdb->k0 = k0;
 	fdb->k1 = k1;
-	fdb->free_head = FDB_NIL;
 	fdb->owner_free = FDB_NIL;
 	fdb->next_deadline = UINT64_MAX;
-	if (fdb_alloc_table(fdb->params.max_entries, &fdb->entries,
-			    &fdb->slots, &fdb->slot_mask))
+	fdb->entries = table_alloc(fdb->params.max_entries, &fdb->slot_mask);
+	if (!fdb->entries)
 		goto err_free;
 	if (owner_pool_grow(fdb))
 		goto err_free;
@@ -811,44 +837,43 @@ void fdb_free(struct fdb *fdb)
 	free(fdb->owner_buckets);
 	free(fdb->owner_heap);
 	free(fdb->owners);
-	free(fdb->slots);
 	free(fdb->entries);
 	free(fdb);
 }
 
-/* Copies list @l from @src to @dst[*n...] in order, rewriting its links. */
-static void list_migrate(struct fdb_entry *dst, uint32_t *n,
-			 const struct fdb_entry *src, struct fdb_list *l)
+/* Re-creates list @l of table @old in the current table, in order. */
+static void list_migrate(struct fdb *fdb, const struct fdb_entry *old,
+			 struct fdb_list *l)
 {
-	uint32_t prev = FDB_NIL;
+	uint32_t i = l->head;
 
-	for (uint32_t i = l->head; i != FDB_NIL; i = src[i].next) {
-		dst[*n] = src[i];
-		dst[*n].prev = prev;
-		dst[*n].next = FDB_NIL;
-		if (prev != FDB_NIL)
-			dst[prev].next = *n;
-		else
-			l->head = *n;
-		prev = (*n)++;
+	list_init(l);
+	for (; i != FDB_NIL; i = old[i].next) {
+		const struct fdb_entry *e = &old[i];
+		uint32_t hash = e->info >> FDB_E_HASH_SHIFT;
+		uint32_t to = table_claim(fdb, e->mac, e->vlan, hash,
+					  e->info & FDB_E_STATIC);
+
+		fdb->entries[to].owner_idx = e->owner_idx;
+		fdb->entries[to].last_seen = e->last_seen;
+		list_append(fdb, l, to);
 	}
-	l->tail = prev;
 }
 
 int fdb_set_params(struct fdb *fdb, const struct fdb_params *params)
 {
 	struct fdb_params p = *params;
-	struct fdb_entry *entries = NULL;
-	struct fdb_slot *slots = NULL;
+	struct fdb_entry *old, *table = NULL;
+	uint32_t mask = 0;
 	bool resize;
-	uint32_t mask = 0, n = 0;
 
 	params_normalize(&p);
 	resize = p.max_entries != fdb->params.max_entries;
 	if (resize) {
 		if (p.max_entries < fdb->n_static)
 			return -ENOSPC;
-		if (fdb_alloc_table(p.max_entries, &entries, &slots, &mask))
+		table = table_alloc(p.max_entries, &mask);
+		if (!table)
 			return -ENOMEM;
 	}
 
@@ -860,31 +885,27 @@ int fdb_set_params(struct fdb *fdb, const struct fdb_params *params)
 		return 0;
 
 	fdb_expire(fdb, fdb->clock);
-	while (fdb->n_entries > p.max_entries)
-		evict_one(fdb, FDB_NIL);
+	/* Cannot run dry: there are fewer static entries than p.max_entries. */
+	while (fdb->n_entries > p.max_entries && evict_one(fdb, FDB_NIL))
+		;
 
-	/* Compact into the new array, owner by owner, keeping list order. */
+	/*
+	 * Rehome every entry into the new table, owner by owner, keeping
+	 * list order.  The stored hash bits give the new home slot.
+	 */
+	old = fdb->entries;
+	fdb->entries = table;
+	fdb->slot_mask = mask;
+	fdb->params.max_entries = p.max_entries;
 	for (uint32_t oi = 0; oi < fdb->owner_hwm; oi++) {
 		struct fdb_owner *o = &fdb->owners[oi];
 
 		if (!o->owner)
 			continue;
-		list_migrate(entries, &n, fdb->entries, &o->dyn);
-		list_migrate(entries, &n, fdb->entries, &o->statics);
+		list_migrate(fdb, old, &o->dyn);
+		list_migrate(fdb, old, &o->statics);
 	}
-	free(fdb->entries);
-	free(fdb->slots);
-	fdb->entries = entries;
-	fdb->slots = slots;
-	fdb->slot_mask = mask;
-	fdb->params.max_entries = p.max_entries;
-	fdb->hwm = n;
-	fdb->free_head = FDB_NIL;
-	for (uint32_t i = 0; i < n; i++) {
-		const struct fdb_entry *e = &entries[i];
-
-		index_insert(fdb, (uint32_t)fdb_hash(fdb, e->mac, e->vlan), i);
-	}
+	free(old);
 	return 0;
 }
 
@@ -901,7 +922,7 @@ enum fdb_learn_result fdb_learn(struct fdb *fdb, const uint8_t mac[6],
 		return FDB_LEARN_FAILED;
 	vlan &= FDB_VLAN_MASK;
 	hash = (uint32_t)fdb_hash(fdb, mac, vlan);
-	idx = index_find(fdb, mac, vlan, hash);
+	idx = table_find(fdb, mac, vlan, hash);
 
 	if (likely(idx != FDB_NIL)) {
 		e = &fdb->entries[idx];
@@ -930,22 +951,19 @@ enum fdb_learn_result fdb_learn(struct fdb *fdb, const uint8_t mac[6],
 	}
 
 	/*
-	 * A new key.  Make room before taking the owner record: eviction
-	 * may release the very record we would have taken.
+	 * A new key.  Make room before taking the owner record (eviction
+	 * may release the very record we would have taken) and before
+	 * choosing a slot (eviction moves entries).
 	 */
 	if (!make_room(fdb, owner))
 		return FDB_LEARN_FAILED;
 	oi = owner_get(fdb, owner);
 	if (oi == FDB_NIL)
 		return FDB_LEARN_FAILED;
-	idx = entry_alloc(fdb);
+	idx = table_claim(fdb, mac, vlan, hash, 0);
 	e = &fdb->entries[idx];
-	memcpy(e->mac, mac, sizeof(e->mac));
-	e->vlan = vlan;
 	e->owner_idx = oi;
-	e->flags = 0;
 	e->last_seen = now;
-	index_insert(fdb, hash, idx);
 	owner_dyn_add(fdb, oi, idx);
 	fdb->n_entries++;
 	fdb->learned++;
@@ -961,7 +979,7 @@ void *fdb_lookup(const struct fdb *fdb, const uint8_t mac[6], uint16_t vlan,
 
 	vlan &= FDB_VLAN_MASK;
 	hash = (uint32_t)fdb_hash(fdb, mac, vlan);
-	idx = index_find(fdb, mac, vlan, hash);
+	idx = table_find(fdb, mac, vlan, hash);
 	if (idx == FDB_NIL)
 		return NULL;
 	e = &fdb->entries[idx];
@@ -1062,7 +1080,7 @@ int fdb_add_static(struct fdb *fdb, const uint8_t mac[6], uint16_t vlan,
 		return -EINVAL;
 	vlan &= FDB_VLAN_MASK;
 	hash = (uint32_t)fdb_hash(fdb, mac, vlan);
-	idx = index_find(fdb, mac, vlan, hash);
+	idx = table_find(fdb, mac, vlan, hash);
 
 	if (idx != FDB_NIL) {
 		e = &fdb->entries[idx];
@@ -1077,7 +1095,7 @@ int fdb_add_static(struct fdb *fdb, const uint8_t mac[6], uint16_t vlan,
 			fdb->owners[old].n_static--;
 		} else {
 			owner_dyn_del(fdb, old, idx);
-			e->flags |= FDB_E_STATIC;
+			e->info |= FDB_E_STATIC;
 			fdb->n_static++;
 		}
 		/* Link first: @old may be @oi, and must not be released. */
@@ -1091,12 +1109,7 @@ int fdb_add_static(struct fdb *fdb, const uint8_t mac[6], uint16_t vlan,
 	oi = owner_get(fdb, owner);
 	if (oi == FDB_NIL)
 		return -ENOMEM;
-	idx = entry_alloc(fdb);
-	e = &fdb->entries[idx];
-	memcpy(e->mac, mac, sizeof(e->mac));
-	e->vlan = vlan;
-	e->flags = FDB_E_STATIC;
-	index_insert(fdb, hash, idx);
+	idx = table_claim(fdb, mac, vlan, hash, FDB_E_STATIC);
 	static_link(fdb, oi, idx);
 	fdb->n_entries++;
 	fdb->n_static++;
@@ -1108,7 +1121,7 @@ int fdb_del(struct fdb *fdb, const uint8_t mac[6], uint16_t vlan)
 	uint32_t idx;
 
 	vlan &= FDB_VLAN_MASK;
-	idx = index_find(fdb, mac, vlan, (uint32_t)fdb_hash(fdb, mac, vlan));
+	idx = table_find(fdb, mac, vlan, (uint32_t)fdb_hash(fdb, mac, vlan));
 	if (idx == FDB_NIL)
 		return -ENOENT;
 	entry_remove(fdb, idx);

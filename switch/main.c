@@ -7,38 +7,42 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ports/port.h"
 #include "switch/cfg.h"
+#include "switch/ctl.h"
+#include "switch/daemon.h"
 #include "switch/log.h"
 #include "switch/loop.h"
 #include "switch/switch.h"
 #include "switch/util.h"
 
 /**
- * struct signal_reader - turns SIGTERM/SIGINT into a loop stop.
+ * struct signal_reader - SIGTERM/SIGINT stop the loop, SIGHUP reloads.
  * @fd:		signalfd
  * @info:	read buffer
  * @op:		completion record of the read
- * @loop:	the loop to stop
+ * @d:		the daemon
  */
 struct signal_reader {
 	int fd;
 	struct signalfd_siginfo info;
 	struct uop op;
-	struct loop *loop;
+	struct vswd *d;
 };
 
 static void signal_arm(struct signal_reader *sr)
 {
-	struct io_uring_sqe *sqe = loop_sqe(sr->loop, &sr->op);
+	struct io_uring_sqe *sqe = loop_sqe(sr->d->loop, &sr->op);
 
 	io_uring_prep_read(sqe, sr->fd, &sr->info, sizeof(sr->info), 0);
 }
@@ -47,28 +51,37 @@ static void signal_done(struct uop *op, int res, unsigned int flags)
 {
 	struct signal_reader *sr = container_of(op, struct signal_reader, op);
 
-	if (res == (int)sizeof(sr->info)) {
+	if (res == (int)sizeof(sr->info) && sr->info.ssi_signo == SIGHUP) {
+		json_t *result = NULL;
+		char err[CTL_ERR_MAX];
+
+		log_info("caught SIGHUP, reloading the configuration");
+		if (vswd_reload(sr->d, &result, err, sizeof(err)))
+			log_err("reload refused: %s", err);
+		json_decref(result);
+	} else if (res == (int)sizeof(sr->info)) {
 		log_info("caught signal %u, shutting down", sr->info.ssi_signo);
-		loop_stop(sr->loop);
+		loop_stop(sr->d->loop);
 		return;
 	}
 	if (res != -ECANCELED)
 		signal_arm(sr);
 }
 
-static int signal_reader_init(struct signal_reader *sr, struct loop *loop)
+static int signal_reader_init(struct signal_reader *sr, struct vswd *d)
 {
 	sigset_t mask;
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
 	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
 		return -errno;
 	sr->fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sr->fd < 0)
 		return -errno;
-	sr->loop = loop;
+	sr->d = d;
 	sr->op.done = signal_done;
 	signal_arm(sr);
 	return 0;
@@ -90,18 +103,28 @@ static void usage(FILE *f)
 		"      --runtime-dir DIR  directory for sockets (default: "
 		"$XDG_RUNTIME_DIR/vswitchd,\n"
 		"                         /run/vswitchd as root)\n"
+		"                         (or $VSWITCHD_RUNTIME_DIR)\n"
+		"  -p, --pid-file FILE    write the daemon's pid to FILE\n"
 		"  -h, --help             show this help\n"
 		"  -V, --version          show the version\n"
 		"\n"
+		"Signals: SIGTERM and SIGINT stop, SIGHUP reloads the "
+		"configuration.\n"
 		"See vswitchd.json(5) in docs/ for the configuration format.\n");
 }
 
-/* The runtime directory, as the XDG spec and FHS suggest. */
+/*
+ * The runtime directory, as the XDG spec and FHS suggest.
+ * VSWITCHD_RUNTIME_DIR overrides it for vswitchd and vswitchctl alike.
+ */
 static void default_runtime_dir(char *buf, size_t size)
 {
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	const char *env = getenv("VSWITCHD_RUNTIME_DIR");
 
-	if (geteuid() == 0)
+	if (env && *env)
+		snprintf(buf, size, "%s", env);
+	else if (geteuid() == 0)
 		snprintf(buf, size, "/run/vswitchd");
 	else if (xdg && *xdg)
 		snprintf(buf, size, "%s/vswitchd", xdg);
@@ -119,6 +142,14 @@ static void make_runtime_dir(const char *dir)
 		    strerror(errno));
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		die("runtime directory %s is not a directory", dir);
+}
+
+static void write_pid_file(const char *path)
+{
+	FILE *f = fopen(path, "we");
+
+	if (!f || fprintf(f, "%d\n", (int)getpid()) < 0 || fclose(f))
+		die("cannot write pid file %s: %s", path, strerror(errno));
 }
 
 /* Tells the user how to attach QEMU to every port that VMs attach to. */
@@ -150,25 +181,24 @@ int main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "runtime-dir", required_argument, NULL, 'R' },
+		{ "pid-file", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *config_path = NULL, *level_arg = NULL;
-	char runtime_dir[CFG_PATH_MAX];
+	const char *level_arg = NULL, *pid_file = NULL;
 	struct signal_reader sr = { .fd = -1 };
-	struct vsw_config cfg = { 0 };
+	struct vswd d = { .level_override = -1 };
 	bool check = false, verbose = false;
 	struct vsw_err verr;
-	struct loop *loop;
-	struct vsw *sw;
 	int opt, ret;
 
-	default_runtime_dir(runtime_dir, sizeof(runtime_dir));
-	while ((opt = getopt_long(argc, argv, "c:vl:hV", options, NULL)) != -1) {
+	default_runtime_dir(d.cli_runtime_dir, sizeof(d.cli_runtime_dir));
+	while ((opt = getopt_long(argc, argv, "c:vl:p:hV", options, NULL)) !=
+	       -1) {
 		switch (opt) {
 		case 'c':
-			config_path = optarg;
+			d.config_path = optarg;
 			break;
 		case 'C':
 			check = true;
@@ -180,8 +210,12 @@ int main(int argc, char **argv)
 			level_arg = optarg;
 			break;
 		case 'R':
-			if (!strlcpy_(runtime_dir, optarg, sizeof(runtime_dir)))
+			if (!strlcpy_(d.cli_runtime_dir, optarg,
+				      sizeof(d.cli_runtime_dir)))
 				die("--runtime-dir: path too long");
+			break;
+		case 'p':
+			pid_file = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -200,16 +234,20 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (level_arg && log_level_from_name(level_arg) < 0) {
-		fprintf(stderr,
-			"vswitchd: unknown log level '%s' (use error, warn, "
-			"info or debug)\n",
-			level_arg);
-		return 2;
+	if (level_arg) {
+		d.level_override = log_level_from_name(level_arg);
+		if (d.level_override < 0) {
+			fprintf(stderr,
+				"vswitchd: unknown log level '%s' (use error, "
+				"warn, info or debug)\n",
+				level_arg);
+			return 2;
+		}
 	}
 
-	if (config_path) {
-		ret = cfg_load_file(config_path, runtime_dir, &cfg, &verr);
+	if (d.config_path) {
+		ret = cfg_load_file(d.config_path, d.cli_runtime_dir, &d.cfg,
+				    &verr);
 		if (ret) {
 			fprintf(stderr, "vswitchd: %s\n", verr.msg);
 			return 1;
@@ -219,29 +257,27 @@ int main(int argc, char **argv)
 			fprintf(stderr, "vswitchd: --check needs -c FILE\n");
 			return 2;
 		}
-		ret = cfg_default(&cfg, runtime_dir);
+		ret = cfg_default(&d.cfg, d.cli_runtime_dir);
 		if (ret)
 			die("cannot build the default configuration for runtime "
 			    "directory %s: %s",
-			    runtime_dir, strerror(-ret));
+			    d.cli_runtime_dir, strerror(-ret));
 	}
 	if (check) {
 		if (verbose)
-			cfg_dump(&cfg, stdout);
-		printf("%s: configuration is valid (%zu ports)\n", config_path,
-		       cfg.n_ports);
-		cfg_free(&cfg);
+			cfg_dump(&d.cfg, stdout);
+		printf("%s: configuration is valid (%zu ports)\n",
+		       d.config_path, d.cfg.n_ports);
+		cfg_free(&d.cfg);
 		return 0;
 	}
-	log_set_level(level_arg ? (enum log_level)log_level_from_name(level_arg)
-				: (enum log_level)cfg.log_level);
-
-	make_runtime_dir(cfg.runtime_dir);
+	vswd_apply_log_level(&d);
+	make_runtime_dir(d.cfg.runtime_dir);
 	/* A peer that vanishes mid-send must not kill the daemon. */
 	signal(SIGPIPE, SIG_IGN);
 
-	loop = loop_new(&ret);
-	if (!loop) {
+	d.loop = loop_new(&ret);
+	if (!d.loop) {
 		if (ret == -EPERM || ret == -ENOSYS)
 			die("io_uring is not available (%s): it may be "
 			    "disabled by the kernel.io_uring_disabled sysctl or "
@@ -249,43 +285,53 @@ int main(int argc, char **argv)
 			    strerror(-ret));
 		die("cannot set up io_uring: %s", strerror(-ret));
 	}
-	sw = vsw_new(loop, &cfg.sw, &ret);
-	if (!sw)
+	d.started = time(NULL);
+	d.started_ms = loop_now(d.loop);
+	d.sw = vsw_new(d.loop, &d.cfg.sw, &ret);
+	if (!d.sw)
 		die("cannot create the switch: %s", strerror(-ret));
-	for (size_t i = 0; i < cfg.n_ports; i++) {
-		ret = port_create(sw, &cfg.ports[i]);
-		if (ret) {
-			/* Nothing starts half-configured. */
-			for (struct port *p = vsw_first_port(sw); p;
-			     p = p->next)
-				if (p->ops->shutdown)
-					p->ops->shutdown(p);
-			loop_exit_ring(loop);
-			vsw_free(sw);
-			loop_free(loop);
-			cfg_free(&cfg);
-			return 1;
-		}
+	ret = vswd_create_ports(&d);
+	if (!ret) {
+		d.ctl = ctl_server_new(&d, &ret);
+		if (!d.ctl)
+			ret = ret ? ret : -ENOMEM;
 	}
-	ret = signal_reader_init(&sr, loop);
+	if (ret) {
+		/* Nothing starts half-configured. */
+		for (struct port *p = vsw_first_port(d.sw); p; p = p->next)
+			if (p->ops->shutdown)
+				p->ops->shutdown(p);
+		loop_exit_ring(d.loop);
+		vsw_free(d.sw);
+		vswd_fini(&d);
+		loop_free(d.loop);
+		return 1;
+	}
+	ret = signal_reader_init(&sr, &d);
 	if (ret)
 		die("cannot set up signal handling: %s", strerror(-ret));
+	if (pid_file)
+		write_pid_file(pid_file);
 	log_info("vswitchd %s running with %zu configured ports%s",
-		 PACKAGE_VERSION, cfg.n_ports,
-		 config_path ? "" : " (built-in default)");
-	print_qemu_args(sw);
+		 PACKAGE_VERSION, d.cfg.n_ports,
+		 d.config_path ? "" : " (built-in default)");
+	print_qemu_args(d.sw);
 
-	ret = loop_run(loop);
+	ret = loop_run(d.loop);
 
-	for (struct port *p = vsw_first_port(sw); p; p = p->next)
+	log_info("stopping");
+	for (struct port *p = vsw_first_port(d.sw); p; p = p->next)
 		if (p->ops->shutdown)
 			p->ops->shutdown(p);
 	/* The ring goes first: it ends every request naming a port. */
-	loop_exit_ring(loop);
-	vsw_free(sw);
-	loop_free(loop);
+	loop_exit_ring(d.loop);
+	ctl_server_free(d.ctl);
+	vsw_free(d.sw);
+	vswd_fini(&d);
+	loop_free(d.loop);
 	if (sr.fd >= 0)
 		close(sr.fd);
-	cfg_free(&cfg);
+	if (pid_file)
+		unlink(pid_file);
 	return ret ? 1 : 0;
 }

@@ -103,6 +103,7 @@ void vsw_free(struct vsw *sw)
 	while (sw->ports) {
 		struct port *p = sw->ports;
 
+		port_detach_taps(p);
 		vsw_remove_port(sw, p);
 		p->ops->destroy(p);
 	}
@@ -110,6 +111,30 @@ void vsw_free(struct vsw *sw)
 	fdb_free(sw->fdb);
 	free(sw->fwd);
 	free(sw);
+}
+
+/**
+ * vsw_set_cfg() - apply new switch-wide settings at runtime.
+ * @sw:		the switch
+ * @cfg:	new settings; max_ports is kept (it sizes the forwarding set)
+ *
+ * Return: 0, or a negative errno from the MAC table (nothing changed).
+ */
+int vsw_set_cfg(struct vsw *sw, const struct cfg_switch *cfg)
+{
+	struct fdb_params params = {
+		.max_entries = cfg->mac_table_size,
+		.aging_ms = (uint64_t)cfg->mac_aging_s * 1000,
+		.move_holddown_ms = cfg->mac_move_holddown_ms,
+	};
+	unsigned int max_ports = sw->cfg.max_ports;
+	int ret = fdb_set_params(sw->fdb, &params);
+
+	if (ret)
+		return ret;
+	sw->cfg = *cfg;
+	sw->cfg.max_ports = max_ports;
+	return 0;
 }
 
 struct loop *vsw_loop(const struct vsw *sw)
@@ -130,6 +155,11 @@ const struct cfg_switch *vsw_cfg(const struct vsw *sw)
 const struct vsw_stats *vsw_stats(const struct vsw *sw)
 {
 	return &sw->stats;
+}
+
+void vsw_reset_stats(struct vsw *sw)
+{
+	memset(&sw->stats, 0, sizeof(sw->stats));
 }
 
 /**
@@ -209,6 +239,28 @@ void vsw_port_down(struct vsw *sw, struct port *port)
 	fdb_flush_owner(sw->fdb, port);
 }
 
+static void vsw_destroy_port(void *obj)
+{
+	struct port *port = obj;
+
+	port->ops->destroy(port);
+}
+
+/**
+ * vsw_release_port() - the last step of closing a port at runtime.
+ * @sw:		the switch
+ * @port:	a port none of whose requests is in flight
+ *
+ * Detaches its taps, takes it out of the switch and frees it once the
+ * current batch of completions has been dispatched.
+ */
+void vsw_release_port(struct vsw *sw, struct port *port)
+{
+	port_detach_taps(port);
+	vsw_remove_port(sw, port);
+	loop_defer_free(sw->loop, port, vsw_destroy_port);
+}
+
 struct port *vsw_find_port(const struct vsw *sw, const char *name)
 {
 	for (struct port *p = sw->ports; p; p = p->next)
@@ -231,8 +283,11 @@ static void vsw_output(struct port *out, const uint8_t *frame, size_t len)
 {
 	int ret = out->ops->send(out, frame, len);
 
-	if (likely(ret == 0))
+	if (likely(ret == 0)) {
+		if (unlikely(out->taps))
+			port_tap_run(out, frame, len);
 		return;
+	}
 	if (ret == -ENOBUFS)
 		out->stats.tx_drop_full++;
 	else
@@ -293,6 +348,8 @@ void vsw_input(struct vsw *sw, struct port *in, const uint8_t *frame,
 	}
 	in->stats.rx_frames++;
 	in->stats.rx_bytes += len;
+	if (unlikely(in->taps))
+		port_tap_run(in, frame, len);
 	now = loop_now(sw->loop);
 	vsw_learn(sw, in, &eth, now);
 

@@ -40,14 +40,17 @@ struct vsw_stats {
 
 struct vsw *vsw_new(struct loop *loop, const struct cfg_switch *cfg, int *err);
 void vsw_free(struct vsw *sw);
+int vsw_set_cfg(struct vsw *sw, const struct cfg_switch *cfg);
 
 struct loop *vsw_loop(const struct vsw *sw);
 struct fdb *vsw_fdb(const struct vsw *sw);
 const struct cfg_switch *vsw_cfg(const struct vsw *sw);
 const struct vsw_stats *vsw_stats(const struct vsw *sw);
+void vsw_reset_stats(struct vsw *sw);
 
 int vsw_add_port(struct vsw *sw, struct port *port);
 void vsw_remove_port(struct vsw *sw, struct port *port);
+void vsw_release_port(struct vsw *sw, struct port *port);
 void vsw_port_up(struct vsw *sw, struct port *port);
 void vsw_port_down(struct vsw *sw, struct port *port);
 struct port *vsw_find_port(const struct vsw *sw, const char *name);

@@ -44,3 +44,27 @@ check-qemu:
 check-unit:
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(unit_tests)'
 .PHONY: check-qemu check-unit
+
+## Component tier: vswitchd driven by frameio (tests/component/README).
+check_PROGRAMS += tests/tools/frameio
+tests_tools_frameio_SOURCES = tests/tools/frameio.c
+
+component_tests = \
+	tests/component/learning.sh \
+	tests/component/vlan.sh \
+	tests/component/aging.sh \
+	tests/component/flush-on-disconnect.sh \
+	tests/component/stalled-receiver.sh \
+	tests/component/garbage.sh \
+	tests/component/fragments-jumbo.sh \
+	tests/component/connect-out.sh \
+	tests/component/max-connections.sh \
+	tests/component/config-errors.sh \
+	tests/component/sigterm.sh
+TESTS += $(component_tests)
+dist_check_SCRIPTS += $(component_tests)
+EXTRA_DIST += tests/component/lib-component.sh tests/component/README
+
+check-component:
+	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(component_tests)'
+.PHONY: check-component

@@ -140,6 +140,10 @@ require_root() {
 make_testdir() {
 	[ -z "${TESTDIR-}" ] || return 0
 	TESTDIR=$(mktemp -d "${TMPDIR:-/tmp}/vsw-$TEST_NAME.XXXXXX")
+	# Each test's daemons keep their control sockets to themselves, and
+	# vswitchctl finds them there.
+	VSWITCHD_RUNTIME_DIR=$TESTDIR
+	export VSWITCHD_RUNTIME_DIR
 }
 
 # ---------------------------------------------------------------------------

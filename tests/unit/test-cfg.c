@@ -508,15 +508,17 @@ static void test_default_too_long(const void *data UNUSED)
 
 	memset(&cfg, 0x5a, sizeof(cfg));
 	sentinel = cfg;
-	/* 100 bytes + "/vm.sock" = 108: one more than sun_path holds. */
-	memset(dir, 'd', 100);
+	/* 99 bytes + "/ctl.sock" = 108: one more than sun_path holds (the
+	 * control socket has the longest default name). */
+	memset(dir, 'd', 99);
 	dir[0] = '/';
-	dir[100] = '\0';
+	dir[99] = '\0';
 	TAP_CHECK_EQ(cfg_default(&cfg, dir), -ENAMETOOLONG);
 	TAP_CHECK(!memcmp(&cfg, &sentinel, sizeof(cfg)));
-	dir[99] = '\0';
+	dir[98] = '\0';
 	TAP_CHECK_EQ(cfg_default(&cfg, dir), 0);
-	TAP_CHECK_EQ(strlen(cfg.ports[1].path), 107);
+	TAP_CHECK_EQ(strlen(cfg.control.path), 107);
+	TAP_CHECK_EQ(strlen(cfg.ports[1].path), 106);
 	cfg_free(&cfg);
 	memset(dir, 'd', sizeof(dir) - 1);
 	dir[sizeof(dir) - 1] = '\0';
@@ -683,7 +685,7 @@ static void test_long_messages(const void *data UNUSED)
 	TAP_CHECK_EQ(cfg_load_string(text, "f", NULL, &cfg, &err), -EINVAL);
 	TAP_CHECK(strstr(err.msg, "f:1:2: unknown key \"kkkk"));
 	TAP_CHECK(strstr(err.msg, "kkk\"... (valid keys: log_level, "
-				  "runtime_dir, switch, ports)"));
+				  "runtime_dir, switch, control, ports)"));
 	TAP_CHECK(strlen(err.msg) < 200);
 	check_leaks();
 }

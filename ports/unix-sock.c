@@ -1,0 +1,130 @@
+/*
+ * unix-sock.c - listening UNIX sockets (see unix-sock.h).
+ *
+ * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
+ */
+#include "config.h"
+
+#include "ports/unix-sock.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ports/sockaddr.h"
+#include "switch/log.h"
+
+static int unix_sock_check_stale(const char *who, const char *path)
+{
+	struct vsw_sockaddr sa;
+	struct stat st;
+	int fd, ret;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISSOCK(st.st_mode))
+		return -ENOTSOCK;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	sockaddr_from_path(&sa, path);
+	ret = connect(fd, (struct sockaddr *)&sa.ss, sa.len);
+	close(fd);
+	if (ret == 0)
+		return -EADDRINUSE;
+	log_info("%s: removing stale socket %s", who, path);
+	if (unlink(path) < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+/**
+ * unix_sock_listen() - create, bind and listen on a UNIX stream socket.
+ * @who:	name for log lines ("port vm-unix", "control socket")
+ * @path:	socket path (must fit sun_path)
+ * @mode:	file mode of the socket
+ * @gid:	group to give it, or -1
+ * @backlog:	listen() backlog
+ * @id:		filled with the identity of the created file
+ *
+ * Return: the listening descriptor (non-blocking, close-on-exec), or a
+ * negative errno (see unix_sock_strerror()).
+ */
+int unix_sock_listen(const char *who, const char *path, unsigned int mode,
+		     long gid, int backlog, struct unix_sock_id *id)
+{
+	struct vsw_sockaddr sa;
+	struct stat st;
+	mode_t old_umask;
+	int fd, ret;
+
+	*id = (struct unix_sock_id){ 0 };
+	ret = sockaddr_from_path(&sa, path);
+	if (ret)
+		return ret;
+	ret = unix_sock_check_stale(who, path);
+	if (ret)
+		return ret;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	old_umask = umask(~mode & 0777);
+	ret = bind(fd, (struct sockaddr *)&sa.ss, sa.len);
+	umask(old_umask);
+	if (ret < 0) {
+		ret = -errno;
+		goto err_close;
+	}
+	if (stat(path, &st) == 0) {
+		id->dev = st.st_dev;
+		id->ino = st.st_ino;
+		id->valid = true;
+	}
+	if (gid >= 0 && chown(path, (uid_t)-1, (gid_t)gid) < 0) {
+		ret = -errno;
+		goto err_unlink;
+	}
+	if (listen(fd, backlog) < 0) {
+		ret = -errno;
+		goto err_unlink;
+	}
+	return fd;
+
+err_unlink:
+	unix_sock_unlink(path, id);
+err_close:
+	close(fd);
+	return ret;
+}
+
+/**
+ * unix_sock_unlink() - remove the socket file if it is still ours.
+ * @path:	its path
+ * @id:		identity recorded by unix_sock_listen(); cleared
+ */
+void unix_sock_unlink(const char *path, struct unix_sock_id *id)
+{
+	struct stat st;
+
+	if (id->valid && !stat(path, &st) && st.st_dev == id->dev &&
+	    st.st_ino == id->ino)
+		unlink(path);
+	id->valid = false;
+}
+
+/**
+ * unix_sock_strerror() - explain a unix_sock_listen() error.
+ * @err: negative errno it returned
+ *
+ * Return: a static string.
+ */
+const char *unix_sock_strerror(int err)
+{
+	if (err == -ENOTSOCK)
+		return "the path exists and is not a socket (not touched)";
+	if (err == -EADDRINUSE)
+		return "in use by a running process (another vswitchd?)";
+	return strerror(-err);
+}

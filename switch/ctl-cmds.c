@@ -1,0 +1,640 @@
+/*
+ * ctl-cmds.c - the control commands (see docs/control-protocol.md).
+ *
+ * Each command checks its arguments strictly (an unknown argument is an
+ * error: a typo must not silently do something else), does its work on
+ * the loop thread, and returns a JSON result.
+ *
+ * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ports/port.h"
+#include "switch/cfg.h"
+#include "switch/ctl.h"
+#include "switch/daemon.h"
+#include "switch/eth.h"
+#include "switch/fdb.h"
+#include "switch/log.h"
+#include "switch/loop.h"
+#include "switch/switch.h"
+#include "switch/util.h"
+
+/* ---- argument helpers ------------------------------------------------- */
+
+/* Rejects argument names outside @allowed (NULL-terminated). */
+static int args_check(struct ctl_req *req, const char *const *allowed)
+{
+	const char *key;
+	json_t *val;
+
+	json_object_foreach(req->args, key, val) {
+		const char *const *a;
+
+		for (a = allowed; *a; a++)
+			if (!strcmp(*a, key))
+				break;
+		if (!*a)
+			return ctl_fail(req, -EINVAL, "unknown argument \"%s\"",
+					key);
+	}
+	return 0;
+}
+
+static const char *const no_args[] = { NULL };
+
+static int arg_string(struct ctl_req *req, const char *name, bool required,
+		      const char **out)
+{
+	json_t *v = json_object_get(req->args, name);
+
+	*out = NULL;
+	if (!v)
+		return required ? ctl_fail(req, -EINVAL,
+					   "missing argument \"%s\"", name)
+				: 0;
+	if (!json_is_string(v))
+		return ctl_fail(req, -EINVAL, "argument \"%s\" must be a string",
+				name);
+	*out = json_string_value(v);
+	return 0;
+}
+
+static int arg_uint(struct ctl_req *req, const char *name, json_int_t min,
+		    json_int_t max, json_int_t *out)
+{
+	json_t *v = json_object_get(req->args, name);
+
+	if (!v)
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < min ||
+	    json_integer_value(v) > max)
+		return ctl_fail(req, -EINVAL,
+				"argument \"%s\" must be an integer from %lld "
+				"to %lld",
+				name, (long long)min, (long long)max);
+	*out = json_integer_value(v);
+	return 0;
+}
+
+/* Looks up the port named by argument @argname. */
+static int arg_port(struct ctl_req *req, const char *argname, bool required,
+		    struct port **out)
+{
+	const char *name;
+	int ret = arg_string(req, argname, required, &name);
+
+	*out = NULL;
+	if (ret || !name)
+		return ret;
+	*out = vsw_find_port(req->d->sw, name);
+	if (!*out)
+		return ctl_fail(req, -ENOENT, "no port named \"%s\"", name);
+	return 0;
+}
+
+static int arg_mac(struct ctl_req *req, uint8_t mac[ETH_ADDR_LEN])
+{
+	const char *text;
+	int ret = arg_string(req, "mac", true, &text);
+
+	if (ret)
+		return ret;
+	if (!eth_parse_mac(text, mac))
+		return ctl_fail(req, -EINVAL,
+				"\"%s\" is not a MAC address "
+				"(xx:xx:xx:xx:xx:xx)",
+				text);
+	return 0;
+}
+
+static int set_result(struct ctl_req *req, json_t *result)
+{
+	if (!result)
+		return ctl_fail(req, -ENOMEM, "out of memory");
+	req->result = result;
+	return 0;
+}
+
+/* ---- port description ------------------------------------------------- */
+
+static json_t *port_stats_json(const struct port_stats *st)
+{
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+			 "s:I, s:I, s:I, s:I, s:I}",
+			 "rx_frames", (json_int_t)st->rx_frames, "rx_bytes",
+			 (json_int_t)st->rx_bytes, "tx_frames",
+			 (json_int_t)st->tx_frames, "tx_bytes",
+			 (json_int_t)st->tx_bytes, "rx_runt",
+			 (json_int_t)st->rx_runt, "rx_too_big",
+			 (json_int_t)st->rx_too_big, "rx_bad_src",
+			 (json_int_t)st->rx_bad_src, "rx_bad_len",
+			 (json_int_t)st->rx_bad_len, "rx_hairpin",
+			 (json_int_t)st->rx_hairpin, "tx_drop_full",
+			 (json_int_t)st->tx_drop_full, "tx_drop_down",
+			 (json_int_t)st->tx_drop_down, "tx_queue_hwm",
+			 (json_int_t)st->tx_queue_hwm, "connects",
+			 (json_int_t)st->connects, "disconnects",
+			 (json_int_t)st->disconnects, "refused",
+			 (json_int_t)st->refused);
+}
+
+static json_t *port_json(struct vswd *d, const struct port *p)
+{
+	json_t *obj = json_object();
+
+	if (!obj)
+		return NULL;
+	json_object_set_new(obj, "name", json_string(p->name));
+	json_object_set_new(obj, "type",
+			    json_string(p->cfg ? cfg_port_type_name(p->cfg->type)
+					       : p->ops->type));
+	json_object_set_new(obj, "parent",
+			    p->parent ? json_string(p->parent->name)
+				      : json_null());
+	json_object_set_new(obj, "peer", json_string(p->peer));
+	if (p->pid)
+		json_object_set_new(obj, "pid", json_integer(p->pid));
+	json_object_set_new(obj, "macs",
+			    json_integer(fdb_owner_count(vsw_fdb(d->sw),
+							 (void *)p)));
+	if (p->ops->show)
+		p->ops->show(p, obj);
+	json_object_set_new(obj, "stats", port_stats_json(&p->stats));
+	if (p->cfg)
+		json_object_set_new(obj, "config", cfg_port_to_json(p->cfg));
+	return obj;
+}
+
+/* Ports are listed in creation order: configured ones first, as written. */
+static int port_id_cmp(const void *a, const void *b)
+{
+	const struct port *pa = *(const struct port *const *)a;
+	const struct port *pb = *(const struct port *const *)b;
+
+	return pa->id < pb->id ? -1 : pa->id > pb->id;
+}
+
+/* ---- commands --------------------------------------------------------- */
+
+static int cmd_help(struct ctl_req *req)
+{
+	json_t *list = json_array();
+	size_t n;
+	const struct ctl_cmd *cmds = ctl_cmds(&n);
+
+	if (args_check(req, no_args))
+		return -EINVAL;
+	for (size_t i = 0; list && i < n; i++)
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "cmd",
+						      cmds[i].name, "args",
+						      cmds[i].args, "help",
+						      cmds[i].help));
+	return set_result(req, list);
+}
+
+static int cmd_show(struct ctl_req *req)
+{
+	struct vswd *d = req->d;
+	const struct loop_features *lf = loop_features(d->loop);
+	const struct vsw_stats *vs = vsw_stats(d->sw);
+	const struct cfg_switch *sc = vsw_cfg(d->sw);
+	struct fdb_stats fs;
+
+	if (args_check(req, no_args))
+		return -EINVAL;
+	fdb_get_stats(vsw_fdb(d->sw), &fs);
+	return set_result(
+		req,
+		json_pack("{s:s, s:i, s:I, s:I, s:o, s:s, s:s, s:{s:i, s:i}, "
+			  "s:{s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:I}, "
+			  "s:{s:I, s:I, s:I}, s:{s:b, s:b, s:b, s:i}, s:s}",
+			  "version", PACKAGE_VERSION, "pid", (int)getpid(),
+			  "started", (json_int_t)d->started, "uptime_s",
+			  (json_int_t)((loop_now(d->loop) - d->started_ms) /
+				       1000),
+			  "config",
+			  d->config_path ? json_string(d->config_path)
+					 : json_null(),
+			  "runtime_dir", d->cfg.runtime_dir, "control",
+			  d->cfg.control.path, "ports", "count",
+			  (int)vsw_n_ports(d->sw), "max", (int)sc->max_ports,
+			  "mac", "entries", (int)fs.entries, "max",
+			  (int)fs.max_entries, "aging_s", (int)sc->mac_aging_s,
+			  "learned", (json_int_t)fs.learned, "moved",
+			  (json_int_t)fs.moved, "move_held",
+			  (json_int_t)fs.move_held, "aged",
+			  (json_int_t)fs.aged, "evicted",
+			  (json_int_t)fs.evicted, "forwarding", "unicast",
+			  (json_int_t)vs->unicast, "flooded",
+			  (json_int_t)vs->flooded, "dropped",
+			  (json_int_t)vs->dropped, "io_uring",
+			  "multishot_recv", lf->multishot_recv,
+			  "multishot_accept", lf->multishot_accept, "buf_ring",
+			  lf->buf_ring, "ring_flags", (int)lf->ring_flags,
+			  "log_level", log_level_name(log_get_level())));
+}
+
+static int cmd_port_list(struct ctl_req *req)
+{
+	unsigned int n = vsw_n_ports(req->d->sw), i = 0;
+	struct port **ports;
+	json_t *list;
+
+	if (args_check(req, no_args))
+		return -EINVAL;
+	ports = calloc(n ? n : 1, sizeof(*ports));
+	list = json_array();
+	if (!ports || !list) {
+		free(ports);
+		json_decref(list);
+		return ctl_fail(req, -ENOMEM, "out of memory");
+	}
+	for (struct port *p = vsw_first_port(req->d->sw); p && i < n;
+	     p = p->next)
+		ports[i++] = p;
+	qsort(ports, i, sizeof(*ports), port_id_cmp);
+	for (unsigned int k = 0; k < i; k++)
+		json_array_append_new(list, port_json(req->d, ports[k]));
+	free(ports);
+	return set_result(req, list);
+}
+
+static int cmd_port_show(struct ctl_req *req)
+{
+	static const char *const allowed[] = { "name", NULL };
+	struct port *p;
+	int ret;
+
+	ret = args_check(req, allowed);
+	if (!ret)
+		ret = arg_port(req, "name", true, &p);
+	if (ret)
+		return ret;
+	return set_result(req, port_json(req->d, p));
+}
+
+static int cmd_port_add(struct ctl_req *req)
+{
+	static const char *const allowed[] = { "port", NULL };
+	json_t *obj = json_object_get(req->args, "port");
+	struct cfg_port pc;
+	struct vsw_err verr;
+	struct port *p;
+	int ret;
+
+	ret = args_check(req, allowed);
+	if (ret)
+		return ret;
+	if (!obj)
+		return ctl_fail(req, -EINVAL, "missing argument \"port\"");
+	ret = cfg_parse_port(obj, &req->d->cfg, &pc, &verr);
+	if (ret)
+		return ctl_fail(req, ret, "%s", verr.msg);
+	ret = vswd_port_add(req->d, &pc, req->err, sizeof(req->err));
+	if (ret)
+		return ret;
+	p = vsw_find_port(req->d->sw, pc.name);
+	return set_result(req, p ? port_json(req->d, p) : json_object());
+}
+
+static int cmd_port_del(struct ctl_req *req)
+{
+	static const char *const allowed[] = { "name", NULL };
+	struct port *p;
+	int ret;
+
+	ret = args_check(req, allowed);
+	if (!ret)
+		ret = arg_port(req, "name", true, &p);
+	if (ret)
+		return ret;
+	ret = vswd_port_del(req->d, p);
+	if (ret == -EALREADY)
+		return ctl_fail(req, ret, "port %s is already being removed",
+				p->name);
+	if (ret)
+		return ctl_fail(req, ret, "port %s cannot be removed", p->name);
+	log_info("port %s: removal requested", p->name);
+	return 0;
+}
+
+/**
+ * struct mac_walk - state of a mac/show walk.
+ * @filter:	only this port, or NULL
+ * @vlan:	only this VLAN, or -1
+ * @entries:	collected entries
+ * @n, @cap:	count and capacity of @entries
+ */
+struct mac_walk {
+	const struct port *filter;
+	long vlan;
+	struct fdb_entry_info *entries;
+	size_t n, cap;
+	bool nomem;
+};
+
+static void mac_collect(const struct fdb_entry_info *info, void *aux)
+{
+	struct mac_walk *w = aux;
+
+	if ((w->filter && info->owner != w->filter) ||
+	    (w->vlan >= 0 && info->vlan != w->vlan) || w->nomem)
+		return;
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 64;
+		struct fdb_entry_info *e =
+			realloc(w->entries, cap * sizeof(*e));
+
+		if (!e) {
+			w->nomem = true;
+			return;
+		}
+		w->entries = e;
+		w->cap = cap;
+	}
+	w->entries[w->n++] = *info;
+}
+
+static int mac_cmp(const void *a, const void *b)
+{
+	const struct fdb_entry_info *ea = a, *eb = b;
+	const struct port *pa = ea->owner, *pb = eb->owner;
+	int r = strcmp(pa->name, pb->name);
+
+	if (r)
+		return r;
+	r = memcmp(ea->mac, eb->mac, ETH_ADDR_LEN);
+	return r ? r : (int)ea->vlan - (int)eb->vlan;
+}
+
+static int cmd_mac_show(struct ctl_req *req)
+{
+	static const char *const allowed[] = { "port", "vlan", NULL };
+	struct mac_walk w = { .vlan = -1 };
+	struct port *filter;
+	json_int_t vlan = -1;
+	json_t *list;
+	int ret;
+
+	ret = args_check(req, allowed);
+	if (!ret)
+		ret = arg_port(req, "port", false, &filter);
+	if (!ret)
+		ret = arg_uint(req, "vlan", 0, 4095, &vlan);
+	if (ret)
+		return ret;
+	w.filter = filter;
+	w.vlan = (long)vlan;
+	fdb_foreach(vsw_fdb(req->d->sw), loop_now(req->d->loop), mac_collect,
+		    &w);
+	list = json_array();
+	if (w.nomem || !list) {
+		free(w.entries);
+		json_decref(list);
+		return ctl_fail(req, -ENOMEM, "out of memory");
+	}
+	qsort(w.entries, w.n, sizeof(*w.entries), mac_cmp);
+	for (size_t i = 0; i < w.n; i++) {
+		const struct fdb_entry_info *e = &w.entries[i];
+		char mac[ETH_MAC_STR_LEN];
+
+		eth_format_mac(e->mac, mac);
+		json_array_append_new(
+			list,
+			json_pack("{s:s, s:i, s:s, s:I, s:b}", "mac", mac,
+				  "vlan", (int)e->vlan, "port",
+				  ((const struct port *)e->owner)->name,
+				  "age_s", (json_int_t)(e->age_ms / 1000),
+				  "static", e->is_static));
+	}
+	free(w.entries);
+	return set_result(req, list);
+}
+
+static int cmd_mac_flush(struct ctl_req *req)
+{
+	static const char *const allowed[] = { "port", NULL };
+	struct fdb *fdb = vsw_fdb(req->d->sw);
+	struct port *p;
+	unsigned int n;
+	int ret;
+
+	ret = args_check(req, allowed);
+	if (!ret)
+		ret = arg_port(req, "port", false, &p);
+	if (ret)
+		return ret;
+	n = p ? fdb_flush_owner(fdb, p) : fdb_flush_all(fdb);
+	return set_result(req, json_pack("{s:i}", "flushed", (int)n));
+}
+
+static int cmd_mac_add(struct ctl_req *req)
+{
+	static const char *const allowed[] = { "mac", "port", "vlan", NULL };
+	uint8_t mac[ETH_ADDR_LEN];
+	json_int_t vlan = 0;
+	struct port *p;
+	int ret;
+
+	ret = args_check(req, allowed);
+	if (!ret)
+		ret = arg_mac(req, mac);
+	if (!ret)
+		ret = arg_port(req, "port", true, &p);
+	if (!ret)
+		ret = arg_uint(req, "vlan", 0, 4095, &vlan);
+	if (ret)
+		return ret;
+	if (eth_is_multicast(mac))
+		return ctl_fail(req, -EINVAL,
+				"a group address cannot be a static entry");
+	if (!port_is_up(p))
+		return ctl_fail(req, -ENOTCONN,
+				"port %s does not carry frames now", p->name);
+	ret = fdb_add_static(vsw_fdb(req->d->sw), mac, (uint16_t)vlan, p);
+	if (ret == -ENOSPC)
+		return ctl_fail(req, ret, "the MAC table is full");
+	return ret;
+}
+
+static int cmd_mac_del(struct ctl_req *req)
+{
+	static const char *const allowed[] = { "mac", "vlan", NULL };
+	uint8_t mac[ETH_ADDR_LEN];
+	json_int_t vlan = 0;
+	int ret;
+
+	ret = args_check(req, allowed);
+	if (!ret)
+		ret = arg_mac(req, mac);
+	if (!ret)
+		ret = arg_uint(req, "vlan", 0, 4095, &vlan);
+	if (ret)
+		return ret;
+	ret = fdb_del(vsw_fdb(req->d->sw), mac, (uint16_t)vlan);
+	if (ret == -ENOENT)
+		return ctl_fail(req, ret, "no such entry in the MAC table");
+	return ret;
+}
+
+static int cmd_qemu_args(struct ctl_req *req)
+{
+	static const char *const allowed[] = { "port", NULL };
+	char netdev[256], cmd[512];
+	struct port *p;
+	int ret;
+
+	ret = args_check(req, allowed);
+	if (!ret)
+		ret = arg_port(req, "port", true, &p);
+	if (ret)
+		return ret;
+	if (!p->ops->qemu_args)
+		return ctl_fail(req, -EOPNOTSUPP,
+				"VMs do not attach to port %s directly%s%s",
+				p->name, p->parent ? "; use " : "",
+				p->parent ? p->parent->name : "");
+	p->ops->qemu_args(p, netdev, sizeof(netdev));
+	snprintf(cmd, sizeof(cmd),
+		 "qemu-system-x86_64 ... -netdev %s,id=n0 -device "
+		 "virtio-net-pci,netdev=n0,mac=52:54:00:xx:xx:xx",
+		 netdev);
+	return set_result(req, json_pack("{s:s, s:s}", "netdev", netdev,
+					 "command", cmd));
+}
+
+static int cmd_stats_reset(struct ctl_req *req)
+{
+	static const char *const allowed[] = { "port", NULL };
+	struct port *only;
+	int ret;
+
+	ret = args_check(req, allowed);
+	if (!ret)
+		ret = arg_port(req, "port", false, &only);
+	if (ret)
+		return ret;
+	for (struct port *p = vsw_first_port(req->d->sw); p; p = p->next)
+		if (!only || p == only)
+			memset(&p->stats, 0, sizeof(p->stats));
+	if (!only)
+		vsw_reset_stats(req->d->sw);
+	return 0;
+}
+
+static int cmd_log_level(struct ctl_req *req)
+{
+	static const char *const allowed[] = { "level", NULL };
+	const char *name;
+	int ret, level;
+
+	ret = args_check(req, allowed);
+	if (!ret)
+		ret = arg_string(req, "level", false, &name);
+	if (ret)
+		return ret;
+	if (name) {
+		level = log_level_from_name(name);
+		if (level < 0)
+			return ctl_fail(req, -EINVAL,
+					"\"%s\" is not a log level (error, "
+					"warn, info, debug)",
+					name);
+		req->d->level_override = level;
+		vswd_apply_log_level(req->d);
+		log_info("log level set to %s", name);
+	}
+	return set_result(req, json_pack("{s:s}", "level",
+					 log_level_name(log_get_level())));
+}
+
+static int cmd_reload(struct ctl_req *req)
+{
+	if (args_check(req, no_args))
+		return -EINVAL;
+	return vswd_reload(req->d, &req->result, req->err, sizeof(req->err));
+}
+
+static int cmd_capture(struct ctl_req *req)
+{
+	static const char *const allowed[] = { "port", "snaplen", NULL };
+	json_int_t snaplen = 65535;
+	struct port *p;
+	int ret;
+
+	ret = args_check(req, allowed);
+	if (!ret)
+		ret = arg_port(req, "port", true, &p);
+	if (!ret)
+		ret = arg_uint(req, "snaplen", 14, 65535, &snaplen);
+	if (ret)
+		return ret;
+	ctl_client_start_capture(req->client, p, (uint32_t)snaplen);
+	return set_result(req, json_pack("{s:s, s:i}", "format", "pcap",
+					 "snaplen", (int)snaplen));
+}
+
+static int cmd_time_warp(struct ctl_req *req)
+{
+	static const char *const allowed[] = { "ms", NULL };
+	json_int_t ms = 0;
+	int ret;
+
+	ret = args_check(req, allowed);
+	if (!ret)
+		ret = arg_uint(req, "ms", 0, (json_int_t)1 << 40, &ms);
+	if (ret)
+		return ret;
+	loop_warp(req->d->loop, (uint64_t)ms);
+	return set_result(req, json_pack("{s:I}", "now_ms",
+					 (json_int_t)loop_now(req->d->loop)));
+}
+
+static const struct ctl_cmd ctl_cmd_table[] = {
+	{ "help", "", "list the commands", cmd_help },
+	{ "show", "", "summary of the switch", cmd_show },
+	{ "port/list", "", "every port with its state and counters",
+	  cmd_port_list },
+	{ "port/show", "name", "one port in detail", cmd_port_show },
+	{ "port/add", "port", "create a port (same JSON as the config file)",
+	  cmd_port_add },
+	{ "port/del", "name", "remove a port or close a connection",
+	  cmd_port_del },
+	{ "mac/show", "[port] [vlan]", "the MAC table", cmd_mac_show },
+	{ "mac/flush", "[port]", "forget learned MACs", cmd_mac_flush },
+	{ "mac/add", "mac port [vlan]", "add a static MAC entry",
+	  cmd_mac_add },
+	{ "mac/del", "mac [vlan]", "delete a MAC entry", cmd_mac_del },
+	{ "qemu-args", "port", "QEMU arguments to attach a VM to a port",
+	  cmd_qemu_args },
+	{ "stats/reset", "[port]", "zero counters", cmd_stats_reset },
+	{ "log/level", "[level]", "show or set the log level", cmd_log_level },
+	{ "reload", "", "re-read the configuration file, apply the difference",
+	  cmd_reload },
+	{ "capture", "port [snaplen]", "stream a port's frames as pcap",
+	  cmd_capture },
+	{ "debug/time-warp", "ms", "move the switch clock forward (tests)",
+	  cmd_time_warp },
+};
+
+const struct ctl_cmd *ctl_cmds(size_t *n)
+{
+	*n = ARRAY_SIZE(ctl_cmd_table);
+	return ctl_cmd_table;
+}
+
+const struct ctl_cmd *ctl_find_cmd(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(ctl_cmd_table); i++)
+		if (!strcmp(ctl_cmd_table[i].name, name))
+			return &ctl_cmd_table[i];
+	return NULL;
+}

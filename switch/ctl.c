@@ -1,0 +1,664 @@
+/*
+ * ctl.c - control socket transport (see ctl.h).
+ *
+ * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
+ */
+#include "config.h"
+
+#include "switch/ctl.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ports/port.h"
+#include "ports/unix-sock.h"
+#include "switch/daemon.h"
+#include "switch/log.h"
+#include "switch/loop.h"
+#include "switch/util.h"
+
+enum {
+	CTL_BACKLOG = 16,
+	/* Stop taking requests while this much output waits unread. */
+	CTL_OUT_PAUSE = 256 * 1024,
+	/* A capture never queues more than this; later frames are dropped. */
+	CTL_CAPTURE_MAX = 4 << 20,
+	CTL_RETRY_MS = 100,
+};
+
+/**
+ * struct ctl_client - one connected control client.
+ * @srv:	its server
+ * @fd:		connected socket
+ * @rx_op, @tx_op: completion records
+ * @flush:	flush record (captures send at the end of a batch)
+ * @inflight:	requests in flight
+ * @rx_armed, @tx_busy: a recv / send is in flight
+ * @closing:	on its way out
+ * @close_after_flush: close once the output is sent (line too long)
+ * @in:		input buffer, CTL_MAX_LINE + 1 bytes
+ * @in_len:	bytes in @in
+ * @out:	output buffer
+ * @out_head, @out_len, @out_cap: sent offset, filled length, capacity
+ * @capture:	the port being captured, NULL when not capturing
+ * @tap:	tap on @capture
+ * @snaplen:	capture snapshot length
+ * @cap_hdr_due: the pcap file header goes right after the reply
+ * @cap_frames, @cap_drops: capture counters
+ * @next, @prev: the server's client list
+ */
+struct ctl_client {
+	struct ctl_server *srv;
+	int fd;
+	struct uop rx_op, tx_op;
+	struct loop_flush flush;
+	unsigned int inflight;
+	bool rx_armed, tx_busy, closing, close_after_flush;
+	char *in;
+	size_t in_len;
+	char *out;
+	size_t out_head, out_len, out_cap;
+	struct port *capture;
+	struct port_tap tap;
+	uint32_t snaplen;
+	bool cap_hdr_due;
+	uint64_t cap_frames, cap_drops;
+	struct ctl_client *next, *prev;
+};
+
+/**
+ * struct ctl_server - the listening control socket.
+ * @d:		the daemon
+ * @loop:	event loop
+ * @fd:		listening socket
+ * @path:	its path
+ * @id:		identity of the socket file
+ * @accept_op:	completion record of the accept
+ * @armed:	an accept is in flight
+ * @multishot:	accept with a multishot request
+ * @retry:	re-arms accept after a resource shortage
+ * @clients:	connected clients
+ * @n_clients:	how many
+ * @max_clients: limit
+ */
+struct ctl_server {
+	struct vswd *d;
+	struct loop *loop;
+	int fd;
+	char path[CFG_PATH_MAX];
+	struct unix_sock_id id;
+	struct uop accept_op;
+	bool armed, multishot;
+	struct loop_timer retry;
+	struct ctl_client *clients;
+	unsigned int n_clients, max_clients;
+};
+
+static struct log_rl ctl_rl = LOG_RL_INIT(5, 5000);
+
+static void ctl_client_rx_done(struct uop *op, int res, unsigned int flags);
+static void ctl_client_tx_done(struct uop *op, int res, unsigned int flags);
+static void ctl_client_flush(struct loop_flush *flush);
+static void ctl_client_process(struct ctl_client *c);
+static void ctl_pcap_header(struct ctl_client *c);
+
+/**
+ * ctl_fail() - fill a request's error message and return @err.
+ * @req:	the request
+ * @err:	negative errno
+ * @fmt:	message format
+ *
+ * Return: @err.
+ */
+int ctl_fail(struct ctl_req *req, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(req->err, sizeof(req->err), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+/* ---- output ---------------------------------------------------------- */
+
+static bool ctl_out_reserve(struct ctl_client *c, size_t n)
+{
+	size_t need;
+	char *p;
+
+	if (c->out_head == c->out_len)
+		c->out_head = c->out_len = 0;
+	need = c->out_len + n;
+	if (need <= c->out_cap)
+		return true;
+	/* Reclaim what was sent before growing. */
+	if (c->out_head) {
+		memmove(c->out, c->out + c->out_head, c->out_len - c->out_head);
+		c->out_len -= c->out_head;
+		c->out_head = 0;
+		need = c->out_len + n;
+		if (need <= c->out_cap)
+			return true;
+	}
+	p = realloc(c->out, MAX(need, c->out_cap * 2));
+	if (!p)
+		return false;
+	c->out = p;
+	c->out_cap = MAX(need, c->out_cap * 2);
+	return true;
+}
+
+static void ctl_out_append(struct ctl_client *c, const void *data, size_t n)
+{
+	if (!ctl_out_reserve(c, n)) {
+		log_warn_rl(&ctl_rl, "control: out of memory for a reply");
+		c->close_after_flush = true;
+		return;
+	}
+	memcpy(c->out + c->out_len, data, n);
+	c->out_len += n;
+}
+
+static size_t ctl_out_pending(const struct ctl_client *c)
+{
+	return c->out_len - c->out_head;
+}
+
+static void ctl_client_send(struct ctl_client *c)
+{
+	struct io_uring_sqe *sqe;
+
+	if (c->tx_busy || c->closing || !ctl_out_pending(c))
+		return;
+	sqe = loop_sqe(c->srv->loop, &c->tx_op);
+	io_uring_prep_send(sqe, c->fd, c->out + c->out_head,
+			   ctl_out_pending(c), MSG_NOSIGNAL);
+	c->tx_busy = true;
+	c->inflight++;
+}
+
+/* Replies are one line of compact JSON. */
+static void ctl_reply(struct ctl_client *c, json_t *reply)
+{
+	char *text = json_dumps(reply, JSON_COMPACT);
+
+	if (!text) {
+		static const char oom[] =
+			"{\"ok\":false,\"errno\":12,\"error\":\"out of memory\"}\n";
+
+		ctl_out_append(c, oom, sizeof(oom) - 1);
+		return;
+	}
+	ctl_out_append(c, text, strlen(text));
+	ctl_out_append(c, "\n", 1);
+	free(text);
+}
+
+static void ctl_reply_error(struct ctl_client *c, json_t *id, int err,
+			    const char *msg)
+{
+	json_t *reply = json_pack("{s:b, s:i, s:s}", "ok", 0, "errno", -err,
+				  "error", msg);
+
+	if (reply && id)
+		json_object_set(reply, "id", id);
+	if (reply)
+		ctl_reply(c, reply);
+	json_decref(reply);
+}
+
+/* ---- client life cycle ------------------------------------------------ */
+
+static void ctl_capture_stop(struct ctl_client *c)
+{
+	if (!c->capture)
+		return;
+	log_info("control: capture on port %s ended (%llu frames, %llu "
+		 "dropped)",
+		 c->capture->name, (unsigned long long)c->cap_frames,
+		 (unsigned long long)c->cap_drops);
+	port_tap_del(c->capture, &c->tap);
+	c->capture = NULL;
+}
+
+static void ctl_client_free(struct ctl_client *c)
+{
+	struct ctl_server *srv = c->srv;
+
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		srv->clients = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	srv->n_clients--;
+	free(c->in);
+	free(c->out);
+	free(c);
+}
+
+static void ctl_client_free_deferred(void *obj)
+{
+	ctl_client_free(obj);
+}
+
+static void ctl_client_settle(struct ctl_client *c)
+{
+	if (!c->closing || c->inflight || c->fd < 0)
+		return;
+	close(c->fd);
+	c->fd = -1;
+	loop_defer_free(c->srv->loop, c, ctl_client_free_deferred);
+}
+
+static void ctl_client_close(struct ctl_client *c)
+{
+	struct io_uring_sqe *sqe;
+
+	if (c->closing)
+		return;
+	c->closing = true;
+	ctl_capture_stop(c);
+	shutdown(c->fd, SHUT_RDWR);
+	if (c->rx_armed) {
+		sqe = loop_sqe(c->srv->loop, NULL);
+		io_uring_prep_cancel64(sqe, (uint64_t)(uintptr_t)&c->rx_op, 0);
+	}
+	ctl_client_settle(c);
+}
+
+static void ctl_client_arm_rx(struct ctl_client *c)
+{
+	struct io_uring_sqe *sqe;
+
+	if (c->rx_armed || c->closing || c->in_len >= CTL_MAX_LINE)
+		return;
+	sqe = loop_sqe(c->srv->loop, &c->rx_op);
+	io_uring_prep_recv(sqe, c->fd, c->in + c->in_len,
+			   CTL_MAX_LINE - c->in_len, 0);
+	c->rx_armed = true;
+	c->inflight++;
+}
+
+/* ---- requests --------------------------------------------------------- */
+
+static void ctl_handle_line(struct ctl_client *c, const char *line,
+			    size_t len)
+{
+	struct ctl_req req = { .d = c->srv->d, .client = c };
+	const struct ctl_cmd *cmd;
+	json_t *msg, *id = NULL, *reply;
+	const char *name;
+	json_error_t jerr;
+	int ret;
+
+	msg = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!msg) {
+		char why[CTL_ERR_MAX];
+
+		snprintf(why, sizeof(why), "malformed request: %s", jerr.text);
+		ctl_reply_error(c, NULL, -EINVAL, why);
+		return;
+	}
+	if (!json_is_object(msg)) {
+		ctl_reply_error(c, NULL, -EINVAL,
+				"malformed request: not a JSON object");
+		goto out;
+	}
+	id = json_object_get(msg, "id");
+	name = json_string_value(json_object_get(msg, "cmd"));
+	if (!name) {
+		ctl_reply_error(c, id, -EINVAL,
+				"malformed request: \"cmd\" must be a string");
+		goto out;
+	}
+	cmd = ctl_find_cmd(name);
+	if (!cmd) {
+		char why[CTL_ERR_MAX];
+
+		snprintf(why, sizeof(why),
+			 "unknown command \"%.64s\" (try \"help\")", name);
+		ctl_reply_error(c, id, -ENOENT, why);
+		goto out;
+	}
+	req.args = json_object_get(msg, "args");
+	if (req.args && !json_is_object(req.args)) {
+		ctl_reply_error(c, id, -EINVAL,
+				"malformed request: \"args\" must be an object");
+		goto out;
+	}
+	req.args = req.args ? json_incref(req.args) : json_object();
+	ret = req.args ? cmd->fn(&req) : -ENOMEM;
+	json_decref(req.args);
+	if (ret) {
+		if (!req.err[0])
+			snprintf(req.err, sizeof(req.err), "%s",
+				 strerror(-ret));
+		ctl_reply_error(c, id, ret, req.err);
+		json_decref(req.result);
+		goto out;
+	}
+	reply = json_pack("{s:b, s:o}", "ok", 1, "result",
+			  req.result ? req.result : json_object());
+	if (reply && id)
+		json_object_set(reply, "id", id);
+	if (reply)
+		ctl_reply(c, reply);
+	json_decref(reply);
+	if (c->cap_hdr_due) {
+		c->cap_hdr_due = false;
+		ctl_pcap_header(c);
+	}
+out:
+	json_decref(msg);
+}
+
+/* Answers complete lines until the output backs up. */
+static void ctl_client_process(struct ctl_client *c)
+{
+	size_t start = 0;
+
+	while (!c->closing && !c->capture && !c->close_after_flush &&
+	       ctl_out_pending(c) < CTL_OUT_PAUSE) {
+		char *nl = memchr(c->in + start, '\n', c->in_len - start);
+		size_t len;
+
+		if (!nl)
+			break;
+		len = (size_t)(nl - (c->in + start));
+		/* Blank lines (a bare Enter in socat) are ignored. */
+		if (len && !(len == 1 && c->in[start] == '\r'))
+			ctl_handle_line(c, c->in + start, len);
+		start += len + 1;
+	}
+	if (start) {
+		memmove(c->in, c->in + start, c->in_len - start);
+		c->in_len -= start;
+	}
+	if (c->in_len >= CTL_MAX_LINE && !memchr(c->in, '\n', c->in_len)) {
+		ctl_reply_error(c, NULL, -EMSGSIZE,
+				"request line too long (limit 65536 bytes)");
+		c->close_after_flush = true;
+	}
+	ctl_client_send(c);
+	if (c->close_after_flush && !ctl_out_pending(c))
+		ctl_client_close(c);
+	else if (!c->close_after_flush)
+		ctl_client_arm_rx(c);
+}
+
+static void ctl_client_rx_done(struct uop *op, int res, unsigned int flags)
+{
+	struct ctl_client *c = container_of(op, struct ctl_client, rx_op);
+
+	c->inflight--;
+	c->rx_armed = false;
+	if (c->closing) {
+		ctl_client_settle(c);
+		return;
+	}
+	if (res == 0 || (res < 0 && res != -EAGAIN && res != -EINTR)) {
+		ctl_client_close(c);
+		return;
+	}
+	if (res > 0) {
+		/* A capture stream is one-way: input only tells us it ended. */
+		if (c->capture)
+			c->in_len = 0;
+		else
+			c->in_len += (size_t)res;
+	}
+	ctl_client_process(c);
+}
+
+static void ctl_client_tx_done(struct uop *op, int res, unsigned int flags)
+{
+	struct ctl_client *c = container_of(op, struct ctl_client, tx_op);
+
+	c->inflight--;
+	c->tx_busy = false;
+	if (c->closing) {
+		ctl_client_settle(c);
+		return;
+	}
+	if (res < 0 && res != -EAGAIN && res != -EINTR) {
+		ctl_client_close(c);
+		return;
+	}
+	if (res > 0)
+		c->out_head += (size_t)res;
+	ctl_client_process(c);
+}
+
+static void ctl_client_flush(struct loop_flush *flush)
+{
+	ctl_client_send(container_of(flush, struct ctl_client, flush));
+}
+
+/* ---- capture ---------------------------------------------------------- */
+
+/* Classic libpcap file format, microsecond timestamps, link type 1. */
+static void ctl_pcap_header(struct ctl_client *c)
+{
+	uint32_t hdr[6] = { 0xa1b2c3d4, 0x00040002, 0, 0, c->snaplen, 1 };
+
+	ctl_out_append(c, hdr, sizeof(hdr));
+}
+
+static void ctl_capture_frame(struct port_tap *tap, const uint8_t *frame,
+			      size_t len)
+{
+	struct ctl_client *c = container_of(tap, struct ctl_client, tap);
+	size_t cap = MIN(len, (size_t)c->snaplen);
+	struct timespec ts;
+	uint32_t rec[4];
+
+	if (ctl_out_pending(c) + sizeof(rec) + cap > CTL_CAPTURE_MAX) {
+		c->cap_drops++;
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	rec[0] = (uint32_t)ts.tv_sec;
+	rec[1] = (uint32_t)(ts.tv_nsec / 1000);
+	rec[2] = (uint32_t)cap;
+	rec[3] = (uint32_t)len;
+	ctl_out_append(c, rec, sizeof(rec));
+	ctl_out_append(c, frame, cap);
+	c->cap_frames++;
+	loop_want_flush(c->srv->loop, &c->flush);
+}
+
+/* The port went away: end the stream once what was captured is sent. */
+static void ctl_capture_detach(struct port_tap *tap)
+{
+	struct ctl_client *c = container_of(tap, struct ctl_client, tap);
+
+	log_info("control: capture on port %s ended: the port was removed",
+		 c->capture->name);
+	c->capture = NULL;
+	c->close_after_flush = true;
+	if (!ctl_out_pending(c))
+		ctl_client_close(c);
+}
+
+/**
+ * ctl_client_start_capture() - turn a client into a pcap stream of a port.
+ * @client:	the client that asked
+ * @port:	the port to watch
+ * @snaplen:	bytes kept of each frame
+ *
+ * The reply to the capture request goes out first; every later byte on
+ * the connection is pcap data, until the client closes it.
+ *
+ * Return: 0.
+ */
+int ctl_client_start_capture(struct ctl_client *client, struct port *port,
+			     uint32_t snaplen)
+{
+	client->capture = port;
+	client->snaplen = snaplen;
+	client->cap_hdr_due = true;
+	client->tap.fn = ctl_capture_frame;
+	client->tap.detach = ctl_capture_detach;
+	port_tap_add(port, &client->tap);
+	log_info("control: capture on port %s started", port->name);
+	return 0;
+}
+
+/* ---- listener --------------------------------------------------------- */
+
+static void ctl_arm_accept(struct ctl_server *srv)
+{
+	struct io_uring_sqe *sqe = loop_sqe(srv->loop, &srv->accept_op);
+
+	if (srv->multishot)
+		io_uring_prep_multishot_accept(sqe, srv->fd, NULL, NULL,
+					       SOCK_NONBLOCK | SOCK_CLOEXEC);
+	else
+		io_uring_prep_accept(sqe, srv->fd, NULL, NULL,
+				     SOCK_NONBLOCK | SOCK_CLOEXEC);
+	srv->armed = true;
+}
+
+static void ctl_take(struct ctl_server *srv, int fd)
+{
+	struct ctl_client *c;
+
+	if (srv->n_clients >= srv->max_clients) {
+		log_warn_rl(&ctl_rl,
+			    "control: refusing a client: max_clients (%u) "
+			    "reached",
+			    srv->max_clients);
+		close(fd);
+		return;
+	}
+	c = calloc(1, sizeof(*c));
+	if (c)
+		c->in = malloc(CTL_MAX_LINE + 1);
+	if (!c || !c->in) {
+		if (c)
+			free(c);
+		close(fd);
+		return;
+	}
+	c->srv = srv;
+	c->fd = fd;
+	c->rx_op.done = ctl_client_rx_done;
+	c->tx_op.done = ctl_client_tx_done;
+	loop_flush_init(&c->flush, ctl_client_flush);
+	c->next = srv->clients;
+	if (srv->clients)
+		srv->clients->prev = c;
+	srv->clients = c;
+	srv->n_clients++;
+	ctl_client_arm_rx(c);
+}
+
+static void ctl_retry(struct loop_timer *timer, uint64_t now)
+{
+	struct ctl_server *srv = container_of(timer, struct ctl_server, retry);
+
+	if (!srv->armed)
+		ctl_arm_accept(srv);
+}
+
+static void ctl_accept_done(struct uop *op, int res, unsigned int flags)
+{
+	struct ctl_server *srv = container_of(op, struct ctl_server, accept_op);
+	bool more = flags & IORING_CQE_F_MORE;
+
+	if (!more)
+		srv->armed = false;
+	if (res >= 0) {
+		ctl_take(srv, res);
+	} else if (res == -EINVAL && srv->multishot) {
+		srv->multishot = false;
+	} else if (res == -ECANCELED) {
+		return;
+	} else if (res != -EAGAIN && res != -EINTR && res != -ECONNABORTED) {
+		log_warn_rl(&ctl_rl, "control: accept: %s", strerror(-res));
+		if (!more)
+			loop_timer_arm(srv->loop, &srv->retry,
+				       loop_now(srv->loop) + CTL_RETRY_MS);
+		return;
+	}
+	if (!more)
+		ctl_arm_accept(srv);
+}
+
+/**
+ * ctl_server_new() - open the control socket and start accepting.
+ * @d:		the daemon (its running config names the socket)
+ * @err:	negative errno on failure (already logged)
+ *
+ * Return: new server, or NULL.
+ */
+struct ctl_server *ctl_server_new(struct vswd *d, int *err)
+{
+	const struct cfg_control *cc = &d->cfg.control;
+	struct ctl_server *srv = calloc(1, sizeof(*srv));
+	int fd;
+
+	if (!srv) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	fd = unix_sock_listen("control socket", cc->path, cc->mode, cc->gid,
+			      CTL_BACKLOG, &srv->id);
+	if (fd < 0) {
+		log_err("cannot create the control socket %s: %s", cc->path,
+			unix_sock_strerror(fd));
+		free(srv);
+		*err = fd;
+		return NULL;
+	}
+	srv->d = d;
+	srv->loop = d->loop;
+	srv->fd = fd;
+	strlcpy_(srv->path, cc->path, sizeof(srv->path));
+	srv->max_clients = cc->max_clients;
+	srv->multishot = loop_features(d->loop)->multishot_accept;
+	srv->accept_op.done = ctl_accept_done;
+	loop_timer_init(&srv->retry, ctl_retry);
+	ctl_arm_accept(srv);
+	log_info("control socket: %s", srv->path);
+	return srv;
+}
+
+const char *ctl_server_path(const struct ctl_server *srv)
+{
+	return srv->path;
+}
+
+/**
+ * ctl_server_free() - close the socket and every client (exit only).
+ * @srv: the server, or NULL
+ *
+ * Call after loop_exit_ring(): no request may still name a client.
+ */
+void ctl_server_free(struct ctl_server *srv)
+{
+	if (!srv)
+		return;
+	loop_timer_cancel(srv->loop, &srv->retry);
+	while (srv->clients) {
+		struct ctl_client *c = srv->clients;
+
+		ctl_capture_stop(c);
+		if (c->fd >= 0)
+			close(c->fd);
+		ctl_client_free(c);
+	}
+	close(srv->fd);
+	unix_sock_unlink(srv->path, &srv->id);
+	free(srv);
+}

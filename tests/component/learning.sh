@@ -1,0 +1,78 @@
+#!/bin/bash
+# Flooding before learning, unicast after it, and what is never forwarded:
+# back to the sender, or from a group or zero source address.
+set -eu
+. "$(dirname "$0")/lib-component.sh"
+
+cat >"$T/sw.json" <<EOF
+{ "log_level": "debug",
+  "ports": [
+    { "name": "vm", "type": "unix-listen", "path": "$T/vm.sock" },
+    { "name": "vm-tcp", "type": "tcp-listen", "address": "127.0.0.1",
+      "port": 0 } ] }
+EOF
+vsw_start "$T/sw.json"
+# Port 0 lets the kernel pick a free port; the daemon logs which.
+wait_log "$VSW_LOG" 'port vm-tcp: listening on 127\.0\.0\.1:[0-9]'
+tcp=$(sed -n 's/.*port vm-tcp: listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' \
+	"$VSW_LOG")
+
+fio <<EOF
+# A and B speak UNIX, C speaks TCP.
+open A unix:$T/vm.sock
+open B unix:$T/vm.sock
+open C tcp:127.0.0.1:$tcp
+wait-log $VSW_LOG port vm/2: connected
+wait-log $VSW_LOG port vm-tcp/1: connected
+
+# Nobody is known yet: A's frame to B floods, but not back to A.
+send A dst=$MAC_B src=$MAC_A tag=unknown
+expect B dst=$MAC_B src=$MAC_A tag=unknown
+expect C dst=$MAC_B src=$MAC_A tag=unknown
+expect-none A ms=100
+
+# A was learned, so B's answer goes to A alone.
+send B dst=$MAC_A src=$MAC_B tag=answer
+expect A dst=$MAC_A src=$MAC_B tag=answer
+expect-none C ms=200
+
+# Both are known now: unicast in both directions, C sees nothing.
+send A dst=$MAC_B src=$MAC_A tag=uni-ab len=1514
+send B dst=$MAC_A src=$MAC_B tag=uni-ba len=64
+expect B dst=$MAC_B src=$MAC_A tag=uni-ab len=1514
+expect A dst=$MAC_A src=$MAC_B tag=uni-ba len=64
+expect-none C ms=200
+
+# Broadcast always floods, known sender or not; never back to the sender.
+send C dst=$BCAST src=$MAC_C tag=bcast-c
+expect A dst=$BCAST src=$MAC_C tag=bcast-c
+expect B dst=$BCAST src=$MAC_C tag=bcast-c
+send A dst=$BCAST src=$MAC_A tag=bcast-a
+expect B dst=$BCAST src=$MAC_A tag=bcast-a
+expect C dst=$BCAST src=$MAC_A tag=bcast-a
+
+# C was learned from its broadcast: unicast to it over TCP.
+send A dst=$MAC_C src=$MAC_A tag=to-c
+expect C dst=$MAC_C src=$MAC_A tag=to-c
+
+# Multicast (IPv4 and IPv6 mapped) floods even though C is known.
+send C dst=01:00:5e:00:00:fb src=$MAC_C tag=mcast4 type=0x0800
+send C dst=33:33:00:00:00:01 src=$MAC_C tag=mcast6 type=0x86dd
+expect A dst=01:00:5e:00:00:fb src=$MAC_C tag=mcast4 type=0x0800
+expect A dst=33:33:00:00:00:01 src=$MAC_C tag=mcast6 type=0x86dd
+expect B dst=01:00:5e:00:00:fb src=$MAC_C tag=mcast4 type=0x0800
+expect B dst=33:33:00:00:00:01 src=$MAC_C tag=mcast6 type=0x86dd
+
+# A frame to the sender's own port goes nowhere, not even back.
+send A dst=$MAC_A src=$MAC_D tag=hairpin
+
+# Group or zero sources are dropped, and must not be learned either.
+send A dst=$BCAST src=01:00:5e:00:00:01 tag=group-src
+send A dst=$BCAST src=00:00:00:00:00:00 tag=zero-src
+send B dst=01:00:5e:00:00:01 src=$MAC_B tag=to-group
+expect A dst=01:00:5e:00:00:01 src=$MAC_B tag=to-group
+expect C dst=01:00:5e:00:00:01 src=$MAC_B tag=to-group
+expect-none A ms=200
+expect-none B ms=0
+expect-none C ms=0
+EOF

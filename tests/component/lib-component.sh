@@ -1,0 +1,155 @@
+# lib-component.sh - helpers for the component tests (sourced, bash).
+#
+# Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
+#
+# Builds on tests/lib.sh (die, wait_for, spawn, stop_pid, pid_alive,
+# on_exit, $TESTDIR).  A test writes a configuration into $T (= $TESTDIR),
+# starts daemons with vsw_start and talks to them with frameio scripts fed
+# to fio on stdin.  At exit every daemon still running gets SIGTERM and
+# must exit with status 0; one that died on its own, or a sanitizer report
+# in any log under $T, fails the test.  So --enable-asan/--enable-ubsan
+# builds need nothing special.  See tests/component/README.
+
+# The variables set here are for the tests that source this file.
+# shellcheck disable=SC2034
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+
+FRAMEIO=$top_builddir/tests/tools/frameio
+for _prog in "$VSWITCHD" "$FRAMEIO"; do
+	[ -x "$_prog" ] || die "$_prog is not built (run make check)"
+done
+make_testdir
+T=$TESTDIR
+
+# Frames in the tests come from these locally administered QEMU-style MACs.
+MAC_A=52:54:00:00:00:0a
+MAC_B=52:54:00:00:00:0b
+MAC_C=52:54:00:00:00:0c
+MAC_D=52:54:00:00:00:0d
+BCAST=ff:ff:ff:ff:ff:ff
+
+VSW_PID=	# the daemon vsw_start started last
+VSW_LOG=	# and its log
+_vsw_pids=	# daemons started and not yet stopped or killed by the test
+_vsw_bad=
+
+# _vsw_forget PID: the test has dealt with this daemon itself.
+_vsw_forget()
+{
+	local p rest=
+
+	for p in $_vsw_pids; do
+		[ "$p" = "$1" ] || rest="$rest $p"
+	done
+	_vsw_pids=$rest
+	[ "$1" != "$VSW_PID" ] || VSW_PID=
+}
+
+# wait_log FILE BRE [SECONDS]: wait until a line of FILE matches BRE.  If
+# the daemon started last dies meanwhile, fail at once.
+wait_log()
+{
+	local file=$1 re=$2 secs=${3:-5} i=0
+
+	until grep -q -- "$re" "$file" 2>/dev/null; do
+		if [ -n "$VSW_PID" ] && ! pid_alive "$VSW_PID"; then
+			tail -n 20 "$file" >&2 || :
+			die "vswitchd exited; we waited for \"$re\" in $file"
+		fi
+		i=$((i + 1))
+		[ $i -le $((secs * 50)) ] ||
+			die "no line matching \"$re\" in $file after $secs s"
+		sleep 0.02
+	done
+}
+
+# log_has FILE BRE: FILE has a line matching BRE, or the test fails.
+log_has()
+{
+	grep -q -- "$2" "$1" || die "$1 has no line matching \"$2\""
+}
+
+# vsw_start CONFIG [NAME]: run vswitchd -c CONFIG, logging to $T/NAME.log
+# (NAME defaults to vswitchd), and wait until it runs.  Sets VSW_PID and
+# VSW_LOG.
+vsw_start()
+{
+	local name=${2:-vswitchd}
+
+	spawn "$name" "$VSWITCHD" -c "$1"
+	VSW_PID=$SPAWN_PID
+	VSW_LOG=$T/$name.log
+	_vsw_pids="$_vsw_pids $VSW_PID"
+	# After spawn's own cleanup, so that it runs before it.
+	on_exit _vsw_stop_left
+	wait_log "$VSW_LOG" ' running with '
+}
+
+# vsw_stop [PID]: SIGTERM, reap (SIGKILL after 5 s); VSW_RC = exit status.
+vsw_stop()
+{
+	local pid=${1:-$VSW_PID}
+
+	stop_pid "$pid" 5
+	VSW_RC=$STOP_STATUS
+	_vsw_forget "$pid"
+}
+
+# vsw_kill [PID]: SIGKILL and reap, as a crash would end it.
+vsw_kill()
+{
+	local pid=${1:-$VSW_PID}
+
+	stop_pid "$pid" 2 KILL
+	_vsw_forget "$pid"
+}
+
+# fio: run the frameio script on stdin; any failure fails the test.
+fio()
+{
+	"$FRAMEIO" -v || die "frameio script failed (exit status $?)"
+}
+
+# Cleanups run in reverse order: this one, registered before any daemon
+# starts, runs last, after every daemon has stopped.
+_vsw_check_logs()
+{
+	local log
+
+	for log in "$T"/*.log "$T"/*.out; do
+		[ -f "$log" ] || continue
+		if grep -E -q 'ERROR: (Address|Leak)Sanitizer|runtime error:' \
+			"$log"; then
+			printf '%s: FAIL: sanitizer report in %s:\n' \
+				"$TEST_NAME" "$log" >&2
+			cat "$log" >&2
+			_vsw_bad=1
+		fi
+	done
+	if [ -n "$_vsw_bad" ]; then
+		printf '%s: test files kept in %s\n' "$TEST_NAME" "$T" >&2
+		exit 1
+	fi
+}
+on_exit _vsw_check_logs
+
+# Stops the daemons the test left running and checks how they end.
+_vsw_stop_left()
+{
+	local pid
+
+	for pid in $_vsw_pids; do
+		_vsw_forget "$pid"
+		if pid_alive "$pid"; then
+			stop_pid "$pid" 5
+			[ "$STOP_STATUS" = 0 ] && continue
+			log "FAIL: vswitchd (pid $pid) exited with status" \
+				"$STOP_STATUS on SIGTERM"
+		else
+			stop_pid "$pid" 0
+			log "FAIL: vswitchd (pid $pid) died during the test" \
+				"(status $STOP_STATUS)"
+		fi
+		_vsw_bad=1
+	done
+}
