@@ -5,8 +5,8 @@
 # Uses sudo when not run as root.  Installs nothing when all are present.
 set -eu
 
-build_pkgs="gcc make autoconf automake pkg-config liburing-dev libjansson-dev libslirp-dev libglib2.0-dev"
-test_pkgs="qemu-system-x86 busybox-static iproute2 cpio kmod xz-utils zstd socat procps psmisc"
+build_pkgs="gcc make autoconf automake pkg-config liburing-dev libjansson-dev libslirp-dev libglib2.0-dev go-md2man"
+test_pkgs="qemu-system-x86 busybox-static iproute2 cpio kmod xz-utils zstd socat procps psmisc tcpdump util-linux"
 
 case "${1:-build}" in
 build) want=$build_pkgs ;;

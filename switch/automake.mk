@@ -23,3 +23,31 @@ VSW_LIBS = libvsw.a $(URING_LIBS) $(JANSSON_LIBS)
 sbin_PROGRAMS += vswitchd
 vswitchd_SOURCES = switch/main.c
 vswitchd_LDADD = $(VSW_LIBS)
+
+bin_PROGRAMS += vswitchctl
+vswitchctl_SOURCES = \
+	switch/vswitchctl.c switch/vswitchctl.h \
+	switch/vswitchctl-client.c switch/vswitchctl-table.c \
+	switch/vswitchctl-ports.c switch/vswitchctl-mac.c \
+	switch/vswitchctl-capture.c switch/util.h
+vswitchctl_LDADD = $(JANSSON_LIBS)
+
+bashcompletiondir = $(datadir)/bash-completion/completions
+install-data-local: install-bash-completion
+uninstall-local: uninstall-bash-completion
+install-bash-completion:
+	$(MKDIR_P) '$(DESTDIR)$(bashcompletiondir)'
+	$(INSTALL_DATA) $(srcdir)/docs/vswitchctl.bash-completion \
+		'$(DESTDIR)$(bashcompletiondir)/vswitchctl'
+uninstall-bash-completion:
+	rm -f '$(DESTDIR)$(bashcompletiondir)/vswitchctl'
+.PHONY: install-bash-completion uninstall-bash-completion
+
+## Man pages: written in Markdown, converted with go-md2man; the tarball
+## ships the roff so users need no converter.
+dist_man_MANS = docs/vswitchd.8 docs/vswitchctl.8 docs/vswitchd.json.5
+MAINTAINERCLEANFILES = $(dist_man_MANS)
+docs/%.8: docs/%.8.md
+	$(AM_V_GEN)$(MKDIR_P) docs && $(GO_MD2MAN) -in $< -out $@
+docs/%.5: docs/%.5.md
+	$(AM_V_GEN)$(MKDIR_P) docs && $(GO_MD2MAN) -in $< -out $@

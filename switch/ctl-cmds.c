@@ -207,13 +207,17 @@ static int cmd_show(struct ctl_req *req)
 	const struct vsw_stats *vs = vsw_stats(d->sw);
 	const struct cfg_switch *sc = vsw_cfg(d->sw);
 	struct fdb_stats fs;
+	unsigned int clients;
+	size_t buffered;
 
 	if (args_check(req, no_args))
 		return -EINVAL;
 	fdb_get_stats(vsw_fdb(d->sw), &fs);
+	ctl_server_usage(d->ctl, &clients, &buffered);
 	return set_result(
 		req,
-		json_pack("{s:s, s:i, s:I, s:I, s:o, s:s, s:s, s:{s:i, s:i}, "
+		json_pack("{s:s, s:i, s:I, s:I, s:o, s:s, s:{s:s, s:i, s:i, s:I}, "
+			  "s:{s:i, s:i}, "
 			  "s:{s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:I}, "
 			  "s:{s:I, s:I, s:I}, s:{s:b, s:b, s:b, s:i}, s:s}",
 			  "version", PACKAGE_VERSION, "pid", (int)getpid(),
@@ -223,8 +227,11 @@ static int cmd_show(struct ctl_req *req)
 			  "config",
 			  d->config_path ? json_string(d->config_path)
 					 : json_null(),
-			  "runtime_dir", d->cfg.runtime_dir, "control",
-			  d->cfg.control.path, "ports", "count",
+			  "runtime_dir", d->cfg.runtime_dir, "control", "path",
+			  d->cfg.control.path, "clients", (int)clients,
+			  "max_clients", (int)d->cfg.control.max_clients,
+			  "buffered_bytes", (json_int_t)buffered, "ports",
+			  "count",
 			  (int)vsw_n_ports(d->sw), "max", (int)sc->max_ports,
 			  "mac", "entries", (int)fs.entries, "max",
 			  (int)fs.max_entries, "aging_s", (int)sc->mac_aging_s,
@@ -260,7 +267,8 @@ static int cmd_port_list(struct ctl_req *req)
 	for (struct port *p = vsw_first_port(req->d->sw); p && i < n;
 	     p = p->next)
 		ports[i++] = p;
-	qsort(ports, i, sizeof(*ports), port_id_cmp);
+	if (i)
+		qsort(ports, i, sizeof(*ports), port_id_cmp);
 	for (unsigned int k = 0; k < i; k++)
 		json_array_append_new(list, port_json(req->d, ports[k]));
 	free(ports);
@@ -401,7 +409,8 @@ static int cmd_mac_show(struct ctl_req *req)
 		json_decref(list);
 		return ctl_fail(req, -ENOMEM, "out of memory");
 	}
-	qsort(w.entries, w.n, sizeof(*w.entries), mac_cmp);
+	if (w.n)
+		qsort(w.entries, w.n, sizeof(*w.entries), mac_cmp);
 	for (size_t i = 0; i < w.n; i++) {
 		const struct fdb_entry_info *e = &w.entries[i];
 		char mac[ETH_MAC_STR_LEN];

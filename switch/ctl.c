@@ -44,6 +44,11 @@ enum {
  * @rx_armed, @tx_busy: a recv / send is in flight
  * @closing:	on its way out
  * @close_after_flush: close once the output is sent (line too long)
+ * @eof:	the client shut down its sending side; answer what came, then
+ *		close
+ * @discard:	after an over-long line: ignore input until the client
+ *		closes, so it reads our error reply rather than a reset
+ * @wr_shut:	our sending side is shut down (after the error reply)
  * @in:		input buffer, CTL_MAX_LINE + 1 bytes
  * @in_len:	bytes in @in
  * @out:	output buffer
@@ -61,7 +66,8 @@ struct ctl_client {
 	struct uop rx_op, tx_op;
 	struct loop_flush flush;
 	unsigned int inflight;
-	bool rx_armed, tx_busy, closing, close_after_flush;
+	bool rx_armed, tx_busy, closing, close_after_flush, eof;
+	bool discard, wr_shut;
 	char *in;
 	size_t in_len;
 	char *out;
@@ -327,7 +333,7 @@ static void ctl_handle_line(struct ctl_client *c, const char *line,
 
 		snprintf(why, sizeof(why),
 			 "unknown command \"%.64s\" (try \"help\")", name);
-		ctl_reply_error(c, id, -ENOENT, why);
+		ctl_reply_error(c, id, -ENOSYS, why);
 		goto out;
 	}
 	req.args = json_object_get(msg, "args");
@@ -368,7 +374,7 @@ static void ctl_client_process(struct ctl_client *c)
 	size_t start = 0;
 
 	while (!c->closing && !c->capture && !c->close_after_flush &&
-	       ctl_out_pending(c) < CTL_OUT_PAUSE) {
+	       !c->discard && ctl_out_pending(c) < CTL_OUT_PAUSE) {
 		char *nl = memchr(c->in + start, '\n', c->in_len - start);
 		size_t len;
 
@@ -384,15 +390,29 @@ static void ctl_client_process(struct ctl_client *c)
 		memmove(c->in, c->in + start, c->in_len - start);
 		c->in_len -= start;
 	}
-	if (c->in_len >= CTL_MAX_LINE && !memchr(c->in, '\n', c->in_len)) {
-		ctl_reply_error(c, NULL, -EMSGSIZE,
-				"request line too long (limit 65536 bytes)");
+	/* At EOF a last line may lack its newline; then we are done. */
+	if (c->eof && !c->closing && !c->close_after_flush && !c->discard &&
+	    !memchr(c->in, '\n', c->in_len)) {
+		if (c->in_len && !c->capture)
+			ctl_handle_line(c, c->in, c->in_len);
+		c->in_len = 0;
 		c->close_after_flush = true;
 	}
+	if (c->in_len >= CTL_MAX_LINE && !c->close_after_flush &&
+	    !memchr(c->in, '\n', c->in_len)) {
+		ctl_reply_error(c, NULL, -EMSGSIZE,
+				"request line too long (limit 65536 bytes)");
+		c->in_len = 0;
+		c->discard = true;
+	}
 	ctl_client_send(c);
+	if (c->discard && !ctl_out_pending(c) && !c->wr_shut && !c->closing) {
+		shutdown(c->fd, SHUT_WR);
+		c->wr_shut = true;
+	}
 	if (c->close_after_flush && !ctl_out_pending(c))
 		ctl_client_close(c);
-	else if (!c->close_after_flush)
+	else if (!c->close_after_flush && !c->eof)
 		ctl_client_arm_rx(c);
 }
 
@@ -406,13 +426,18 @@ static void ctl_client_rx_done(struct uop *op, int res, unsigned int flags)
 		ctl_client_settle(c);
 		return;
 	}
-	if (res == 0 || (res < 0 && res != -EAGAIN && res != -EINTR)) {
+	if (res == 0 && c->discard) {
+		ctl_client_close(c);
+		return;
+	} else if (res == 0 && !c->capture) {
+		c->eof = true;
+	} else if (res <= 0 && res != -EAGAIN && res != -EINTR) {
 		ctl_client_close(c);
 		return;
 	}
 	if (res > 0) {
 		/* A capture stream is one-way: input only tells us it ended. */
-		if (c->capture)
+		if (c->capture || c->discard)
 			c->in_len = 0;
 		else
 			c->in_len += (size_t)res;
@@ -637,6 +662,21 @@ struct ctl_server *ctl_server_new(struct vswd *d, int *err)
 const char *ctl_server_path(const struct ctl_server *srv)
 {
 	return srv->path;
+}
+
+/**
+ * ctl_server_usage() - how many clients, and how much output waits unsent.
+ * @srv:	the server
+ * @clients:	set to the number of clients
+ * @buffered:	set to the bytes queued for them in all
+ */
+void ctl_server_usage(const struct ctl_server *srv, unsigned int *clients,
+		      size_t *buffered)
+{
+	*clients = srv->n_clients;
+	*buffered = 0;
+	for (const struct ctl_client *c = srv->clients; c; c = c->next)
+		*buffered += ctl_out_pending(c);
 }
 
 /**

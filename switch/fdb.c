@@ -133,7 +133,7 @@ struct fdb_owner {
  * @owner_bucket_mask: owner hash size minus one
  * @owner_cap:	records allocated
  * @owner_hwm:	records[0..owner_hwm) have been used at least once
- * @owner_free:	first free record below @owner_hwm, linked through ->hnext
+ * @owner_free:	first free record below @owner_hwm, linked by ->hnext
  * @n_owners:	live records, also the heap size
  * @learned:	see struct fdb_stats
  * @moved:	see struct fdb_stats
@@ -200,7 +200,7 @@ static void sip_round(uint64_t v[4])
  * The key is assembled byte by byte: no unaligned or type-punned loads.
  */
 static uint64_t fdb_hash(const struct fdb *fdb, const uint8_t *mac,
-				uint16_t vlan)
+			 uint16_t vlan)
 {
 	uint64_t m = (uint64_t)mac[0] | (uint64_t)mac[1] << 8 |
 		     (uint64_t)mac[2] << 16 | (uint64_t)mac[3] << 24 |
@@ -266,15 +266,15 @@ static uint32_t entry_home(const struct fdb_entry *e, uint32_t mask)
 	return (e->info >> FDB_E_HASH_SHIFT) & mask;
 }
 
-static bool entry_expired(const struct fdb *fdb,
-				 const struct fdb_entry *e, uint64_t now)
+static bool entry_expired(const struct fdb *fdb, const struct fdb_entry *e,
+			  uint64_t now)
 {
 	return !entry_is_static(e) && now >= e->last_seen &&
 	       now - e->last_seen >= fdb->params.aging_ms;
 }
 
 static uint64_t entry_deadline(const struct fdb *fdb,
-				      const struct fdb_entry *e)
+			       const struct fdb_entry *e)
 {
 	uint64_t d = e->last_seen + fdb->params.aging_ms;
 
@@ -282,7 +282,7 @@ static uint64_t entry_deadline(const struct fdb *fdb,
 }
 
 static bool key_equal(const struct fdb_entry *e, const uint8_t *mac,
-			     uint16_t vlan)
+		      uint16_t vlan)
 {
 	return e->vlan == vlan && !memcmp(e->mac, mac, sizeof(e->mac));
 }
@@ -749,13 +749,13 @@ static struct fdb_entry *table_alloc(uint32_t cap, uint32_t *mask)
 	uint32_t n = slots_for(cap);
 	size_t size = (size_t)n * sizeof(struct fdb_entry);
 	struct fdb_entry *t = calloc(n, sizeof(*t));
-	uintptr_t start, end;
+	uintptr_t huge = FDB_HUGE_PAGE, start, end;
 
 	if (!t)
 		return NULL;
 	*mask = n - 1;
-	start = ((uintptr_t)t + FDB_HUGE_PAGE - 1) & ~(uintptr_t)(FDB_HUGE_PAGE - 1);
-	end = ((uintptr_t)t + size) & ~(uintptr_t)(FDB_HUGE_PAGE - 1);
+	start = ((uintptr_t)t + huge - 1) & ~(huge - 1);
+	end = ((uintptr_t)t + size) & ~(huge - 1);
 	if (end > start)
 		madvise((void *)start, end - start, MADV_HUGEPAGE);
 	return t;
@@ -914,12 +914,13 @@ int fdb_set_params(struct fdb *fdb, const struct fdb_params *params)
 enum fdb_learn_result fdb_learn(struct fdb *fdb, const uint8_t mac[6],
 				uint16_t vlan, void *owner, uint64_t now_ms)
 {
-	uint64_t now = fdb_tick(fdb, now_ms);
 	uint32_t hash, idx, oi;
 	struct fdb_entry *e;
+	uint64_t now;
 
 	if (unlikely(!owner))
 		return FDB_LEARN_FAILED;
+	now = fdb_tick(fdb, now_ms);
 	vlan &= FDB_VLAN_MASK;
 	hash = (uint32_t)fdb_hash(fdb, mac, vlan);
 	idx = table_find(fdb, mac, vlan, hash);

@@ -39,8 +39,10 @@
  * itself, only churns its own entries; it can never empty a smaller port.
  *
  * Moves and hold-down.  An address seen on a different owner moves to it,
- * unless the move hold-down applies: an entry that its current owner has
- * refreshed within the last move_holddown_ms stays put (FDB_LEARN_HELD).
+ * unless the move hold-down applies: an entry learned, refreshed or moved
+ * on its current owner less than move_holddown_ms ago stays put
+ * (FDB_LEARN_HELD), so the clock restarts with every frame from the
+ * current owner.
  * This damps flapping in a loop and stops a guest from stealing an address
  * that is still in active use elsewhere (vde_switch's min_persistence).  A
  * genuinely moved host is accepted once its old port has been silent for
@@ -49,9 +51,10 @@
  *
  * Hashing.  The key is hashed with SipHash-1-3 under a 128-bit key from
  * getrandom(), so a guest cannot choose addresses that collide and turn
- * lookups into linear scans.  Lookups use an open-addressed index
- * (linear probing, at most half full) of 32-bit hash tags and entry
- * numbers, so a miss usually touches one cache line and a hit two.
+ * lookups into linear scans.  The entries themselves form an open-addressed
+ * table (linear probing, at most half full), so a lookup usually reads a
+ * single cache line.  Memory is 64 bytes per entry of capacity, taken
+ * from the system as the table fills.
  *
  * Concurrency: none.  The fdb belongs to the single data-path thread.
  */
@@ -63,7 +66,8 @@
 
 /**
  * enum fdb_defaults - default and limit values for struct fdb_params.
- * @FDB_DEFAULT_MAX_ENTRIES:	default capacity (Open vSwitch's MAC_DEFAULT_MAX)
+ * @FDB_DEFAULT_MAX_ENTRIES:	default capacity (as Open vSwitch's
+ *				MAC_DEFAULT_MAX)
  * @FDB_MAX_ENTRIES_LIMIT:	largest accepted capacity; more is clamped
  * @FDB_DEFAULT_AGING_MS:	default idle time before expiry (five minutes)
  * @FDB_DEFAULT_MOVE_HOLDDOWN_MS: hold-down used by fdb_params_init()

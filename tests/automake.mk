@@ -2,6 +2,7 @@
 ## and the QEMU guest tier.  See docs/testing.md.
 
 unit_tests = \
+	tests/unit/test-fdb \
 	tests/unit/test-cfg \
 	tests/unit/test-stream \
 	tests/unit/test-eth
@@ -11,6 +12,7 @@ tests_libtap_a_SOURCES = tests/tap.c tests/tap.h
 TEST_LIBS = tests/libtap.a $(VSW_LIBS)
 
 check_PROGRAMS += $(unit_tests)
+tests_unit_test_fdb_LDADD = $(TEST_LIBS)
 tests_unit_test_cfg_LDADD = $(TEST_LIBS)
 tests_unit_test_stream_LDADD = $(TEST_LIBS)
 tests_unit_test_eth_LDADD = $(TEST_LIBS)
@@ -60,7 +62,9 @@ component_tests = \
 	tests/component/connect-out.sh \
 	tests/component/max-connections.sh \
 	tests/component/config-errors.sh \
-	tests/component/sigterm.sh
+	tests/component/sigterm.sh \
+	tests/component/ctl-protocol.sh \
+	tests/component/ctl-cli.sh
 TESTS += $(component_tests)
 dist_check_SCRIPTS += $(component_tests)
 EXTRA_DIST += tests/component/lib-component.sh tests/component/README

@@ -14,7 +14,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-enum { TAP_MAX_CASES = 256, TAP_EXIT_SKIP = 77 };
+enum {
+	TAP_MAX_CASES = 1024,
+	TAP_EXIT_SKIP = 77,
+	/* A case that hangs fails instead of stalling the suite. */
+	TAP_CASE_TIMEOUT_S = 120,
+};
 
 struct tap_case {
 	const char *name;
@@ -76,6 +81,7 @@ int tap_run(void)
 			return 99;
 		}
 		if (pid == 0) {
+			alarm(TAP_CASE_TIMEOUT_S);
 			tc->fn(tc->data);
 			fflush(stdout);
 			_exit(0);

@@ -153,3 +153,26 @@ _vsw_stop_left()
 		_vsw_bad=1
 	done
 }
+
+# ctl_raw JSON-LINE...: send request lines to the control socket of the
+# daemon started last ($T/ctl.sock unless CTL is set) and print the reply
+# lines.  The daemon answers every line, then closes; socat gives up
+# 10 s after its input ends if it does not.
+ctl_raw()
+{
+	command -v socat >/dev/null || die "socat is not installed"
+	printf '%s\n' "$@" |
+		timeout 20 socat -t 10 - "UNIX-CONNECT:${CTL:-$T/ctl.sock}"
+}
+
+# ctl_ok JSON-LINE: one request that must succeed; prints the reply.
+ctl_ok()
+{
+	local reply
+
+	reply=$(ctl_raw "$1") || die "control request failed: $1"
+	case $reply in
+	'{"ok":true'*) printf '%s\n' "$reply" ;;
+	*) die "control request $1 was refused: $reply" ;;
+	esac
+}

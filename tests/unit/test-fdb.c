@@ -742,6 +742,22 @@ static uint32_t rng_below(uint64_t *s, uint32_t n)
 	return (uint32_t)((rng_next(s) >> 32) * n >> 32);
 }
 
+/* Flushes owner @o from @fdb and from the presence model. */
+static void churn_flush(struct fdb *fdb, bool *present, uint32_t keys,
+			unsigned int *count, uint32_t o)
+{
+	unsigned int n = 0;
+
+	for (uint32_t j = 0; j < keys; j++) {
+		if (present[j] && (j & 7) == o) {
+			present[j] = false;
+			n++;
+		}
+	}
+	TAP_CHECK_EQ(fdb_flush_owner(fdb, ports + o), n);
+	*count -= n;
+}
+
 static void test_index_churn(const void *data UNUSED)
 {
 	enum { CAP = 512, KEYS = 2048, OPS = 200000 };
@@ -752,7 +768,11 @@ static void test_index_churn(const void *data UNUSED)
 	uint64_t s = 0x9e3779b97f4a7c15ULL;
 
 	TAP_CHECK(fdb != NULL);
-	/* Keep the index as full as it gets (half) while churning. */
+	/*
+	 * Keep the table as full as it gets (half) while churning, so
+	 * deletions shift long clusters, and flush whole owners now and
+	 * then, which walks the lists the shifts had to repair.
+	 */
 	for (uint32_t op = 0; op < OPS; op++) {
 		uint32_t k = rng_below(&s, KEYS);
 		uint8_t mac[6];
@@ -774,12 +794,19 @@ static void test_index_churn(const void *data UNUSED)
 		}
 		if (op % 4096 && op != OPS - 1)
 			continue;
+		if (op % 8192 == 0)
+			churn_flush(fdb, present, KEYS, &count, op / 8192 % 8);
 		TAP_CHECK_EQ(stats_of(fdb).entries, count);
 		for (uint32_t j = 0; j < KEYS; j++)
 			TAP_CHECK(lookup_n(fdb, j >> 2, (uint16_t)(j & 3), 0) ==
 				  (present[j] ? ports + (j & 7) : NULL));
 	}
 	TAP_CHECK_EQ(stats_of(fdb).evicted, 0);
+	for (uint32_t o = 0; o < 8; o++)
+		churn_flush(fdb, present, KEYS, &count, o);
+	TAP_CHECK_EQ(stats_of(fdb).entries, 0);
+	for (uint32_t j = 0; j < KEYS; j++)
+		TAP_CHECK(lookup_n(fdb, j >> 2, (uint16_t)(j & 3), 0) == NULL);
 	fdb_free(fdb);
 }
 
@@ -790,7 +817,7 @@ enum {
 	M_VLANS = 3,
 	M_KEYS = M_MACS * M_VLANS,
 	M_OWNERS = 5,
-	M_CAP = 40,
+	M_CAP = 64, /* the table is at most half full: 128 slots */
 	M_OPS = 6000,
 };
 
@@ -1056,7 +1083,7 @@ static void test_random_model(const void *data)
 	uint64_t s = *(const uint64_t *)data;
 	struct fdb_params p = {
 		.max_entries = M_CAP,
-		.aging_ms = 2000,
+		.aging_ms = 6000,
 		.move_holddown_ms = 300,
 	};
 	struct fdb *fdb = fdb_new_seeded(&p, s);
@@ -1118,7 +1145,7 @@ static void test_random_model(const void *data)
 		} else if (r < 925) {
 			TAP_CHECK_EQ(fdb_flush_all(fdb), m_flush(&m, -1));
 		} else if (r < 935) {
-			p.aging_ms = 500 + rng_below(&s, 3000);
+			p.aging_ms = 1000 + rng_below(&s, 8000);
 			p.move_holddown_ms = rng_below(&s, 3) * 200;
 			m.aging = p.aging_ms;
 			m.hold = p.move_holddown_ms;
