@@ -31,7 +31,8 @@ qemu_tests = \
 	tests/qemu/guest-direct.sh \
 	tests/qemu/ping.sh \
 	tests/qemu/reconnect.sh \
-	tests/qemu/jumbo.sh
+	tests/qemu/jumbo.sh \
+	tests/qemu/reload.sh
 TESTS += $(qemu_tests)
 dist_check_SCRIPTS += $(qemu_tests)
 EXTRA_DIST += \
@@ -64,7 +65,8 @@ component_tests = \
 	tests/component/config-errors.sh \
 	tests/component/sigterm.sh \
 	tests/component/ctl-protocol.sh \
-	tests/component/ctl-cli.sh
+	tests/component/ctl-cli.sh \
+	tests/component/ctl-reload.sh
 TESTS += $(component_tests)
 dist_check_SCRIPTS += $(component_tests)
 EXTRA_DIST += tests/component/lib-component.sh tests/component/README

@@ -950,11 +950,13 @@ static void cleanup(void)
 
 static void usage(FILE *f)
 {
-	fputs("Usage: frameio [-v] [-t MS] [-f SCRIPT]\n"
+	fputs("Usage: frameio [-v] [-i] [-t MS] [-f SCRIPT]\n"
 	      "Play QEMU stream peers against vswitchd, following SCRIPT "
 	      "(default: stdin).\n"
 	      "  -t MS  default timeout of open, listen, expect... (2000)\n"
-	      "  -v     print each command as it runs\n\n"
+	      "  -v     print each command as it runs\n"
+	      "  -i     run each line as it is read (feed the script through "
+	      "a FIFO)\n\n"
 	      "Frame keys: dst=MAC src=MAC [vlan= pcp= type= len= tag=]\n"
 	      "  open|listen NAME unix:PATH|tcp:HOST:PORT [timeout=]\n"
 	      "  send NAME <frame keys> [chunk=BYTES gap=MS]\n"
@@ -971,16 +973,20 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	size_t cap = 0, line_cap = 0, i;
-	bool verbose = false;
-	uint64_t start;
+	bool verbose = false, streaming = false;
+	uint64_t start = now_ms();
 	FILE *in = stdin;
 	int opt, line_no = 0;
 
 	for (i = 0; i < MAX_CONNS; i++)
 		conns[i].fd = -1;
 	atexit(cleanup);
-	while ((opt = getopt(argc, argv, "f:t:vh")) != -1) {
-		if (opt == 'f') {
+	while ((opt = getopt(argc, argv, "f:t:vih")) != -1) {
+		if (opt == 'i') {
+			/* Run each line as it arrives: a test can feed the
+			 * script through a FIFO while it does other things. */
+			streaming = true;
+		} else if (opt == 'f') {
 			script = optarg;
 		} else if (opt == 't') {
 			if (!parse_ulong(optarg, 600000, &default_timeout))
@@ -1014,13 +1020,21 @@ int main(int argc, char **argv)
 		*c = (struct cmd){ .line = ++line_no };
 		if (strlen(line_buf) > 4096)
 			usage_err(c, "line longer than 4096 bytes");
-		if (!parse_line(c, line_buf))
+		if (!parse_line(c, line_buf)) {
 			free(cmds[--n_cmds].text);
+			continue;
+		}
+		if (streaming) {
+			if (verbose)
+				fprintf(stderr, "frameio: %6lu ms %s:%d: %s\n",
+					(unsigned long)(now_ms() - start),
+					script, c->line, c->text);
+			c->op->run(c);
+		}
 	}
 	if (in != stdin)
 		fclose(in);
-	start = now_ms();
-	for (i = 0; i < n_cmds; i++) {
+	for (i = 0; i < n_cmds && !streaming; i++) {
 		if (verbose)
 			fprintf(stderr, "frameio: %6lu ms %s:%d: %s\n",
 				(unsigned long)(now_ms() - start), script,
