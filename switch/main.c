@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <signal.h>
@@ -13,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,6 +28,8 @@
 #include "switch/loop.h"
 #include "switch/switch.h"
 #include "switch/util.h"
+
+static void notify_systemd(const char *state);
 
 /**
  * struct signal_reader - SIGTERM/SIGINT stop the loop, SIGHUP reloads.
@@ -56,8 +61,10 @@ static void signal_done(struct uop *op, int res, unsigned int flags)
 		char err[CTL_ERR_MAX];
 
 		log_info("caught SIGHUP, reloading the configuration");
+		notify_systemd("RELOADING=1");
 		if (vswd_reload(sr->d, &result, err, sizeof(err)))
 			log_err("reload refused: %s", err);
+		notify_systemd("READY=1");
 		json_decref(result);
 	} else if (res == (int)sizeof(sr->info)) {
 		log_info("caught signal %u, shutting down", sr->info.ssi_signo);
@@ -95,7 +102,9 @@ static void usage(FILE *f)
 		"\n"
 		"  -c, --config FILE      load the JSON configuration FILE\n"
 		"                         (without it, a built-in default runs)\n"
-		"      --check            validate the configuration and exit\n"
+		"      --check            validate the configuration (or the "
+		"built-in\n"
+		"                         default) and exit\n"
 		"  -v, --verbose          with --check: print every resolved "
 		"setting\n"
 		"  -l, --log-level LEVEL  error, warn, info or debug (overrides "
@@ -142,6 +151,34 @@ static void make_runtime_dir(const char *dir)
 		    strerror(errno));
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		die("runtime directory %s is not a directory", dir);
+}
+
+/*
+ * The sd_notify protocol, spoken directly (no libsystemd): one datagram
+ * to $NOTIFY_SOCKET, so a Type=notify unit knows when the sockets exist.
+ */
+static void notify_systemd(const char *state)
+{
+	const char *path = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	socklen_t len;
+	int fd;
+
+	if (!path || (path[0] != '/' && path[0] != '@') ||
+	    strlen(path) >= sizeof(sun.sun_path))
+		return;
+	strlcpy_(sun.sun_path, path, sizeof(sun.sun_path));
+	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+			  strlen(path));
+	if (path[0] == '@')
+		sun.sun_path[0] = '\0'; /* abstract namespace */
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	if (sendto(fd, state, strlen(state), MSG_NOSIGNAL,
+		   (struct sockaddr *)&sun, len) < 0)
+		log_debug("sd_notify: %s", strerror(errno));
+	close(fd);
 }
 
 static void write_pid_file(const char *path)
@@ -253,10 +290,6 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	} else {
-		if (check) {
-			fprintf(stderr, "vswitchd: --check needs -c FILE\n");
-			return 2;
-		}
 		ret = cfg_default(&d.cfg, d.cli_runtime_dir);
 		if (ret)
 			die("cannot build the default configuration for runtime "
@@ -267,7 +300,8 @@ int main(int argc, char **argv)
 		if (verbose)
 			cfg_dump(&d.cfg, stdout);
 		printf("%s: configuration is valid (%zu ports)\n",
-		       d.config_path, d.cfg.n_ports);
+		       d.config_path ? d.config_path : "built-in default",
+		       d.cfg.n_ports);
 		cfg_free(&d.cfg);
 		return 0;
 	}
@@ -316,10 +350,12 @@ int main(int argc, char **argv)
 		 PACKAGE_VERSION, d.cfg.n_ports,
 		 d.config_path ? "" : " (built-in default)");
 	print_qemu_args(d.sw);
+	notify_systemd("READY=1");
 
 	ret = loop_run(d.loop);
 
 	log_info("stopping");
+	notify_systemd("STOPPING=1");
 	for (struct port *p = vsw_first_port(d.sw); p; p = p->next)
 		if (p->ops->shutdown)
 			p->ops->shutdown(p);

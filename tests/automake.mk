@@ -66,7 +66,8 @@ component_tests = \
 	tests/component/sigterm.sh \
 	tests/component/ctl-protocol.sh \
 	tests/component/ctl-cli.sh \
-	tests/component/ctl-reload.sh
+	tests/component/ctl-reload.sh \
+	tests/component/examples.sh
 TESTS += $(component_tests)
 dist_check_SCRIPTS += $(component_tests)
 EXTRA_DIST += tests/component/lib-component.sh tests/component/README
