@@ -568,20 +568,13 @@ int vctl_daemon_error(const json_t *reply)
 	return VCTL_EXIT_ERROR;
 }
 
-/*
- * Whether an error reply says the command is unknown.  The protocol does
- * not fix an errno for that yet, so the likely errnos and the message are
- * both accepted.
- */
+/* The protocol answers an unknown command with errno ENOSYS. */
 static bool unknown_command(const json_t *reply)
 {
-	const char *msg = jstr(reply, "error");
 	long long e = 0;
 
 	jint(reply, "errno", &e);
-	if (e == ENOSYS || e == EOPNOTSUPP)
-		return true;
-	return msg && strncasecmp(msg, "unknown command", 15) == 0;
+	return e == ENOSYS;
 }
 
 /**
@@ -610,8 +603,7 @@ int vctl_request_feature(struct vctl_ctx *ctx, const char *cmd, json_t *args,
 	if (!json_is_true(json_object_get(reply, "ok"))) {
 		if (feature && unknown_command(reply)) {
 			vctl_err("this vswitchd does not support %s (it does "
-				 "not know the \"%s\" command): it is older "
-				 "than this vswitchctl",
+				 "not know the \"%s\" command)",
 				 feature, cmd);
 			ret = VCTL_EXIT_ERROR;
 		} else {

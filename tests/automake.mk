@@ -48,7 +48,7 @@ check-unit:
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(unit_tests)'
 .PHONY: check-qemu check-unit
 
-## Component tier: vswitchd driven by frameio (tests/component/README).
+## Component tier: vswitchd driven by frameio (docs/testing.md).
 check_PROGRAMS += tests/tools/frameio
 tests_tools_frameio_SOURCES = tests/tools/frameio.c
 
@@ -70,7 +70,7 @@ component_tests = \
 	tests/component/examples.sh
 TESTS += $(component_tests)
 dist_check_SCRIPTS += $(component_tests)
-EXTRA_DIST += tests/component/lib-component.sh tests/component/README
+EXTRA_DIST += tests/component/lib-component.sh
 
 check-component:
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(component_tests)'

@@ -310,6 +310,12 @@ wait "$cap" || rc=$?
 [ "$(od -An -tx1 -N4 "$T/c3.pcap" | tr -d ' ')" = d4c3b2a1 ] ||
 	die "c3.pcap does not start with the pcap magic"
 has "$T/c3.err" '^3 packets captured$'
+# A real reader agrees: three broadcasts from C, whole 60-byte frames.
+command -v tcpdump >/dev/null || die "tcpdump is not installed"
+tcpdump -nn -e -r "$T/c3.pcap" >"$T/c3.txt" 2>"$T/c3.tcpdump.err" ||
+	die "tcpdump cannot read c3.pcap: $(cat "$T/c3.tcpdump.err")"
+[ "$(grep -c "^.* $MAC_C > ff:ff:ff:ff:ff:ff, .*length 60" "$T/c3.txt")" = 3 ] ||
+	die "tcpdump read unexpected records: $(cat "$T/c3.txt")"
 
 # To a pipe.
 {

@@ -8,7 +8,7 @@
 # to fio on stdin.  At exit every daemon still running gets SIGTERM and
 # must exit with status 0; one that died on its own, or a sanitizer report
 # in any log under $T, fails the test.  So --enable-asan/--enable-ubsan
-# builds need nothing special.  See tests/component/README.
+# builds need nothing special.  See docs/testing.md.
 
 # The variables set here are for the tests that source this file.
 # shellcheck disable=SC2034
