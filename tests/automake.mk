@@ -32,7 +32,8 @@ qemu_tests = \
 	tests/qemu/ping.sh \
 	tests/qemu/reconnect.sh \
 	tests/qemu/jumbo.sh \
-	tests/qemu/reload.sh
+	tests/qemu/reload.sh \
+	tests/qemu/default.sh
 TESTS += $(qemu_tests)
 dist_check_SCRIPTS += $(qemu_tests)
 EXTRA_DIST += \
