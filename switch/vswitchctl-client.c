@@ -659,3 +659,33 @@ int vctl_request_quiet(struct vctl_ctx *ctx, const char *cmd, json_t *args)
 	json_decref(result);
 	return VCTL_EXIT_OK;
 }
+
+/**
+ * vctl_fetch() - vctl_request(), then the part every display shares.
+ * @ctx:	the run
+ * @cmd:	protocol command
+ * @args:	arguments object or NULL; consumed
+ * @type:	JSON type the result must have
+ * @result:	set to the result for the caller to display (caller owns),
+ *		or NULL when there is nothing left to do: --json printed it
+ *
+ * Return: VCTL_EXIT_OK, or the exit status of the failure (explained).
+ */
+int vctl_fetch(struct vctl_ctx *ctx, const char *cmd, json_t *args,
+	       json_type type, json_t **result)
+{
+	int ret = vctl_request(ctx, cmd, args, result);
+
+	if (ret)
+		return ret;
+	if (ctx->json) {
+		print_json(*result);
+	} else if (json_typeof(*result) != type) {
+		ret = vctl_malformed();
+	} else {
+		return VCTL_EXIT_OK;
+	}
+	json_decref(*result);
+	*result = NULL;
+	return ret;
+}

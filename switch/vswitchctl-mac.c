@@ -109,17 +109,9 @@ int cmd_mac_show(struct vctl_ctx *ctx, int argc, char **argv)
 		json_decref(args);
 		return ret;
 	}
-	ret = vctl_request(ctx, "mac/show", args, &r);
-	if (ret)
+	ret = vctl_fetch(ctx, "mac/show", args, JSON_ARRAY, &r);
+	if (ret || !r)
 		return ret;
-	if (ctx->json) {
-		print_json(r);
-		goto out;
-	}
-	if (!json_is_array(r)) {
-		ret = vctl_malformed();
-		goto out;
-	}
 
 	rows = xcalloc(json_array_size(r), sizeof(*rows));
 	json_array_foreach(r, i, e) {

@@ -37,22 +37,11 @@ int cmd_show(struct vctl_ctx *ctx, int argc, char **argv)
 
 	ret = vctl_no_options(ctx, argc, argv, 0, 0);
 	if (!ret)
-		ret = vctl_request(ctx, "show", NULL, &r);
-	if (ret)
+		ret = vctl_fetch(ctx, "show", NULL, JSON_OBJECT, &r);
+	if (ret || !r)
 		return ret;
-	if (ctx->json) {
-		print_json(r);
-		goto out;
-	}
-	if (!json_is_object(r)) {
-		ret = vctl_malformed();
-		goto out;
-	}
 
-	table_init(&t);
-	t.no_header = true;
-	table_col(&t, "", false);
-	table_col(&t, "", false);
+	table_init_kv(&t);
 	if ((s = jstr(r, "version")))
 		table_kv_add(&t, "version", "%s", s);
 	if (jint(r, "pid", &a))
@@ -135,7 +124,6 @@ int cmd_show(struct vctl_ctx *ctx, int argc, char **argv)
 	}
 	table_print(&t, stdout);
 	table_fini(&t);
-out:
 	json_decref(r);
 	return ret;
 }
@@ -213,17 +201,9 @@ int cmd_ports(struct vctl_ctx *ctx, int argc, char **argv)
 	if (optind < argc)
 		return vctl_usage_error(ctx, "unexpected argument '%s'",
 					argv[optind]);
-	ret = vctl_request(ctx, "port/list", NULL, &r);
-	if (ret)
+	ret = vctl_fetch(ctx, "port/list", NULL, JSON_ARRAY, &r);
+	if (ret || !r)
 		return ret;
-	if (ctx->json) {
-		print_json(r);
-		goto out;
-	}
-	if (!json_is_array(r)) {
-		ret = vctl_malformed();
-		goto out;
-	}
 	json_array_foreach(r, i, port) {
 		if (!json_is_object(port)) {
 			ret = vctl_malformed();
@@ -307,22 +287,11 @@ int cmd_port_show(struct vctl_ctx *ctx, int argc, char **argv)
 	if (!ret)
 		ret = vctl_str_args(ctx, &args, "name", argv[optind]);
 	if (!ret)
-		ret = vctl_request(ctx, "port/show", args, &r);
-	if (ret)
+		ret = vctl_fetch(ctx, "port/show", args, JSON_OBJECT, &r);
+	if (ret || !r)
 		return ret;
-	if (ctx->json) {
-		print_json(r);
-		goto out;
-	}
-	if (!json_is_object(r)) {
-		ret = vctl_malformed();
-		goto out;
-	}
 
-	table_init(&t);
-	t.no_header = true;
-	table_col(&t, "", false);
-	table_col(&t, "", false);
+	table_init_kv(&t);
 	json_object_foreach(r, key, v) {
 		char *s;
 
@@ -362,7 +331,6 @@ int cmd_port_show(struct vctl_ctx *ctx, int argc, char **argv)
 	}
 	table_print(&t, stdout);
 	table_fini(&t);
-out:
 	json_decref(r);
 	return ret;
 }

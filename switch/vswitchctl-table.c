@@ -55,6 +55,18 @@ static size_t text_width(const char *s)
 }
 
 /**
+ * table_init_kv() - start a two-column "key: value" block, no header.
+ * @t: the table
+ */
+void table_init_kv(struct table *t)
+{
+	table_init(t);
+	t->no_header = true;
+	table_col(t, "", false);
+	table_col(t, "", false);
+}
+
+/**
  * table_init() - start an empty table.
  * @t:	table
  */
@@ -514,10 +526,7 @@ int table_print_any(const json_t *result)
 		free(s);
 		return VCTL_EXIT_OK;
 	}
-	table_init(&t);
-	t.no_header = true;
-	table_col(&t, "", false);
-	table_col(&t, "", false);
+	table_init_kv(&t);
 	json_object_foreach((json_t *)result, key, v) {
 		s = fmt_value(v);
 		table_kv_add(&t, key, "%s", s);

@@ -228,21 +228,10 @@ static int cmd_reload(struct vctl_ctx *ctx, int argc, char **argv)
 
 	ret = vctl_no_options(ctx, argc, argv, 0, 0);
 	if (!ret)
-		ret = vctl_request(ctx, "reload", NULL, &r);
-	if (ret)
+		ret = vctl_fetch(ctx, "reload", NULL, JSON_OBJECT, &r);
+	if (ret || !r)
 		return ret;
-	if (ctx->json) {
-		print_json(r);
-		goto out;
-	}
-	if (!json_is_object(r)) {
-		ret = vctl_malformed();
-		goto out;
-	}
-	table_init(&t);
-	t.no_header = true;
-	table_col(&t, "", false);
-	table_col(&t, "", false);
+	table_init_kv(&t);
 	json_object_foreach(r, key, v) {
 		char *words = fmt_key_words(key);
 		char *s = json_is_array(v) ? fmt_list(v) : fmt_value(v);
@@ -253,7 +242,6 @@ static int cmd_reload(struct vctl_ctx *ctx, int argc, char **argv)
 	}
 	table_print(&t, stdout);
 	table_fini(&t);
-out:
 	json_decref(r);
 	return ret;
 }

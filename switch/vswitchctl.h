@@ -170,6 +170,8 @@ int vctl_call(struct vctl_ctx *ctx, const char *cmd, json_t *args,
 int vctl_daemon_error(const json_t *reply);
 int vctl_request_feature(struct vctl_ctx *ctx, const char *cmd, json_t *args,
 			 const char *feature, json_t **result);
+int vctl_fetch(struct vctl_ctx *ctx, const char *cmd, json_t *args,
+	       json_type type, json_t **result);
 int vctl_request(struct vctl_ctx *ctx, const char *cmd, json_t *args,
 		 json_t **result);
 int vctl_request_quiet(struct vctl_ctx *ctx, const char *cmd, json_t *args);
@@ -250,6 +252,7 @@ struct table {
 };
 
 void table_init(struct table *t);
+void table_init_kv(struct table *t);
 void table_col(struct table *t, const char *title, bool right);
 void table_row(struct table *t);
 void table_cell(struct table *t, const char *fmt, ...) PRINTF_FMT(2, 3);
