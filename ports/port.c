@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "switch/cfg.h"
+#include "switch/log.h"
 #include "switch/util.h"
 
 /**
@@ -57,8 +58,15 @@ int port_create(struct vsw *sw, const struct cfg_port *cfg)
 	case CFG_PORT_TCP_CONNECT:
 	case CFG_PORT_UNIX_CONNECT:
 		return connect_port_create(sw, cfg);
+	case CFG_PORT_UDP:
+	case CFG_PORT_UNIX_DGRAM:
+	case CFG_PORT_MCAST:
+	case CFG_PORT_TAP:
+		break;
 	}
-	return -EINVAL;
+	log_err("port %s: type %s is not implemented yet", cfg->name,
+		cfg_port_type_name(cfg->type));
+	return -EOPNOTSUPP;
 }
 
 /**

@@ -21,6 +21,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <grp.h>
+#include <net/if.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -57,6 +58,9 @@ enum {
 	CFG_DEF_RECONNECT_MIN_MS = 100,
 	CFG_DEF_RECONNECT_MAX_MS = 5000,
 	CFG_DEF_CTL_MAX_CLIENTS = 16,
+	CFG_DEF_MAX_PEERS = 64,
+	CFG_DEF_PEER_IDLE_S = 300,
+	CFG_DEF_TTL = 1,
 
 	CFG_TX_QUEUE_BYTES_MAX = 1 << 30,
 	CFG_RECONNECT_MIN = 10,
@@ -849,6 +853,138 @@ static const struct cfg_key unix_connect_keys[] = {
 	PORT_KEYS_TX_QUEUE,
 };
 
+/* A multicast group: IPv4 224.0.0.0/4 or IPv6 ff00::/8, literally. */
+static int parse_mcast_group(struct cfg_ctx *ctx, const struct cfg_key *key,
+			     const json_t *val, void *base)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+	struct cfg_quote q;
+	const char *s;
+	int r;
+
+	r = get_string(ctx, val, &s);
+	if (r)
+		return r;
+	if (strlen(s) < CFG_ADDR_MAX && inet_pton(AF_INET, s, &a4) == 1) {
+		if ((ntohl(a4.s_addr) >> 28) != 0xe)
+			return cfg_fail(ctx, "%s is not an IPv4 multicast "
+					"address (224.0.0.0/4)", quote(&q, s));
+	} else if (strlen(s) < CFG_ADDR_MAX &&
+		   inet_pton(AF_INET6, s, &a6) == 1) {
+		if (a6.s6_addr[0] != 0xff)
+			return cfg_fail(ctx, "%s is not an IPv6 multicast "
+					"address (ff00::/8)", quote(&q, s));
+	} else {
+		return cfg_fail(ctx, "%s is not a literal multicast address",
+				quote(&q, s));
+	}
+	strlcpy_(key_dst(key, base), s, CFG_ADDR_MAX);
+	return 0;
+}
+
+/* An interface name as the kernel takes it: 1 to 15 bytes, no '/' or space. */
+static int check_ifname(struct cfg_ctx *ctx, const char *s)
+{
+	struct cfg_quote q;
+	size_t len = strlen(s);
+
+	if (!len || len >= CFG_IFNAME_MAX)
+		return cfg_fail(ctx, "%s is not an interface name (1 to %d "
+				"bytes)", quote(&q, s), CFG_IFNAME_MAX - 1);
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == '/' || s[i] == ':' || (unsigned char)s[i] <= ' ' ||
+		    (unsigned char)s[i] >= 0x7f)
+			return cfg_fail(ctx, "%s is not an interface name (no "
+					"'/', ':', spaces or control "
+					"characters)", quote(&q, s));
+	if (!strcmp(s, ".") || !strcmp(s, ".."))
+		return cfg_fail(ctx, "%s is not an interface name",
+				quote(&q, s));
+	return 0;
+}
+
+static int parse_ifname(struct cfg_ctx *ctx, const struct cfg_key *key,
+			const json_t *val, void *base)
+{
+	const char *s;
+	int r;
+
+	r = get_string(ctx, val, &s);
+	if (!r)
+		r = check_ifname(ctx, s);
+	if (!r)
+		strlcpy_(key_dst(key, base), s, CFG_IFNAME_MAX);
+	return r;
+}
+
+static int parse_mtu(struct cfg_ctx *ctx, const struct cfg_key *key,
+		     const json_t *val, void *base)
+{
+	/* The largest MTU whose frame, with its tag, still fits max_frame. */
+	unsigned int max = ctx->cfg->sw.max_frame - 18;
+
+	return get_uint(ctx, val, 68, max < 68 ? 68 : max,
+			"at most switch.max_frame - 18", key_dst(key, base));
+}
+
+#define PORT_KEY_REMOTE_ADDRESS                                                \
+	{ "remote_address", parse_address, CFG_V_STR,                          \
+	  offsetof(struct cfg_port, remote_address), 0, 0, false }
+#define PORT_KEY_REMOTE_PORT                                                   \
+	{ "remote_port", parse_u16, CFG_V_U16,                                 \
+	  offsetof(struct cfg_port, remote_port), 1, 65535, false }
+#define PORT_KEY_PEERS                                                         \
+	{ "max_peers", parse_max_connections, CFG_V_UINT,                      \
+	  offsetof(struct cfg_port, max_peers), 0, 0, false },                 \
+	{ "peer_idle_s", parse_uint, CFG_V_UINT,                               \
+	  offsetof(struct cfg_port, peer_idle_s), 0, 86400, false }
+
+static const struct cfg_key udp_keys[] = {
+	PORT_KEY_NAME,
+	PORT_KEY_TYPE,
+	PORT_KEY_ADDRESS,
+	PORT_KEY_PORT(1),
+	PORT_KEY_REMOTE_ADDRESS,
+	PORT_KEY_REMOTE_PORT,
+	PORT_KEY_PEERS,
+	PORT_KEYS_TX_QUEUE,
+};
+
+static const struct cfg_key unix_dgram_keys[] = {
+	PORT_KEY_NAME,
+	PORT_KEY_TYPE,
+	PORT_KEY_PATH(false),
+	PORT_KEY_MODE,
+	{ "remote_path", parse_path, CFG_V_STR,
+	  offsetof(struct cfg_port, remote_path), 0, 0, false },
+	PORT_KEY_PEERS,
+	PORT_KEYS_TX_QUEUE,
+};
+
+static const struct cfg_key mcast_keys[] = {
+	PORT_KEY_NAME,
+	PORT_KEY_TYPE,
+	{ "group", parse_mcast_group, CFG_V_STR,
+	  offsetof(struct cfg_port, group), 0, 0, true },
+	PORT_KEY_PORT(1),
+	{ "interface", parse_ifname, CFG_V_STR,
+	  offsetof(struct cfg_port, ifname), 0, 0, false },
+	{ "ttl", parse_uint, CFG_V_UINT, offsetof(struct cfg_port, ttl), 0, 255,
+	  false },
+	PORT_KEYS_TX_QUEUE,
+};
+
+static const struct cfg_key tap_keys[] = {
+	PORT_KEY_NAME,
+	PORT_KEY_TYPE,
+	{ "ifname", parse_ifname, CFG_V_STR, offsetof(struct cfg_port, ifname),
+	  0, 0, false },
+	{ "mtu", parse_mtu, CFG_V_UINT, offsetof(struct cfg_port, mtu), 0, 0,
+	  false },
+	PORT_KEYS_TX_QUEUE,
+};
+
 static int parse_port_keys(struct cfg_ctx *ctx, const json_t *obj,
 			   struct cfg_port *port)
 {
@@ -891,23 +1027,17 @@ static int tcp_listen_parse(struct cfg_ctx *ctx, const json_t *obj,
 	return parse_port_keys(ctx, obj, port);
 }
 
-static int unix_listen_parse(struct cfg_ctx *ctx, const json_t *obj,
-			     struct cfg_port *port)
+/* The default socket path of a unix-* port: <runtime_dir>/<name><ext>. */
+static int default_path(struct cfg_ctx *ctx, struct cfg_port *port,
+			const char *ext)
 {
 	const char *dir = ctx->cfg->runtime_dir;
 	size_t dir_len = strlen(dir);
 	char path[CFG_PATH_MAX + CFG_NAME_MAX + 8];
 	struct cfg_quote q;
-	int r;
 
-	port->mode = CFG_DEF_MODE;
-	port->max_connections =
-		MIN(CFG_DEF_MAX_CONNECTIONS, ctx->cfg->sw.max_ports);
-	r = parse_port_keys(ctx, obj, port);
-	if (r || port->path[0])
-		return r;
-	snprintf(path, sizeof(path), "%s%s%s.sock", dir,
-		 dir_len && dir[dir_len - 1] == '/' ? "" : "/", port->name);
+	snprintf(path, sizeof(path), "%s%s%s%s", dir,
+		 dir_len && dir[dir_len - 1] == '/' ? "" : "/", port->name, ext);
 	if (strlen(path) > CFG_SUN_PATH_LEN)
 		return cfg_fail(ctx, "the default path %s is %zu bytes long, "
 				"more than the %d that fit in a UNIX socket "
@@ -916,6 +1046,20 @@ static int unix_listen_parse(struct cfg_ctx *ctx, const json_t *obj,
 				CFG_SUN_PATH_LEN);
 	strlcpy_(port->path, path, sizeof(port->path));
 	return 0;
+}
+
+static int unix_listen_parse(struct cfg_ctx *ctx, const json_t *obj,
+			     struct cfg_port *port)
+{
+	int r;
+
+	port->mode = CFG_DEF_MODE;
+	port->max_connections =
+		MIN(CFG_DEF_MAX_CONNECTIONS, ctx->cfg->sw.max_ports);
+	r = parse_port_keys(ctx, obj, port);
+	if (r || port->path[0])
+		return r;
+	return default_path(ctx, port, ".sock");
 }
 
 static int tcp_connect_parse(struct cfg_ctx *ctx, const json_t *obj,
@@ -941,6 +1085,78 @@ static int unix_connect_parse(struct cfg_ctx *ctx, const json_t *obj,
 	return r ? r : check_reconnect(ctx, obj, port);
 }
 
+static void peer_defaults(struct cfg_ctx *ctx, struct cfg_port *port)
+{
+	port->max_peers = MIN(CFG_DEF_MAX_PEERS, ctx->cfg->sw.max_ports);
+	port->peer_idle_s = CFG_DEF_PEER_IDLE_S;
+}
+
+static int udp_parse(struct cfg_ctx *ctx, const json_t *obj,
+		     struct cfg_port *port)
+{
+	bool addr = json_object_get(obj, "remote_address") != NULL;
+	bool rport = json_object_get(obj, "remote_port") != NULL;
+	int r;
+
+	strlcpy_(port->address, CFG_DEFAULT_ADDRESS, sizeof(port->address));
+	peer_defaults(ctx, port);
+	r = parse_port_keys(ctx, obj, port);
+	if (r || addr == rport)
+		return r;
+	return cfg_fail(ctx, "remote_address and remote_port go together "
+			"(a fixed peer needs both)");
+}
+
+static int unix_dgram_parse(struct cfg_ctx *ctx, const json_t *obj,
+			    struct cfg_port *port)
+{
+	int r;
+
+	port->mode = CFG_DEF_MODE;
+	peer_defaults(ctx, port);
+	r = parse_port_keys(ctx, obj, port);
+	if (r || port->path[0])
+		return r;
+	return default_path(ctx, port, ".dgram");
+}
+
+static int mcast_parse(struct cfg_ctx *ctx, const json_t *obj,
+		       struct cfg_port *port)
+{
+	struct cfg_quote q;
+	int r;
+
+	strlcpy_(port->ifname, "lo", sizeof(port->ifname));
+	port->ttl = CFG_DEF_TTL;
+	r = parse_port_keys(ctx, obj, port);
+	if (r)
+		return r;
+	/* Joining needs the interface now; a typo must not wait for start. */
+	if (!if_nametoindex(port->ifname)) {
+		path_push_key(ctx, "interface");
+		r = cfg_fail(ctx, "there is no interface %s",
+			     quote(&q, port->ifname));
+		path_pop(ctx);
+	}
+	return r;
+}
+
+static int tap_parse(struct cfg_ctx *ctx, const json_t *obj,
+		     struct cfg_port *port)
+{
+	int r = parse_port_keys(ctx, obj, port);
+
+	if (r || port->ifname[0])
+		return r;
+	/* Without "ifname" the device is named after the port. */
+	if (strlen(port->name) >= CFG_IFNAME_MAX)
+		return cfg_fail(ctx, "the port name is too long to name the "
+				"device (set \"ifname\", at most %d bytes)",
+				CFG_IFNAME_MAX - 1);
+	strlcpy_(port->ifname, port->name, sizeof(port->ifname));
+	return 0;
+}
+
 /* The port types; the order is that of the documentation. */
 static const struct cfg_port_type_info cfg_port_types[] = {
 	{ "tcp-listen", CFG_PORT_TCP_LISTEN, tcp_listen_parse, tcp_listen_keys,
@@ -951,6 +1167,12 @@ static const struct cfg_port_type_info cfg_port_types[] = {
 	  tcp_connect_keys, ARRAY_SIZE(tcp_connect_keys) },
 	{ "unix-connect", CFG_PORT_UNIX_CONNECT, unix_connect_parse,
 	  unix_connect_keys, ARRAY_SIZE(unix_connect_keys) },
+	{ "udp", CFG_PORT_UDP, udp_parse, udp_keys, ARRAY_SIZE(udp_keys) },
+	{ "unix-dgram", CFG_PORT_UNIX_DGRAM, unix_dgram_parse, unix_dgram_keys,
+	  ARRAY_SIZE(unix_dgram_keys) },
+	{ "mcast", CFG_PORT_MCAST, mcast_parse, mcast_keys,
+	  ARRAY_SIZE(mcast_keys) },
+	{ "tap", CFG_PORT_TAP, tap_parse, tap_keys, ARRAY_SIZE(tap_keys) },
 };
 
 static const size_t cfg_n_port_types = ARRAY_SIZE(cfg_port_types);

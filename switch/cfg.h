@@ -43,6 +43,10 @@ enum cfg_port_type {
 	CFG_PORT_UNIX_LISTEN,
 	CFG_PORT_TCP_CONNECT,
 	CFG_PORT_UNIX_CONNECT,
+	CFG_PORT_UDP,
+	CFG_PORT_UNIX_DGRAM,
+	CFG_PORT_MCAST,
+	CFG_PORT_TAP,
 };
 
 /*
@@ -54,6 +58,7 @@ enum {
 	CFG_NAME_MAX = 25,
 	CFG_PATH_MAX = 108,
 	CFG_ADDR_MAX = 64,
+	CFG_IFNAME_MAX = 16, /* IFNAMSIZ */
 };
 
 /**
@@ -72,6 +77,17 @@ enum {
  * @tx_queue_frames: TX queue limit in frames (switch default applied)
  * @tx_queue_bytes: TX queue limit in bytes (switch default applied), at
  *		least one maximum-sized frame plus its 4-byte length prefix
+ * @remote_address: udp: fixed peer (point-to-point); empty: any peer
+ * @remote_port: udp: its port (set exactly when @remote_address is)
+ * @remote_path: unix-dgram: fixed peer socket; empty: any peer
+ * @max_peers:	udp, unix-dgram: peers served at once (default 64)
+ * @peer_idle_s: udp, unix-dgram: a peer silent this long is forgotten
+ *		(default 300; 0 never)
+ * @group:	mcast: the group address (IPv4 or IPv6 multicast)
+ * @ifname:	mcast: interface to join and send on (default "lo"); tap:
+ *		device name (default: the port name)
+ * @ttl:	mcast: TTL / hop limit of sent datagrams (default 1)
+ * @mtu:	tap: MTU to set, 0 to leave the device's
  *
  * Fields that do not apply to @type are zero or empty.
  */
@@ -85,6 +101,15 @@ struct cfg_port {
 	unsigned int mode;
 	unsigned int reconnect_min_ms, reconnect_max_ms;
 	unsigned int tx_queue_frames, tx_queue_bytes;
+	char remote_address[CFG_ADDR_MAX];
+	uint16_t remote_port;
+	char remote_path[CFG_PATH_MAX];
+	unsigned int max_peers;
+	unsigned int peer_idle_s;
+	char group[CFG_ADDR_MAX];
+	char ifname[CFG_IFNAME_MAX];
+	unsigned int ttl;
+	unsigned int mtu;
 };
 
 /**
