@@ -907,7 +907,7 @@ static int check_ifname(struct cfg_ctx *ctx, const char *s)
 static int parse_ifname(struct cfg_ctx *ctx, const struct cfg_key *key,
 			const json_t *val, void *base)
 {
-	const char *s;
+	const char *s = NULL;
 	int r;
 
 	r = get_string(ctx, val, &s);
