@@ -52,26 +52,40 @@ void eth_format_mac(const uint8_t *mac, char buf[ETH_MAC_STR_LEN])
 		 mac[1], mac[2], mac[3], mac[4], mac[5]);
 }
 
+static int eth_hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /**
  * eth_parse_mac() - parse "xx:xx:xx:xx:xx:xx" (or with '-').
- * @text:	the text
+ * @text:	the text: exactly six two-digit hex bytes and one separator
+ *		kind, nothing around them
  * @mac:	result
  *
  * Return: true if @text is exactly one MAC address.
  */
 bool eth_parse_mac(const char *text, uint8_t mac[ETH_ADDR_LEN])
 {
-	unsigned int b[ETH_ADDR_LEN];
-	char sep[5], tail;
+	char sep;
 
-	if (sscanf(text, "%2x%c%2x%c%2x%c%2x%c%2x%c%2x%c", &b[0], &sep[0],
-		   &b[1], &sep[1], &b[2], &sep[2], &b[3], &sep[3], &b[4],
-		   &sep[4], &b[5], &tail) != 11)
+	if (strlen(text) != ETH_MAC_STR_LEN - 1)
 		return false;
-	for (int i = 0; i < 5; i++)
-		if (sep[i] != ':' && sep[i] != '-')
+	sep = text[2];
+	if (sep != ':' && sep != '-')
+		return false;
+	for (int i = 0; i < ETH_ADDR_LEN; i++) {
+		int hi = eth_hex(text[3 * i]), lo = eth_hex(text[3 * i + 1]);
+
+		if (hi < 0 || lo < 0 || (i < 5 && text[3 * i + 2] != sep))
 			return false;
-	for (int i = 0; i < ETH_ADDR_LEN; i++)
-		mac[i] = (uint8_t)b[i];
+		mac[i] = (uint8_t)(hi << 4 | lo);
+	}
 	return true;
 }

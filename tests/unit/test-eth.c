@@ -79,6 +79,10 @@ static void test_mac_text(const void *data)
 	TAP_CHECK(!eth_parse_mac("52:54:00:00:00:01:02", mac));
 	TAP_CHECK(!eth_parse_mac("52:54:00:00:00:0g", mac));
 	TAP_CHECK(!eth_parse_mac("52.54.00.00.00.01", mac));
+	TAP_CHECK(!eth_parse_mac(" 52:54:00:00:00:01", mac));
+	TAP_CHECK(!eth_parse_mac("2:54:00:00:00:01", mac));
+	TAP_CHECK(!eth_parse_mac("52:54-00:00:00:01", mac));
+	TAP_CHECK(!eth_parse_mac("52:54:00:00:00:1 ", mac));
 }
 
 int main(void)
