@@ -60,9 +60,11 @@ int port_create(struct vsw *sw, const struct cfg_port *cfg)
 		return connect_port_create(sw, cfg);
 	case CFG_PORT_UDP:
 	case CFG_PORT_UNIX_DGRAM:
+		return dgram_port_create(sw, cfg);
 	case CFG_PORT_MCAST:
+		return mcast_port_create(sw, cfg);
 	case CFG_PORT_TAP:
-		break;
+		return tap_port_create(sw, cfg);
 	}
 	log_err("port %s: type %s is not implemented yet", cfg->name,
 		cfg_port_type_name(cfg->type));

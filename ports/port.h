@@ -50,17 +50,22 @@ enum { PORT_NAME_MAX = 40 };
  * @rx_bad_src:		frames with a group or zero source MAC
  * @rx_bad_len:		stream length prefixes out of range (connection closed)
  * @rx_hairpin:		frames whose destination sits on the same port
+ * @rx_echo:		mcast: our own datagrams heard back from the group
  * @tx_drop_full:	frames dropped because the TX queue was full
  * @tx_drop_down:	frames for the port while it was not connected
  * @tx_queue_hwm:	most frames ever queued at once
  * @connects:		connections made (connect-out) or accepted (listener)
  * @disconnects:	connections lost
- * @refused:		connections refused (listener over its limit)
+ * @refused:		connections refused (listener over its limit); on
+ *			udp and unix-dgram ports, datagrams from sources
+ *			that are not served (over max_peers, not the
+ *			fixed remote, unbound senders)
  */
 struct port_stats {
 	uint64_t rx_frames, rx_bytes;
 	uint64_t tx_frames, tx_bytes;
 	uint64_t rx_runt, rx_too_big, rx_bad_src, rx_bad_len, rx_hairpin;
+	uint64_t rx_echo;
 	uint64_t tx_drop_full, tx_drop_down;
 	uint64_t tx_queue_hwm;
 	uint64_t connects, disconnects, refused;
@@ -163,6 +168,9 @@ void port_detach_taps(struct port *port);
 /* Constructors of the port types, called by port_create(). */
 int listen_port_create(struct vsw *sw, const struct cfg_port *cfg);
 int connect_port_create(struct vsw *sw, const struct cfg_port *cfg);
+int dgram_port_create(struct vsw *sw, const struct cfg_port *cfg);
+int mcast_port_create(struct vsw *sw, const struct cfg_port *cfg);
+int tap_port_create(struct vsw *sw, const struct cfg_port *cfg);
 
 /**
  * port_is_up() - true while the port takes part in forwarding.

@@ -132,3 +132,27 @@ unsigned int txq_consume(struct txq *q, size_t n, uint64_t *bytes)
 		q->head = q->tail = 0; /* restart at offset 0: fewer wraps */
 	return done;
 }
+
+/**
+ * txq_peek_frame() - the oldest whole frame, for senders of datagrams.
+ * @q:		the queue, filled without headers
+ * @iov:	set to the frame's bytes: one piece, or two if it wraps
+ *
+ * Return: the number of pieces (0 if the queue is empty).  Send them as one
+ * datagram, then drop the frame with txq_consume(q, len, ...).
+ */
+int txq_peek_frame(const struct txq *q, struct iovec iov[2])
+{
+	size_t len, off, first;
+
+	if (!q->n_frames)
+		return 0;
+	len = q->frames[q->fhead].len;
+	off = (size_t)(q->head % q->size);
+	first = MIN(len, q->size - off);
+	iov[0] = (struct iovec){ q->buf + off, first };
+	if (first == len)
+		return 1;
+	iov[1] = (struct iovec){ q->buf, len - first };
+	return 2;
+}

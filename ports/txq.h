@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 /**
  * struct txq_frame - bookkeeping of one queued frame.
@@ -55,6 +56,7 @@ void txq_clear(struct txq *q);
 bool txq_push(struct txq *q, const uint8_t *hdr, size_t hdr_len,
 	      const uint8_t *frame, size_t len);
 size_t txq_peek(const struct txq *q, const uint8_t **data);
+int txq_peek_frame(const struct txq *q, struct iovec iov[2]);
 unsigned int txq_consume(struct txq *q, size_t n, uint64_t *bytes);
 
 /**

@@ -16,7 +16,7 @@
 #include "ports/sockaddr.h"
 #include "switch/log.h"
 
-static int unix_sock_check_stale(const char *who, const char *path)
+static int unix_sock_check_stale(const char *who, const char *path, int type)
 {
 	struct vsw_sockaddr sa;
 	struct stat st;
@@ -26,7 +26,9 @@ static int unix_sock_check_stale(const char *who, const char *path)
 		return errno == ENOENT ? 0 : -errno;
 	if (!S_ISSOCK(st.st_mode))
 		return -ENOTSOCK;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/* A live datagram socket takes connect() too: it only records the
+	 * peer, and fails with ECONNREFUSED when nobody is bound. */
+	fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	sockaddr_from_path(&sa, path);
@@ -41,19 +43,19 @@ static int unix_sock_check_stale(const char *who, const char *path)
 }
 
 /**
- * unix_sock_listen() - create, bind and listen on a UNIX stream socket.
+ * unix_sock_bind() - create and bind a UNIX socket, replacing a stale file.
  * @who:	name for log lines ("port vm-unix", "control socket")
  * @path:	socket path (must fit sun_path)
  * @mode:	file mode of the socket
  * @gid:	group to give it, or -1
- * @backlog:	listen() backlog
+ * @type:	SOCK_STREAM or SOCK_DGRAM
  * @id:		filled with the identity of the created file
  *
- * Return: the listening descriptor (non-blocking, close-on-exec), or a
+ * Return: the bound descriptor (non-blocking, close-on-exec), or a
  * negative errno (see unix_sock_strerror()).
  */
-int unix_sock_listen(const char *who, const char *path, unsigned int mode,
-		     long gid, int backlog, struct unix_sock_id *id)
+int unix_sock_bind(const char *who, const char *path, unsigned int mode,
+		   long gid, int type, struct unix_sock_id *id)
 {
 	struct vsw_sockaddr sa;
 	struct stat st;
@@ -64,10 +66,10 @@ int unix_sock_listen(const char *who, const char *path, unsigned int mode,
 	ret = sockaddr_from_path(&sa, path);
 	if (ret)
 		return ret;
-	ret = unix_sock_check_stale(who, path);
+	ret = unix_sock_check_stale(who, path, type);
 	if (ret)
 		return ret;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	old_umask = umask(~mode & 0777);
@@ -86,10 +88,6 @@ int unix_sock_listen(const char *who, const char *path, unsigned int mode,
 		ret = -errno;
 		goto err_unlink;
 	}
-	if (listen(fd, backlog) < 0) {
-		ret = -errno;
-		goto err_unlink;
-	}
 	return fd;
 
 err_unlink:
@@ -97,6 +95,35 @@ err_unlink:
 err_close:
 	close(fd);
 	return ret;
+}
+
+/**
+ * unix_sock_listen() - create, bind and listen on a UNIX stream socket.
+ * @who:	name for log lines ("port vm-unix", "control socket")
+ * @path:	socket path (must fit sun_path)
+ * @mode:	file mode of the socket
+ * @gid:	group to give it, or -1
+ * @backlog:	listen() backlog
+ * @id:		filled with the identity of the created file
+ *
+ * Return: the listening descriptor (non-blocking, close-on-exec), or a
+ * negative errno (see unix_sock_strerror()).
+ */
+int unix_sock_listen(const char *who, const char *path, unsigned int mode,
+		     long gid, int backlog, struct unix_sock_id *id)
+{
+	int fd = unix_sock_bind(who, path, mode, gid, SOCK_STREAM, id);
+	int ret;
+
+	if (fd < 0)
+		return fd;
+	if (listen(fd, backlog) < 0) {
+		ret = -errno;
+		unix_sock_unlink(path, id);
+		close(fd);
+		return ret;
+	}
+	return fd;
 }
 
 /**

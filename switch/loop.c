@@ -25,6 +25,7 @@ enum {
 	 * CQ for a burst, because an overflow ends multishot requests. */
 	LOOP_CQ_ENTRIES = 8192,
 	LOOP_RX_BUFS = 512, /* power of two, at most 32768 */
+	LOOP_DGRAM_BUFS = 64, /* power of two; 4.3 MiB, made on first use */
 };
 
 struct loop_deferred {
@@ -45,6 +46,10 @@ struct loop_deferred {
  * @deferred:	objects to free once the current batch is done
  * @rx_ring:	provided-buffer ring shared by stream receivers
  * @rx_bufs:	the buffers behind @rx_ring
+ * @dgram_ring:	provided-buffer ring of datagram receivers, or NULL
+ *		until the first one asks for it (loop_dgram_bufs())
+ * @dgram_ring_size: its mapped size
+ * @dgram_bufs:	the buffers behind @dgram_ring
  * @ring_up:	@ring exists (loop_exit_ring() not yet called)
  */
 struct loop {
@@ -61,6 +66,9 @@ struct loop {
 	struct io_uring_buf_ring *rx_ring;
 	size_t rx_ring_size;
 	uint8_t *rx_bufs;
+	struct io_uring_buf_ring *dgram_ring;
+	size_t dgram_ring_size;
+	uint8_t *dgram_bufs;
 	bool ring_up;
 };
 
@@ -321,6 +329,9 @@ void loop_free(struct loop *loop)
 	if (loop->rx_ring)
 		munmap(loop->rx_ring, loop->rx_ring_size);
 	free(loop->rx_bufs);
+	if (loop->dgram_ring)
+		munmap(loop->dgram_ring, loop->dgram_ring_size);
+	free(loop->dgram_bufs);
 	free(loop);
 }
 
@@ -519,6 +530,90 @@ void loop_rx_buf_return(struct loop *loop, unsigned int bid)
 			      LOOP_RX_BUF_SIZE, (unsigned short)bid,
 			      io_uring_buf_ring_mask(LOOP_RX_BUFS), 0);
 	io_uring_buf_ring_advance(loop->rx_ring, 1);
+}
+
+/**
+ * loop_dgram_bufs() - make sure the datagram buffer group exists.
+ * @loop: the loop
+ *
+ * Datagrams can be up to 64 KiB and must arrive whole (a truncated one is
+ * only detectable, not recoverable), so datagram receivers take buffers
+ * of LOOP_DGRAM_BUF_SIZE from their own group, LOOP_DGRAM_BUF_GROUP.  It is
+ * registered on first use, so a switch without datagram ports does not pay
+ * for it.
+ *
+ * Return: 0, or a negative errno (receivers then use single-shot
+ * receives into their own buffer).
+ */
+int loop_dgram_bufs(struct loop *loop)
+{
+	struct io_uring_buf_reg reg = { 0 };
+	unsigned int mask = io_uring_buf_ring_mask(LOOP_DGRAM_BUFS);
+	void *mem;
+	int ret;
+
+	if (loop->dgram_ring)
+		return 0;
+	if (!loop->ring_up || !loop->features.buf_ring)
+		return -EOPNOTSUPP;
+	loop->dgram_ring_size = LOOP_DGRAM_BUFS * sizeof(struct io_uring_buf);
+	mem = mmap(NULL, loop->dgram_ring_size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED)
+		return -errno;
+	loop->dgram_bufs = malloc((size_t)LOOP_DGRAM_BUFS * LOOP_DGRAM_BUF_SIZE);
+	if (!loop->dgram_bufs) {
+		ret = -ENOMEM;
+		goto err_unmap;
+	}
+	reg.ring_addr = (uintptr_t)mem;
+	reg.ring_entries = LOOP_DGRAM_BUFS;
+	reg.bgid = LOOP_DGRAM_BUF_GROUP;
+	ret = io_uring_register_buf_ring(&loop->ring, &reg, 0);
+	if (ret)
+		goto err_free;
+	loop->dgram_ring = mem;
+	io_uring_buf_ring_init(loop->dgram_ring);
+	for (unsigned int i = 0; i < LOOP_DGRAM_BUFS; i++)
+		io_uring_buf_ring_add(loop->dgram_ring,
+				      loop->dgram_bufs +
+					      (size_t)i * LOOP_DGRAM_BUF_SIZE,
+				      LOOP_DGRAM_BUF_SIZE, (unsigned short)i,
+				      mask, (int)i);
+	io_uring_buf_ring_advance(loop->dgram_ring, LOOP_DGRAM_BUFS);
+	return 0;
+
+err_free:
+	free(loop->dgram_bufs);
+	loop->dgram_bufs = NULL;
+err_unmap:
+	munmap(mem, loop->dgram_ring_size);
+	return ret;
+}
+
+/**
+ * loop_dgram_buf() - a buffer of the datagram group, by id.
+ * @loop:	the loop
+ * @bid:	buffer id from the completion's flags
+ *
+ * Return: the start of the LOOP_DGRAM_BUF_SIZE bytes.
+ */
+uint8_t *loop_dgram_buf(struct loop *loop, unsigned int bid)
+{
+	return loop->dgram_bufs + (size_t)bid * LOOP_DGRAM_BUF_SIZE;
+}
+
+/**
+ * loop_dgram_buf_return() - give a datagram buffer back to the kernel.
+ * @loop:	the loop
+ * @bid:	buffer id from the completion's flags
+ */
+void loop_dgram_buf_return(struct loop *loop, unsigned int bid)
+{
+	io_uring_buf_ring_add(loop->dgram_ring, loop_dgram_buf(loop, bid),
+			      LOOP_DGRAM_BUF_SIZE, (unsigned short)bid,
+			      io_uring_buf_ring_mask(LOOP_DGRAM_BUFS), 0);
+	io_uring_buf_ring_advance(loop->dgram_ring, 1);
 }
 
 static unsigned int loop_dispatch(struct loop *loop)

@@ -123,4 +123,14 @@ enum { LOOP_RX_BUF_SIZE = 16384, LOOP_RX_BUF_GROUP = 1 };
 const uint8_t *loop_rx_buf(struct loop *loop, unsigned int bid);
 void loop_rx_buf_return(struct loop *loop, unsigned int bid);
 
+/*
+ * Provided-buffer ring of datagram receivers (multishot recvmsg): each
+ * buffer holds a struct io_uring_recvmsg_out, the source address and a
+ * whole datagram of up to 64 KiB.  Registered on first use.
+ */
+enum { LOOP_DGRAM_BUF_SIZE = 65536 + 1024, LOOP_DGRAM_BUF_GROUP = 2 };
+int loop_dgram_bufs(struct loop *loop);
+uint8_t *loop_dgram_buf(struct loop *loop, unsigned int bid);
+void loop_dgram_buf_return(struct loop *loop, unsigned int bid);
+
 #endif /* VSW_SWITCH_LOOP_H */

@@ -68,7 +68,10 @@ component_tests = \
 	tests/component/ctl-protocol.sh \
 	tests/component/ctl-cli.sh \
 	tests/component/ctl-reload.sh \
-	tests/component/examples.sh
+	tests/component/examples.sh \
+	tests/component/udp.sh \
+	tests/component/unix-dgram.sh \
+	tests/component/mcast.sh
 TESTS += $(component_tests)
 dist_check_SCRIPTS += $(component_tests)
 EXTRA_DIST += tests/component/lib-component.sh
@@ -76,3 +79,18 @@ EXTRA_DIST += tests/component/lib-component.sh
 check-component:
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(component_tests)'
 .PHONY: check-component
+
+## Network namespace tier: TAP ports between namespaces (root; skips
+## otherwise).  See docs/testing.md.
+netns_tests = \
+	tests/netns/tap-ping.sh \
+	tests/netns/tap-stream.sh \
+	tests/netns/tap-gone.sh \
+	tests/netns/tap-errors.sh
+TESTS += $(netns_tests)
+dist_check_SCRIPTS += $(netns_tests)
+EXTRA_DIST += tests/netns/lib-netns.sh
+
+check-netns:
+	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(netns_tests)'
+.PHONY: check-netns

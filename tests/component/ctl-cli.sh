@@ -138,8 +138,8 @@ has "$T/out" '^NAME +TYPE +STATE +PEER +MACS +RX-FRAMES +TX-FRAMES +DROPS$' \
 	'^vm/2 +stream +up +pid=[0-9]+ +1 +1 +2 +0$'
 aligned "ports"
 ok "ports -s" ports -s
-has "$T/out" '^NAME +TYPE +STATE +PEER +MACS +RX-FRAMES +RX-BYTES +TX-FRAMES +TX-BYTES +DROPS +RX-RUNT +RX-TOO-BIG +RX-BAD-SRC +RX-BAD-LEN +RX-HAIRPIN +TX-DROP-FULL +TX-DROP-DOWN$' \
-	'^vm/1 +stream +up +pid=[0-9]+ +2 +2 +120 +1 +60 +0( +0){7}$'
+has "$T/out" '^NAME +TYPE +STATE +PEER +MACS +RX-FRAMES +RX-BYTES +TX-FRAMES +TX-BYTES +DROPS +RX-RUNT +RX-TOO-BIG +RX-BAD-SRC +RX-BAD-LEN +RX-HAIRPIN +RX-ECHO +TX-DROP-FULL +TX-DROP-DOWN$' \
+	'^vm/1 +stream +up +pid=[0-9]+ +2 +2 +120 +1 +60 +0( +0){8}$'
 aligned "ports -s"
 ok "ports --json" ports --json
 has "$T/out" '^\[$' '^    "name": "vm/1",$' '^      "rx_frames": 2,$'

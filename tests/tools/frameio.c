@@ -16,6 +16,18 @@
  * connection is read whenever frameio waits, so only "stall" makes a VM
  * look stuck to the switch.  See usage() for the commands.
  *
+ * It also plays QEMU's datagram backends, one frame per datagram:
+ *
+ *	open U udp:127.0.0.1:6000[,LPORT]	(socket,udp= / dgram inet)
+ *	open D unixdgram:/run/sw/sw.dgram[,LOCALPATH]	(dgram unix)
+ *	open M mcast:239.192.0.1:5000 [echo=1]	(socket,mcast=, on lo)
+ *
+ * A datagram endpoint binds its own address (an ephemeral UDP port, or a
+ * temporary socket file next to the switch's) and sends every frame to
+ * the switch's.  An mcast endpoint joins the group on lo and sends from
+ * the group port, as QEMU does, so it hears its own frames back: they are
+ * ignored unless echo=1 is given.  "raw" sends its bytes as one datagram.
+ *
  * Exit status: 0 if the script passed, 1 if a check failed (the message
  * names the script line), 2 for a usage or script error.
  */
@@ -23,6 +35,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -55,7 +68,7 @@ enum { EXIT_PASS, EXIT_FAIL, EXIT_USAGE };
 /* Keys of "key=value" arguments; each command accepts some of them. */
 enum key {
 	K_DST, K_SRC, K_VLAN, K_PCP, K_TYPE, K_LEN, K_TAG, K_COUNT,
-	K_TIMEOUT, K_MS, K_CHUNK, K_GAP, K_RANDOM, K_SEED, N_KEYS
+	K_TIMEOUT, K_MS, K_CHUNK, K_GAP, K_RANDOM, K_SEED, K_ECHO, N_KEYS
 };
 
 static const struct {
@@ -66,7 +79,7 @@ static const struct {
 	{ "type", 0xffff }, { "len", FRAME_MAX }, { "tag", 0 },
 	{ "count", 10000000 }, { "timeout", 600000 }, { "ms", 600000 },
 	{ "chunk", FRAME_MAX }, { "gap", 10000 }, { "random", RAW_MAX },
-	{ "seed", 0xffffffff },
+	{ "seed", 0xffffffff }, { "echo", 1 },
 };
 
 #define B(k) (1u << (k))
@@ -82,7 +95,18 @@ static const struct {
  * @err:	errno of the read that ended it, 0 for a clean EOF
  * @buf:	received bytes; [@head, @tail) are not consumed yet
  * @cap:	size of @buf
+ * @kind:	stream, datagram or multicast endpoint
+ * @to:		datagram endpoints: where frames are sent
+ * @to_len:	its length
+ * @lpath:	unixdgram: our own socket file, removed at exit
+ * @keep_echo:	mcast: deliver our own frames heard back from the group
+ * @echoes:	mcast: hashes of frames we sent and have not heard back
+ * @n_echo:	mcast: next slot of @echoes
+ * Datagrams are queued in @buf with a 4-byte length, like stream frames.
  */
+enum conn_kind { CONN_STREAM, CONN_DGRAM, CONN_MCAST };
+enum { ECHO_RING = 256 };
+
 struct conn {
 	char name[16];
 	int fd;
@@ -90,6 +114,13 @@ struct conn {
 	int err;
 	uint8_t *buf;
 	size_t head, tail, cap;
+	enum conn_kind kind;
+	struct sockaddr_storage to;
+	socklen_t to_len;
+	char lpath[108];
+	bool keep_echo;
+	uint64_t echoes[ECHO_RING];
+	unsigned int n_echo;
 };
 
 /**
@@ -261,12 +292,73 @@ static void conn_release(struct conn *k)
 	if (k->fd >= 0)
 		close(k->fd);
 	k->fd = -1;
+	if (k->lpath[0])
+		unlink(k->lpath);
+	k->lpath[0] = '\0';
+}
+
+static bool conn_room(struct conn *k);
+
+/* FNV-1a over a datagram, with its length: tells our echoes apart. */
+static uint64_t dgram_hash(const uint8_t *p, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ull ^ len;
+
+	while (len--)
+		h = (h ^ *p++) * 0x100000001b3ull;
+	return h | 1;	/* 0 marks a free slot */
+}
+
+/* A datagram we sent, heard back from the group: forget it, say so. */
+static bool conn_is_echo(struct conn *k, const uint8_t *p, size_t len)
+{
+	uint64_t h;
+
+	if (k->kind != CONN_MCAST || k->keep_echo)
+		return false;
+	h = dgram_hash(p, len);
+	for (unsigned int i = 0; i < ECHO_RING; i++) {
+		if (k->echoes[i] == h) {
+			k->echoes[i] = 0;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Reads every datagram waiting, queueing each with a length prefix. */
+static void conn_read_dgram(struct conn *k)
+{
+	static uint8_t dg[FRAME_MAX];
+	ssize_t n;
+
+	for (;;) {
+		if (k->cap - k->tail < 4 + sizeof(dg) && !conn_room(k))
+			return;
+		n = recv(k->fd, dg, sizeof(dg), MSG_DONTWAIT | MSG_TRUNC);
+		if (n < 0) {
+			/* ECONNREFUSED reports an earlier send nobody took. */
+			if (errno != EAGAIN && errno != EINTR &&
+			    errno != ECONNREFUSED) {
+				k->eof = true;
+				k->err = errno;
+			}
+			return;
+		}
+		if ((size_t)n > sizeof(dg))
+			n = sizeof(dg);
+		if (conn_is_echo(k, dg, (size_t)n))
+			continue;
+		put_be(k->buf + k->tail, (uint32_t)n, 4);
+		memcpy(k->buf + k->tail + 4, dg, (size_t)n);
+		k->tail += 4 + (size_t)n;
+	}
 }
 
 /* Makes room to read into; false once RXQ_MAX bytes wait unconsumed. */
 static bool conn_room(struct conn *k)
 {
-	size_t want = 65536, cap = k->cap ? k->cap * 2 : 4 * want;
+	size_t want = FRAME_MAX + 4, cap = k->cap ? k->cap * 2 : 4 * want;
 	uint8_t *nb;
 
 	if (k->cap - k->tail >= want)
@@ -291,6 +383,10 @@ static void conn_read(struct conn *k)
 {
 	ssize_t n;
 
+	if (k->kind != CONN_STREAM) {
+		conn_read_dgram(k);
+		return;
+	}
 	do {
 		n = recv(k->fd, k->buf + k->tail, k->cap - k->tail,
 			 MSG_DONTWAIT);
@@ -347,7 +443,8 @@ static int conn_wait(const struct cmd *c, uint64_t deadline, uint8_t **frame,
 			    (uint32_t)k->buf[k->head + 1] << 16 |
 			    (uint32_t)k->buf[k->head + 2] << 8 |
 			    k->buf[k->head + 3];
-			if (n < 14 || n > FRAME_MAX)
+			if ((n < 14 && k->kind == CONN_STREAM) ||
+			    n > FRAME_MAX)
 				fail(c, "the switch sent a length prefix of %u",
 				     n);
 			if (k->tail - k->head >= 4 + (size_t)n) {
@@ -401,6 +498,171 @@ static void conn_write(const struct cmd *c, const void *data, size_t len,
 			fail(c, "cannot send: %s", strerror(errno));
 		}
 	}
+}
+
+static void nap(unsigned long ms);
+static bool parse_ulong(const char *s, unsigned long max, unsigned long *out);
+
+/* Sends one datagram, waiting while the socket buffer is full. */
+static void dgram_write(const struct cmd *c, const uint8_t *data, size_t len)
+{
+	uint64_t deadline = now_ms() + STUCK_MS;
+	struct conn *k = c->conn;
+	ssize_t n;
+
+	for (;;) {
+		pump(0, -1, 0);
+		n = sendto(k->fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL,
+			   (struct sockaddr *)&k->to, k->to_len);
+		if (n >= 0)
+			break;
+		/* EAGAIN: queue full; ECONNREFUSED: an old ICMP error;
+		 * ENOENT: the switch has not bound its socket yet. */
+		if (errno != EAGAIN && errno != EINTR && errno != ENOBUFS &&
+		    errno != ECONNREFUSED && errno != ENOENT)
+			fail(c, "cannot send: %s", strerror(errno));
+		if (!ms_left(deadline))
+			fail(c, "cannot send for %d ms: %s", STUCK_MS,
+			     strerror(errno));
+		if (errno == EAGAIN)
+			pump(ms_left(deadline) < 50 ? ms_left(deadline) : 50,
+			     k->fd, POLLOUT);
+		else
+			nap(20);
+	}
+	if (k->kind == CONN_MCAST) {
+		k->echoes[k->n_echo] = dgram_hash(data, len);
+		k->n_echo = (k->n_echo + 1) % ECHO_RING;
+	}
+}
+
+/* Parses "HOST:PORT" (HOST may be [v6]) into @ss. */
+static bool parse_hostport(const char *a, int socktype,
+			   struct sockaddr_storage *ss, socklen_t *len)
+{
+	struct addrinfo hints = { .ai_socktype = socktype,
+				  .ai_flags = AI_NUMERICHOST |
+					      AI_NUMERICSERV };
+	const char *colon = strrchr(a, ':');
+	struct addrinfo *ai;
+	char host[64];
+
+	if (!colon || colon == a || colon - a >= (int)sizeof(host))
+		return false;
+	snprintf(host, sizeof(host), "%.*s", (int)(colon - a), a);
+	if (host[0] == '[' && colon[-1] == ']') {
+		memmove(host, host + 1, strlen(host));
+		host[strlen(host) - 1] = '\0';
+	}
+	if (getaddrinfo(host, colon + 1, &hints, &ai))
+		return false;
+	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+	*len = ai->ai_addrlen;
+	freeaddrinfo(ai);
+	return true;
+}
+
+/*
+ * open NAME udp:HOST:PORT[,LPORT] | unixdgram:PATH[,LOCALPATH] |
+ * mcast:GROUP:PORT [echo=1]: a datagram endpoint.
+ */
+static void op_open_dgram(struct cmd *c)
+{
+	struct conn *k = c->conn;
+	struct sockaddr_storage me = { 0 };
+	socklen_t me_len = 0;
+	char a[512], *comma;
+	int fd, one = 1;
+
+	snprintf(a, sizeof(a), "%s", strchr(c->arg, ':') + 1);
+	comma = strchr(a, ',');
+	if (comma)
+		*comma++ = '\0';
+	memset(&k->to, 0, sizeof(k->to));
+	k->kind = CONN_DGRAM;
+	k->keep_echo = c->v[K_ECHO];
+	memset(k->echoes, 0, sizeof(k->echoes));
+	if (!strncmp(c->arg, "unixdgram:", 10)) {
+		struct sockaddr_un *to = (void *)&k->to, *un = (void *)&me;
+		char dir[108];
+
+		if (!a[0] || strlen(a) >= sizeof(to->sun_path))
+			usage_err(c, "bad path in \"%s\"", c->arg);
+		to->sun_family = AF_UNIX;
+		strcpy(to->sun_path, a);
+		k->to_len = sizeof(*to);
+		snprintf(dir, sizeof(dir), "%s", a);
+		*(strrchr(dir, '/') ? strrchr(dir, '/') : dir) = '\0';
+		if (comma)
+			snprintf(k->lpath, sizeof(k->lpath), "%s", comma);
+		else if (snprintf(a, sizeof(a), "%s/fio-%d-%s.dgram",
+				  dir[0] ? dir : ".", (int)getpid(), k->name) >=
+				 (int)sizeof(k->lpath))
+			usage_err(c, "local path for \"%s\" is too long",
+				  c->arg);
+		else
+			memcpy(k->lpath, a, strlen(a) + 1);
+		un->sun_family = AF_UNIX;
+		strcpy(un->sun_path, k->lpath);
+		me_len = sizeof(*un);
+		unlink(k->lpath);	/* QEMU does the same */
+	} else if (!strncmp(c->arg, "udp:", 4) || !strncmp(c->arg, "mcast:", 6)) {
+		if (!parse_hostport(a, SOCK_DGRAM, &k->to, &k->to_len))
+			usage_err(c, "bad address in \"%s\"", c->arg);
+		if (c->arg[0] == 'm') {
+			k->kind = CONN_MCAST;
+			me = k->to;
+			me_len = k->to_len;
+		} else {
+			/* The loopback address of the switch's family. */
+			me.ss_family = k->to.ss_family;
+			me_len = k->to_len;
+			if (me.ss_family == AF_INET)
+				((struct sockaddr_in *)&me)->sin_addr.s_addr =
+					htonl(INADDR_LOOPBACK);
+			else
+				((struct sockaddr_in6 *)&me)->sin6_addr =
+					in6addr_loopback;
+			if (comma) {
+				unsigned long lp;
+
+				if (!parse_ulong(comma, 65535, &lp))
+					usage_err(c, "bad local port in \"%s\"",
+						  c->arg);
+				((struct sockaddr_in *)&me)->sin_port =
+					htons((uint16_t)lp);
+			}
+		}
+	} else {
+		usage_err(c, "\"%s\" is not a datagram address", c->arg);
+	}
+	fd = socket(me.ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		fail(c, "socket: %s", strerror(errno));
+	if (k->kind == CONN_MCAST) {
+		struct ip_mreqn mreq = { .imr_ifindex = (int)if_nametoindex("lo") };
+
+		mreq.imr_multiaddr = ((struct sockaddr_in *)&k->to)->sin_addr;
+		/* QEMU's mcast socket: shared group:port, loop on, lo. */
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(fd, (struct sockaddr *)&me, me_len))
+			fail(c, "cannot bind %s: %s", c->arg, strerror(errno));
+		if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq,
+			       sizeof(mreq)) ||
+		    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq,
+			       sizeof(mreq)) ||
+		    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &one,
+			       sizeof(one)))
+			fail(c, "cannot join %s on lo: %s", c->arg,
+			     strerror(errno));
+	} else if (bind(fd, (struct sockaddr *)&me, me_len)) {
+		fail(c, "cannot bind a local address for %s: %s", c->arg,
+		     strerror(errno));
+	}
+	k->fd = fd;
+	k->stalled = k->eof = false;
+	k->err = 0;
+	k->head = k->tail = 0;
 }
 
 /* Makes a socket for "unix:PATH" or "tcp:HOST:PORT" (HOST may be [v6]). */
@@ -481,6 +743,14 @@ static void op_open(struct cmd *c)
 	int fd;
 
 	need_open(c, false);
+	if (!strncmp(c->arg, "udp:", 4) || !strncmp(c->arg, "unixdgram:", 10) ||
+	    !strncmp(c->arg, "mcast:", 6)) {
+		op_open_dgram(c);
+		return;
+	}
+	if (c->given & B(K_ECHO))
+		usage_err(c, "echo= is for mcast endpoints");
+	c->conn->kind = CONN_STREAM;
 	for (;;) {
 		fd = addr_socket(c, &ss, &ss_len);
 		if (!connect(fd, (struct sockaddr *)&ss, ss_len))
@@ -561,6 +831,10 @@ static void op_send(struct cmd *c)
 	need_open(c, true);
 	put_be(buf, (uint32_t)len - 4, 4);
 	frame_build(c, buf + 4, false, 0);
+	if (c->conn->kind != CONN_STREAM) {
+		dgram_write(c, buf + 4, len - 4);
+		return;
+	}
 	for (off = 0; off < len; off += n) {
 		n = len - off < chunk ? len - off : chunk;
 		conn_write(c, buf + off, n, false);
@@ -577,6 +851,12 @@ static void op_flood(struct cmd *c)
 	unsigned long i;
 
 	need_open(c, true);
+	for (i = 0; i < c->v[K_COUNT] && c->conn->kind != CONN_STREAM; i++) {
+		frame_build(c, buf, true, (uint32_t)i);
+		dgram_write(c, buf, len);
+	}
+	if (c->conn->kind != CONN_STREAM)
+		return;
 	for (i = 0; i < c->v[K_COUNT]; i++) {
 		/* Small writes, so that the others are read in between. */
 		if (used >= 65536) {
@@ -612,7 +892,10 @@ static void op_raw(struct cmd *c)
 			c->raw[i] = (uint8_t)(x >> 24);
 		}
 	}
-	conn_write(c, c->raw, c->raw_len, true);
+	if (c->conn->kind != CONN_STREAM)
+		dgram_write(c, c->raw, c->raw_len);
+	else
+		conn_write(c, c->raw, c->raw_len, true);
 }
 
 /* expect NAME <frame keys> [timeout=]: the next frame is exactly this. */
@@ -723,7 +1006,7 @@ static void op_wait_log(struct cmd *c)
 }
 
 static const struct op ops[] = {
-	{ "open", op_open, A_CONN | A_ADDR, B(K_TIMEOUT), 0 },
+	{ "open", op_open, A_CONN | A_ADDR, B(K_TIMEOUT) | B(K_ECHO), 0 },
 	{ "listen", op_listen, A_CONN | A_ADDR, B(K_TIMEOUT), 0 },
 	{ "close", op_conn, A_CONN, 0, 0 },
 	{ "stall", op_conn, A_CONN, 0, 0 },
@@ -959,6 +1242,9 @@ static void usage(FILE *f)
 	      "a FIFO)\n\n"
 	      "Frame keys: dst=MAC src=MAC [vlan= pcp= type= len= tag=]\n"
 	      "  open|listen NAME unix:PATH|tcp:HOST:PORT [timeout=]\n"
+	      "  open NAME udp:HOST:PORT[,LPORT] | unixdgram:PATH[,LOCALPATH]"
+	      " |\n"
+	      "       mcast:GROUP:PORT [echo=1]   (one frame per datagram)\n"
 	      "  send NAME <frame keys> [chunk=BYTES gap=MS]\n"
 	      "  flood NAME count=N <frame keys>\n"
 	      "  raw NAME HEX... | raw NAME random=N [seed=]\n"

@@ -1,0 +1,901 @@
+/*
+ * dgram.c - the datagram engines and the udp and unix-dgram ports (see
+ * dgram.h).
+ *
+ * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
+ */
+#include "config.h"
+
+#include "ports/dgram.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "ports/port.h"
+#include "ports/unix-sock.h"
+#include "switch/cfg.h"
+#include "switch/log.h"
+#include "switch/switch.h"
+#include "switch/util.h"
+
+/* ----- receive engine ----- */
+
+static void dgram_rx_done(struct uop *op, int res, unsigned int flags);
+
+/**
+ * dgram_rx_init() - prepare a receive engine; nothing is armed yet.
+ * @rx:		the engine, embedded in its owner
+ * @loop:	event loop
+ * @fd:		bound datagram socket (stays the caller's)
+ * @input:	datagram handler
+ * @stopped:	called once the request has ended after dgram_rx_stop()
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int dgram_rx_init(struct dgram_rx *rx, struct loop *loop, int fd,
+		  dgram_rx_fn *input, dgram_rx_stopped_fn *stopped)
+{
+	*rx = (struct dgram_rx){ .loop = loop, .fd = fd, .input = input,
+				 .stopped = stopped };
+	rx->op.done = dgram_rx_done;
+	rx->multishot = loop_features(loop)->multishot_recv &&
+			loop_dgram_bufs(loop) == 0;
+	if (!rx->multishot) {
+		rx->buf = malloc(LOOP_DGRAM_BUF_SIZE);
+		if (!rx->buf)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * dgram_rx_fini() - free the engine's buffer.
+ * @rx: the engine, with no request in flight (or the ring torn down)
+ */
+void dgram_rx_fini(struct dgram_rx *rx)
+{
+	free(rx->buf);
+	rx->buf = NULL;
+}
+
+static void dgram_rx_arm(struct dgram_rx *rx)
+{
+	struct io_uring_sqe *sqe = loop_sqe(rx->loop, &rx->op);
+
+	memset(&rx->msg, 0, sizeof(rx->msg));
+	if (rx->multishot) {
+		/* Only the lengths of name and control data matter here:
+		 * they lay out each provided buffer. */
+		rx->msg.msg_namelen = sizeof(struct sockaddr_storage);
+		io_uring_prep_recvmsg_multishot(sqe, rx->fd, &rx->msg,
+						MSG_TRUNC);
+		sqe->flags |= IOSQE_BUFFER_SELECT;
+		sqe->buf_group = LOOP_DGRAM_BUF_GROUP;
+	} else {
+		rx->iov = (struct iovec){ rx->buf, LOOP_DGRAM_BUF_SIZE };
+		rx->msg.msg_name = &rx->name;
+		rx->msg.msg_namelen = sizeof(rx->name);
+		rx->msg.msg_iov = &rx->iov;
+		rx->msg.msg_iovlen = 1;
+		/* MSG_TRUNC: the result is the datagram's real length. */
+		io_uring_prep_recvmsg(sqe, rx->fd, &rx->msg, MSG_TRUNC);
+	}
+	rx->armed = true;
+}
+
+/**
+ * dgram_rx_start() - arm the first receive.
+ * @rx: the engine
+ */
+void dgram_rx_start(struct dgram_rx *rx)
+{
+	if (!rx->armed && !rx->stopping)
+		dgram_rx_arm(rx);
+}
+
+/**
+ * dgram_rx_stop() - cancel the receive; ->stopped() runs when it has ended.
+ * @rx: the engine (idempotent)
+ */
+void dgram_rx_stop(struct dgram_rx *rx)
+{
+	struct io_uring_sqe *sqe;
+
+	if (rx->stopping)
+		return;
+	rx->stopping = true;
+	if (!rx->armed) {
+		rx->stopped(rx);
+		return;
+	}
+	sqe = loop_sqe(rx->loop, NULL);
+	io_uring_prep_cancel64(sqe, (uint64_t)(uintptr_t)&rx->op, 0);
+}
+
+static void dgram_rx_multishot(struct dgram_rx *rx, int res,
+			       unsigned int flags)
+{
+	unsigned int bid = flags >> IORING_CQE_BUFFER_SHIFT;
+	uint8_t *buf = loop_dgram_buf(rx->loop, bid);
+	struct io_uring_recvmsg_out *out;
+
+	out = io_uring_recvmsg_validate(buf, res, &rx->msg);
+	if (out && !rx->stopping) {
+		size_t room = (size_t)res - ((uint8_t *)
+			io_uring_recvmsg_payload(out, &rx->msg) - buf);
+		socklen_t name_len = MIN(out->namelen, rx->msg.msg_namelen);
+
+		rx->input(rx, io_uring_recvmsg_name(out), name_len,
+			  io_uring_recvmsg_payload(out, &rx->msg),
+			  out->payloadlen,
+			  (out->flags & MSG_TRUNC) || out->payloadlen > room);
+	}
+	loop_dgram_buf_return(rx->loop, bid);
+}
+
+static void dgram_rx_done(struct uop *op, int res, unsigned int flags)
+{
+	struct dgram_rx *rx = container_of(op, struct dgram_rx, op);
+	bool more = flags & IORING_CQE_F_MORE;
+	static struct log_rl rl = LOG_RL_INIT(5, 10000);
+
+	if (!more)
+		rx->armed = false;
+	if (flags & IORING_CQE_F_BUFFER) {
+		dgram_rx_multishot(rx, res, flags);
+	} else if (res >= 0 && !rx->multishot && !rx->stopping) {
+		rx->input(rx, (struct sockaddr *)&rx->name, rx->msg.msg_namelen,
+			  rx->buf, (size_t)res,
+			  (size_t)res > LOOP_DGRAM_BUF_SIZE ||
+				  (rx->msg.msg_flags & MSG_TRUNC));
+	} else if (res == -EINVAL && rx->multishot && !rx->stopping) {
+		/* A kernel without multishot recvmsg: one at a time. */
+		rx->buf = malloc(LOOP_DGRAM_BUF_SIZE);
+		if (rx->buf)
+			rx->multishot = false;
+	} else if (res < 0 && res != -ENOBUFS && res != -EAGAIN &&
+		   res != -EINTR && res != -ECANCELED &&
+		   res != -ECONNREFUSED) {
+		/* ECONNREFUSED is an ICMP error for an earlier send. */
+		log_warn_rl(&rl, "datagram receive: %s", strerror(-res));
+	}
+	if (more)
+		return;
+	if (rx->stopping)
+		rx->stopped(rx);
+	else
+		dgram_rx_arm(rx);
+}
+
+/* ----- send engine ----- */
+
+static void dgram_tx_done(struct uop *op, int res, unsigned int flags);
+static void dgram_tx_flush(struct loop_flush *flush);
+
+/**
+ * dgram_tx_init() - prepare a send engine.
+ * @tx:		the engine, embedded in its owner
+ * @port:	port whose counters it keeps
+ * @loop:	event loop
+ * @fd:		socket to send from (stays the caller's)
+ * @dst:	destination of every datagram
+ * @stopped:	called once the send in flight has ended after
+ *		dgram_tx_stop()
+ * @frames:	queue bound in frames
+ * @bytes:	queue bound in bytes
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int dgram_tx_init(struct dgram_tx *tx, struct port *port, struct loop *loop,
+		  int fd, const struct vsw_sockaddr *dst,
+		  dgram_tx_stopped_fn *stopped, unsigned int frames,
+		  size_t bytes)
+{
+	*tx = (struct dgram_tx){ .port = port, .loop = loop, .fd = fd,
+				 .dst = *dst, .stopped = stopped };
+	tx->op.done = dgram_tx_done;
+	loop_flush_init(&tx->flush, dgram_tx_flush);
+	return txq_init(&tx->txq, bytes, frames);
+}
+
+/**
+ * dgram_tx_fini() - free the queue.
+ * @tx: the engine, with no send in flight (or the ring torn down)
+ */
+void dgram_tx_fini(struct dgram_tx *tx)
+{
+	txq_fini(&tx->txq);
+}
+
+static void dgram_tx_flush(struct loop_flush *flush)
+{
+	struct dgram_tx *tx = container_of(flush, struct dgram_tx, flush);
+	struct io_uring_sqe *sqe;
+	int n;
+
+	if (tx->busy || tx->stopping)
+		return;
+	n = txq_peek_frame(&tx->txq, tx->iov);
+	if (!n)
+		return;
+	tx->msg = (struct msghdr){ .msg_name = &tx->dst.ss,
+				   .msg_namelen = tx->dst.len,
+				   .msg_iov = tx->iov,
+				   .msg_iovlen = (size_t)n };
+	sqe = loop_sqe(tx->loop, &tx->op);
+	io_uring_prep_sendmsg(sqe, tx->fd, &tx->msg,
+			      MSG_DONTWAIT | MSG_NOSIGNAL);
+	tx->busy = true;
+}
+
+static void dgram_tx_done(struct uop *op, int res, unsigned int flags)
+{
+	struct dgram_tx *tx = container_of(op, struct dgram_tx, op);
+	struct port_stats *st = &tx->port->stats;
+	static struct log_rl rl = LOG_RL_INIT(5, 10000);
+	uint64_t bytes = 0;
+
+	(void)flags;
+	tx->busy = false;
+	if (tx->stopping) {
+		tx->stopped(tx);
+		return;
+	}
+	/* Sent or not, the frame is done with: datagrams are not retried. */
+	txq_consume(&tx->txq, tx->iov[0].iov_len +
+				      (tx->msg.msg_iovlen > 1
+					       ? tx->iov[1].iov_len : 0),
+		    &bytes);
+	if (res >= 0) {
+		st->tx_frames++;
+		st->tx_bytes += bytes;
+	} else if (res == -EAGAIN || res == -ENOBUFS || res == -ENOMEM) {
+		st->tx_drop_full++;
+	} else {
+		/* ECONNREFUSED, ENOENT: nobody is bound there (yet). */
+		st->tx_drop_down++;
+		if (res != -ECONNREFUSED && res != -ENOENT)
+			log_warn_rl(&rl, "port %s: send to %s: %s",
+				    tx->port->name, tx->port->peer,
+				    strerror(-res));
+	}
+	dgram_tx_flush(&tx->flush);
+}
+
+/**
+ * dgram_tx_send() - queue one frame (port_ops.send helper).
+ * @tx:		the engine
+ * @frame:	frame, copied
+ * @len:	its length
+ *
+ * Return: 0, -ENOBUFS if the queue is full, -ENOTCONN when stopping.
+ */
+int dgram_tx_send(struct dgram_tx *tx, const uint8_t *frame, size_t len)
+{
+	if (tx->stopping)
+		return -ENOTCONN;
+	if (!txq_push(&tx->txq, NULL, 0, frame, len))
+		return -ENOBUFS;
+	if (tx->txq.n_frames > tx->port->stats.tx_queue_hwm)
+		tx->port->stats.tx_queue_hwm = tx->txq.n_frames;
+	loop_want_flush(tx->loop, &tx->flush);
+	return 0;
+}
+
+/**
+ * dgram_tx_stop() - stop sending; ->stopped() runs once nothing is in flight.
+ * @tx: the engine (call once)
+ */
+void dgram_tx_stop(struct dgram_tx *tx)
+{
+	struct io_uring_sqe *sqe;
+
+	tx->stopping = true;
+	txq_clear(&tx->txq);
+	if (!tx->busy) {
+		tx->stopped(tx);
+		return;
+	}
+	sqe = loop_sqe(tx->loop, NULL);
+	io_uring_prep_cancel64(sqe, (uint64_t)(uintptr_t)&tx->op, 0);
+}
+
+/**
+ * dgram_tx_show() - add "tx_queue" to a port description.
+ * @tx:		the engine
+ * @obj:	JSON object
+ */
+void dgram_tx_show(const struct dgram_tx *tx, json_t *obj)
+{
+	const struct txq *q = &tx->txq;
+
+	json_object_set_new(
+		obj, "tx_queue",
+		json_pack("{s:I, s:I, s:I, s:I}", "frames",
+			  (json_int_t)q->n_frames, "bytes",
+			  (json_int_t)(q->tail - q->head), "max_frames",
+			  (json_int_t)q->max_frames, "max_bytes",
+			  (json_int_t)q->size));
+}
+
+/* ----- udp and unix-dgram ports ----- */
+
+enum { DGRAM_SWEEP_MS = 250 };
+
+struct dgram_peer;
+
+/**
+ * struct dgram_port - a udp or unix-dgram port (carries no frames itself).
+ * @port:	base port
+ * @loop:	event loop
+ * @fd:		the bound socket
+ * @is_unix:	AF_UNIX (else UDP)
+ * @path:	unix: the socket path we created
+ * @path_id:	unix: its identity, so we unlink only our own
+ * @bound:	text form of the bound address
+ * @rx:		receive engine
+ * @peers:	children not being removed (lookup list)
+ * @last:	the child that sent last (lookup cache)
+ * @fixed:	the fixed remote's child, or NULL
+ * @max_peers:	children at once
+ * @n_peers:	children on @peers
+ * @n_children:	children not yet released (including closing ones)
+ * @next_no:	number of the next child's name
+ * @idle_ms:	a dynamic child silent this long is removed (0 never)
+ * @tx_frames, @tx_bytes: queue bounds of the children
+ * @sweep:	idle expiry timer
+ */
+struct dgram_port {
+	struct port port;
+	struct loop *loop;
+	int fd;
+	bool is_unix;
+	char path[CFG_PATH_MAX];
+	struct unix_sock_id path_id;
+	char bound[CFG_PATH_MAX + 8];
+	struct dgram_rx rx;
+	struct dgram_peer *peers, *last, *fixed;
+	unsigned int max_peers, n_peers, n_children, next_no;
+	uint64_t idle_ms;
+	unsigned int tx_frames;
+	size_t tx_bytes;
+	struct loop_timer sweep;
+};
+
+/**
+ * struct dgram_peer - one peer address of a udp or unix-dgram port.
+ * @port:	base port ("<name>/<n>"; parent = the dgram_port)
+ * @owner:	the dgram_port (valid while the child is not released)
+ * @addr:	the peer's address
+ * @tx:		send engine towards @addr
+ * @last_rx:	loop time of its last datagram
+ * @fixed:	the configured remote: never expires
+ * @next:	@owner's peer list
+ */
+struct dgram_peer {
+	struct port port;
+	struct dgram_port *owner;
+	struct vsw_sockaddr addr;
+	struct dgram_tx tx;
+	uint64_t last_rx;
+	bool fixed;
+	struct dgram_peer *next;
+};
+
+static struct log_rl peer_rl = LOG_RL_INIT(20, 5000);
+static struct log_rl drop_rl = LOG_RL_INIT(5, 10000);
+
+static void dgram_port_maybe_release(struct dgram_port *d);
+
+static bool addr_equal(const struct sockaddr *a, socklen_t a_len,
+		       const struct vsw_sockaddr *b)
+{
+	const struct sockaddr *bs = (const struct sockaddr *)&b->ss;
+
+	if (a->sa_family != bs->sa_family)
+		return false;
+	switch (a->sa_family) {
+	case AF_INET: {
+		const struct sockaddr_in *x = (const void *)a, *y = (const void *)bs;
+
+		return x->sin_port == y->sin_port &&
+		       x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	case AF_INET6: {
+		const struct sockaddr_in6 *x = (const void *)a,
+					  *y = (const void *)bs;
+
+		return x->sin6_port == y->sin6_port &&
+		       x->sin6_scope_id == y->sin6_scope_id &&
+		       !memcmp(&x->sin6_addr, &y->sin6_addr,
+			       sizeof(x->sin6_addr));
+	}
+	case AF_UNIX: {
+		/* Paths compare as strings; abstract names byte by byte. */
+		size_t off = offsetof(struct sockaddr_un, sun_path);
+		const char *x = ((const struct sockaddr_un *)a)->sun_path;
+		const char *y = ((const struct sockaddr_un *)bs)->sun_path;
+		size_t xl = a_len > off ? a_len - off : 0;
+		size_t yl = b->len > off ? b->len - off : 0;
+
+		if (xl && x[0])
+			xl = strnlen(x, xl);
+		if (yl && y[0])
+			yl = strnlen(y, yl);
+		return xl == yl && !memcmp(x, y, xl);
+	}
+	}
+	return false;
+}
+
+static void peer_destroy(struct port *port)
+{
+	struct dgram_peer *p = container_of(port, struct dgram_peer, port);
+
+	/* The owner may be gone already (exit): touch only our own. */
+	dgram_tx_fini(&p->tx);
+	port_fini(port);
+	free(p);
+}
+
+static void peer_tx_stopped(struct dgram_tx *tx)
+{
+	struct dgram_peer *p = container_of(tx, struct dgram_peer, tx);
+	struct dgram_port *d = p->owner;
+
+	d->n_children--;
+	vsw_release_port(p->port.sw, &p->port);
+	dgram_port_maybe_release(d);
+}
+
+static void peer_unlink(struct dgram_peer *p)
+{
+	struct dgram_port *d = p->owner;
+
+	for (struct dgram_peer **pp = &d->peers; *pp; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			d->n_peers--;
+			break;
+		}
+	}
+	if (d->last == p)
+		d->last = NULL;
+	if (d->fixed == p)
+		d->fixed = NULL;
+}
+
+/* Removes a child: out of forwarding and lookup now, freed once idle. */
+static void peer_remove(struct dgram_peer *p, const char *why)
+{
+	if (p->port.removing)
+		return;
+	p->port.removing = true;
+	p->port.stats.disconnects++;
+	log_msg_rl(&peer_rl, LOG_LVL_INFO, "port %s (%s): %s", p->port.name,
+		   p->port.peer, why);
+	peer_unlink(p);
+	vsw_port_down(p->port.sw, &p->port);
+	dgram_tx_stop(&p->tx);
+}
+
+static void peer_close(struct port *port)
+{
+	peer_remove(container_of(port, struct dgram_peer, port),
+		    "closed by the administrator");
+}
+
+static int peer_send(struct port *port, const uint8_t *frame, size_t len)
+{
+	struct dgram_peer *p = container_of(port, struct dgram_peer, port);
+
+	return dgram_tx_send(&p->tx, frame, len);
+}
+
+static void peer_show(const struct port *port, json_t *obj)
+{
+	const struct dgram_peer *p =
+		container_of(port, struct dgram_peer, port);
+	uint64_t now = loop_now(p->owner->loop);
+
+	json_object_set_new(obj, "state", json_string(port->removing
+							      ? "closing"
+							      : "up"));
+	json_object_set_new(obj, "fixed", json_boolean(p->fixed));
+	if (!p->fixed || p->last_rx)
+		json_object_set_new(obj, "idle_ms",
+				    json_integer((json_int_t)(now - p->last_rx)));
+	dgram_tx_show(&p->tx, obj);
+}
+
+static const struct port_ops peer_ops = {
+	.type = "dgram-peer",
+	.send = peer_send,
+	.destroy = peer_destroy,
+	.close = peer_close,
+	.show = peer_show,
+};
+
+static struct dgram_peer *peer_new(struct dgram_port *d,
+				   const struct sockaddr *addr,
+				   socklen_t addr_len, bool fixed)
+{
+	char name[PORT_NAME_MAX];
+	struct dgram_peer *p;
+	int ret;
+
+	snprintf(name, sizeof(name), "%.*s/%u", PORT_NAME_MAX - 12,
+		 d->port.name, ++d->next_no);
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	port_init(&p->port, &peer_ops, d->port.sw, name);
+	p->owner = d;
+	p->fixed = fixed;
+	p->port.parent = &d->port;
+	memcpy(&p->addr.ss, addr, addr_len);
+	p->addr.len = addr_len;
+	sockaddr_format(addr, addr_len, p->port.peer, sizeof(p->port.peer));
+	ret = dgram_tx_init(&p->tx, &p->port, d->loop, d->fd, &p->addr,
+			    peer_tx_stopped, d->tx_frames, d->tx_bytes);
+	if (ret)
+		goto err;
+	ret = vsw_add_port(d->port.sw, &p->port);
+	if (ret)
+		goto err;
+	p->last_rx = loop_now(d->loop);
+	p->next = d->peers;
+	d->peers = p;
+	d->n_peers++;
+	d->n_children++;
+	p->port.stats.connects++;
+	vsw_port_up(d->port.sw, &p->port);
+	log_info("port %s: peer %s", name, p->port.peer);
+	if (d->idle_ms && !fixed && !d->sweep.armed)
+		loop_timer_arm(d->loop, &d->sweep,
+			       loop_now(d->loop) + DGRAM_SWEEP_MS);
+	return p;
+
+err:
+	dgram_tx_fini(&p->tx);
+	port_fini(&p->port);
+	free(p);
+	errno = -ret;
+	return NULL;
+}
+
+static void dgram_sweep(struct loop_timer *timer, uint64_t now)
+{
+	struct dgram_port *d = container_of(timer, struct dgram_port, sweep);
+	struct dgram_peer *p, *next;
+	bool dynamic = false;
+
+	for (p = d->peers; p; p = next) {
+		next = p->next;
+		if (p->fixed)
+			continue;
+		if (now - p->last_rx >= d->idle_ms)
+			peer_remove(p, "peer silent for peer_idle_s; removed");
+		else
+			dynamic = true;
+	}
+	if (dynamic && !d->port.removing)
+		loop_timer_arm(d->loop, &d->sweep, now + DGRAM_SWEEP_MS);
+}
+
+static struct dgram_peer *dgram_lookup(struct dgram_port *d,
+				       const struct sockaddr *from,
+				       socklen_t from_len)
+{
+	if (d->last && addr_equal(from, from_len, &d->last->addr))
+		return d->last;
+	for (struct dgram_peer *p = d->peers; p; p = p->next)
+		if (addr_equal(from, from_len, &p->addr))
+			return d->last = p;
+	return NULL;
+}
+
+/* A datagram from a source that is not a peer yet. */
+static struct dgram_peer *dgram_new_source(struct dgram_port *d,
+					   const struct sockaddr *from,
+					   socklen_t from_len)
+{
+	char who[128];
+	const char *why = NULL;
+	struct dgram_peer *p;
+
+	sockaddr_format(from, from_len, who, sizeof(who));
+	if (d->fixed || d->port.cfg->remote_address[0] ||
+	    d->port.cfg->remote_path[0])
+		why = "not the configured remote";
+	else if (from->sa_family == AF_UNIX &&
+		 (from_len <= offsetof(struct sockaddr_un, sun_path)))
+		why = "an unbound socket cannot be answered";
+	else if (d->n_peers >= d->max_peers)
+		why = "max_peers reached";
+	if (!why) {
+		p = peer_new(d, from, from_len, false);
+		if (p)
+			return p;
+		why = errno == ENOSPC ? "switch max_ports reached"
+				      : strerror(errno);
+	}
+	d->port.stats.refused++;
+	log_warn_rl(&drop_rl, "port %s: dropping datagrams from %s: %s",
+		    d->port.name, who[0] ? who : "(unnamed)", why);
+	return NULL;
+}
+
+static void dgram_input(struct dgram_rx *rx, const struct sockaddr *from,
+			socklen_t from_len, const uint8_t *data, size_t len,
+			bool truncated)
+{
+	struct dgram_port *d = container_of(rx, struct dgram_port, rx);
+	struct dgram_peer *p;
+
+	if (d->port.removing)
+		return;
+	p = dgram_lookup(d, from, from_len);
+	if (!p) {
+		p = dgram_new_source(d, from, from_len);
+		if (!p)
+			return;
+	}
+	p->last_rx = loop_now(d->loop);
+	if (unlikely(truncated)) {
+		p->port.stats.rx_too_big++;
+		log_warn_rl(&drop_rl, "port %s (%s): dropped a %zu-byte "
+			    "datagram (too big)", p->port.name, p->port.peer,
+			    len);
+		return;
+	}
+	/* vsw_input counts runts and frames above max_frame. */
+	vsw_input(d->port.sw, &p->port, data, len);
+}
+
+static void dgram_shutdown(struct port *port)
+{
+	struct dgram_port *d = container_of(port, struct dgram_port, port);
+
+	loop_timer_cancel(d->loop, &d->sweep);
+	if (d->fd < 0)
+		return;
+	close(d->fd);
+	d->fd = -1;
+	if (d->is_unix)
+		unix_sock_unlink(d->path, &d->path_id);
+}
+
+static void dgram_destroy(struct port *port)
+{
+	struct dgram_port *d = container_of(port, struct dgram_port, port);
+
+	dgram_shutdown(port);
+	dgram_rx_fini(&d->rx);
+	port_fini(port);
+	free(d);
+}
+
+static void dgram_port_maybe_release(struct dgram_port *d)
+{
+	if (!d->port.removing || d->rx.armed || d->n_children || d->fd < 0)
+		return;
+	dgram_shutdown(&d->port);
+	log_info("port %s: removed", d->port.name);
+	vsw_release_port(d->port.sw, &d->port);
+}
+
+static void dgram_rx_stopped(struct dgram_rx *rx)
+{
+	dgram_port_maybe_release(container_of(rx, struct dgram_port, rx));
+}
+
+/* Removing the port removes its peers: they share its socket. */
+static void dgram_close(struct port *port)
+{
+	struct dgram_port *d = container_of(port, struct dgram_port, port);
+	struct port *p, *next;
+
+	if (port->removing)
+		return;
+	port->removing = true;
+	loop_timer_cancel(d->loop, &d->sweep);
+	for (p = vsw_first_port(port->sw); p; p = next) {
+		next = p->next;
+		if (p->parent == port)
+			p->ops->close(p);
+	}
+	dgram_rx_stop(&d->rx);
+}
+
+static void dgram_show(const struct port *port, json_t *obj)
+{
+	const struct dgram_port *d =
+		container_of(port, struct dgram_port, port);
+	const struct cfg_port *cfg = port->cfg;
+
+	json_object_set_new(obj, "state", json_string(port->removing
+							      ? "closing"
+							      : "bound"));
+	json_object_set_new(obj, "address", json_string(d->bound));
+	json_object_set_new(obj, "peers", json_integer(d->n_peers));
+	json_object_set_new(obj, "max_peers", json_integer(d->max_peers));
+	json_object_set_new(obj, "peer_idle_s",
+			    json_integer((json_int_t)(d->idle_ms / 1000)));
+	if (d->fixed)
+		json_object_set_new(obj, "remote",
+				    json_string(d->fixed->port.peer));
+	else if (cfg && cfg->remote_path[0])
+		json_object_set_new(obj, "remote",
+				    json_string(cfg->remote_path));
+	json_object_set_new(obj, "receive",
+			    json_string(d->rx.multishot ? "multishot"
+							: "single-shot"));
+}
+
+static void dgram_qemu_args(const struct port *port, char *buf, size_t size)
+{
+	const struct dgram_port *d =
+		container_of(port, struct dgram_port, port);
+	const struct cfg_port *cfg = port->cfg;
+
+	if (d->is_unix)
+		snprintf(buf, size,
+			 "dgram,local.type=unix,local.path=%s,"
+			 "remote.type=unix,remote.path=%s",
+			 cfg->remote_path[0] ? cfg->remote_path
+					     : "<VM-PATH>",
+			 d->path);
+	else if (cfg->remote_address[0])
+		snprintf(buf, size,
+			 "dgram,local.type=inet,local.host=%s,local.port=%u,"
+			 "remote.type=inet,remote.host=%s,remote.port=%u",
+			 cfg->remote_address, cfg->remote_port, cfg->address,
+			 cfg->port);
+	else
+		snprintf(buf, size,
+			 "dgram,local.type=inet,local.host=%s,"
+			 "local.port=<PEER-PORT>,remote.type=inet,"
+			 "remote.host=%s,remote.port=%u",
+			 strchr(cfg->address, ':') ? "::1" : "127.0.0.1",
+			 cfg->address, cfg->port);
+}
+
+static const struct port_ops dgram_ops = {
+	.type = "dgram",
+	.destroy = dgram_destroy,
+	.qemu_args = dgram_qemu_args,
+	.shutdown = dgram_shutdown,
+	.close = dgram_close,
+	.show = dgram_show,
+};
+
+static int dgram_open_udp(struct dgram_port *d, const struct cfg_port *cfg)
+{
+	struct vsw_sockaddr sa;
+	int one = 1, ret;
+
+	ret = sockaddr_from_ip(&sa, cfg->address, cfg->port);
+	if (ret)
+		return ret;
+	d->fd = socket(sa.ss.ss_family,
+		       SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (d->fd < 0)
+		return -errno;
+	if (sa.ss.ss_family == AF_INET6)
+		setsockopt(d->fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
+			   sizeof(one));
+	if (bind(d->fd, (struct sockaddr *)&sa.ss, sa.len) < 0)
+		return -errno;
+	sockaddr_format((struct sockaddr *)&sa.ss, sa.len, d->bound,
+			sizeof(d->bound));
+	return 0;
+}
+
+static int dgram_open_unix(struct dgram_port *d, const struct cfg_port *cfg)
+{
+	char who[PORT_NAME_MAX + 8];
+	int fd;
+
+	snprintf(who, sizeof(who), "port %s", cfg->name);
+	fd = unix_sock_bind(who, cfg->path, cfg->mode, -1, SOCK_DGRAM,
+			    &d->path_id);
+	if (fd < 0)
+		return fd;
+	d->fd = fd;
+	strlcpy_(d->path, cfg->path, sizeof(d->path));
+	strlcpy_(d->bound, cfg->path, sizeof(d->bound));
+	return 0;
+}
+
+static int dgram_add_fixed(struct dgram_port *d, const struct cfg_port *cfg)
+{
+	struct vsw_sockaddr sa;
+	int ret;
+
+	if (d->is_unix)
+		ret = sockaddr_from_path(&sa, cfg->remote_path);
+	else
+		ret = sockaddr_from_ip(&sa, cfg->remote_address,
+				       cfg->remote_port);
+	if (ret)
+		return ret;
+	d->fixed = peer_new(d, (struct sockaddr *)&sa.ss, sa.len, true);
+	if (!d->fixed)
+		return -errno;
+	d->fixed->last_rx = 0;
+	return 0;
+}
+
+/**
+ * dgram_port_create() - create a udp or unix-dgram port.
+ * @sw:		the switch
+ * @cfg:	its configuration
+ *
+ * Return: 0, or a negative errno after logging what failed.
+ */
+int dgram_port_create(struct vsw *sw, const struct cfg_port *cfg)
+{
+	struct dgram_port *d = calloc(1, sizeof(*d));
+	char where[CFG_PATH_MAX + 8];
+	bool fixed;
+	int ret;
+
+	if (!d)
+		return -ENOMEM;
+	port_init(&d->port, &dgram_ops, sw, cfg->name);
+	d->loop = vsw_loop(sw);
+	d->fd = -1;
+	d->is_unix = cfg->type == CFG_PORT_UNIX_DGRAM;
+	d->max_peers = cfg->max_peers;
+	d->idle_ms = (uint64_t)cfg->peer_idle_s * 1000;
+	d->tx_frames = cfg->tx_queue_frames;
+	d->tx_bytes = cfg->tx_queue_bytes;
+	loop_timer_init(&d->sweep, dgram_sweep);
+	fixed = d->is_unix ? cfg->remote_path[0] : cfg->remote_address[0];
+	if (d->is_unix)
+		snprintf(where, sizeof(where), "%s", cfg->path);
+	else
+		snprintf(where, sizeof(where), "%s port %u", cfg->address,
+			 cfg->port);
+
+	ret = d->is_unix ? dgram_open_unix(d, cfg) : dgram_open_udp(d, cfg);
+	if (ret)
+		goto err;
+	ret = dgram_rx_init(&d->rx, d->loop, d->fd, dgram_input,
+			    dgram_rx_stopped);
+	if (ret)
+		goto err;
+	ret = port_keep_cfg(&d->port, cfg);
+	if (ret)
+		goto err;
+	ret = vsw_add_port(sw, &d->port);
+	if (ret)
+		goto err;
+	if (fixed) {
+		ret = dgram_add_fixed(d, cfg);
+		if (ret) {
+			log_err("port %s: cannot add the fixed remote: %s",
+				cfg->name, strerror(-ret));
+			vsw_remove_port(sw, &d->port);
+			dgram_destroy(&d->port);
+			return ret;
+		}
+	}
+	dgram_rx_start(&d->rx);
+	log_info("port %s: bound to %s%s%s", d->port.name, d->bound,
+		 fixed ? ", remote " : "", fixed ? d->fixed->port.peer : "");
+	return 0;
+
+err:
+	log_err("port %s: cannot bind %s: %s", cfg->name, where,
+		d->is_unix ? unix_sock_strerror(ret) : strerror(-ret));
+	dgram_destroy(&d->port);
+	return ret;
+}

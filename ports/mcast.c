@@ -1,0 +1,404 @@
+/*
+ * mcast.c - the mcast port: a multicast group as one hub segment.
+ *
+ * QEMU's "-netdev socket,mcast=GROUP:PORT" (and "-netdev dgram" with a
+ * multicast remote) puts every VM on the group on one shared segment: each
+ * sends its frames to the group and receives everybody's, its own
+ * included.  The switch joins the segment as a single port, so every VM
+ * on the group is learned on it, and frames from the group are never sent
+ * back to it (the switch never sends a frame out of its input port).
+ *
+ * Sockets (protocols.md 4.3), both on one interface (default "lo"):
+ *  - RX: SO_REUSEADDR, bound to group:port like QEMU's, so it receives
+ *    exactly the group's traffic; joined with an ip_mreqn naming the
+ *    interface; IP_MULTICAST_ALL off.
+ *  - TX: bound to the interface's address with an ephemeral port; sets
+ *    IP_MULTICAST_IF, IP_MULTICAST_TTL (ttl) and IP_MULTICAST_LOOP, so
+ *    VMs on this host hear us.
+ * Our own datagrams come back on the RX socket (the loop is on): they are
+ * recognised by their source, the TX socket's address and port, which no
+ * QEMU uses (QEMU sends from the group port), and dropped and counted as
+ * rx_echo.  Without that, every MAC the switch sends to the group would be
+ * re-learned on the mcast port.
+ *
+ * IPv4 only: an IPv6 group is refused when the port is created.
+ *
+ * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <jansson.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "ports/dgram.h"
+#include "ports/port.h"
+#include "switch/cfg.h"
+#include "switch/log.h"
+#include "switch/switch.h"
+#include "switch/util.h"
+
+/**
+ * struct mcast_port - an mcast port.
+ * @port:	base port (carries frames)
+ * @loop:	event loop
+ * @rx_fd:	socket bound to the group and joined
+ * @tx_fd:	socket we send from
+ * @rx:		receive engine on @rx_fd
+ * @tx:		send engine towards the group
+ * @group:	group address and port
+ * @tx_addr:	@tx_fd's bound address: the source of our echoes
+ * @ifaddr:	the interface's IPv4 address (text)
+ * @ifindex:	the interface's index
+ * @closing:	close has started
+ * @rx_done, @tx_done: the engine has stopped (close)
+ */
+struct mcast_port {
+	struct port port;
+	struct loop *loop;
+	int rx_fd, tx_fd;
+	struct dgram_rx rx;
+	struct dgram_tx tx;
+	struct vsw_sockaddr group;
+	struct sockaddr_in tx_addr;
+	char ifaddr[INET_ADDRSTRLEN];
+	unsigned int ifindex;
+	bool closing, rx_done, tx_done;
+};
+
+static struct log_rl mcast_rl = LOG_RL_INIT(5, 10000);
+
+static void mcast_input(struct dgram_rx *rx, const struct sockaddr *from,
+			socklen_t from_len, const uint8_t *data, size_t len,
+			bool truncated)
+{
+	struct mcast_port *m = container_of(rx, struct mcast_port, rx);
+	const struct sockaddr_in *in = (const void *)from;
+
+	if (m->closing)
+		return;
+	if (from->sa_family == AF_INET && from_len >= sizeof(*in) &&
+	    in->sin_port == m->tx_addr.sin_port &&
+	    in->sin_addr.s_addr == m->tx_addr.sin_addr.s_addr) {
+		m->port.stats.rx_echo++;
+		return;
+	}
+	if (unlikely(truncated)) {
+		char who[64];
+
+		m->port.stats.rx_too_big++;
+		sockaddr_format(from, from_len, who, sizeof(who));
+		log_warn_rl(&mcast_rl, "port %s: dropped a %zu-byte datagram "
+			    "from %s (too big)", m->port.name, len, who);
+		return;
+	}
+	vsw_input(m->port.sw, &m->port, data, len);
+}
+
+static int mcast_send(struct port *port, const uint8_t *frame, size_t len)
+{
+	struct mcast_port *m = container_of(port, struct mcast_port, port);
+
+	return dgram_tx_send(&m->tx, frame, len);
+}
+
+static void mcast_shutdown(struct port *port)
+{
+	struct mcast_port *m = container_of(port, struct mcast_port, port);
+
+	if (m->rx_fd >= 0)
+		close(m->rx_fd);
+	if (m->tx_fd >= 0)
+		close(m->tx_fd);
+	m->rx_fd = m->tx_fd = -1;
+}
+
+static void mcast_destroy(struct port *port)
+{
+	struct mcast_port *m = container_of(port, struct mcast_port, port);
+
+	mcast_shutdown(port);
+	dgram_rx_fini(&m->rx);
+	dgram_tx_fini(&m->tx);
+	port_fini(port);
+	free(m);
+}
+
+static void mcast_maybe_release(struct mcast_port *m)
+{
+	if (!m->rx_done || !m->tx_done)
+		return;
+	mcast_shutdown(&m->port);
+	log_info("port %s: removed", m->port.name);
+	vsw_release_port(m->port.sw, &m->port);
+}
+
+static void mcast_rx_stopped(struct dgram_rx *rx)
+{
+	struct mcast_port *m = container_of(rx, struct mcast_port, rx);
+
+	m->rx_done = true;
+	mcast_maybe_release(m);
+}
+
+static void mcast_tx_stopped(struct dgram_tx *tx)
+{
+	struct mcast_port *m = container_of(tx, struct mcast_port, tx);
+
+	m->tx_done = true;
+	mcast_maybe_release(m);
+}
+
+static void mcast_close(struct port *port)
+{
+	struct mcast_port *m = container_of(port, struct mcast_port, port);
+
+	if (m->closing)
+		return;
+	m->closing = true;
+	port->removing = true;
+	vsw_port_down(port->sw, port);
+	dgram_tx_stop(&m->tx);
+	dgram_rx_stop(&m->rx);
+}
+
+static void mcast_show(const struct port *port, json_t *obj)
+{
+	const struct mcast_port *m =
+		container_of(port, struct mcast_port, port);
+	char grp[80], src[80];
+
+	sockaddr_format((const struct sockaddr *)&m->group.ss, m->group.len,
+			grp, sizeof(grp));
+	sockaddr_format((const struct sockaddr *)&m->tx_addr,
+			sizeof(m->tx_addr), src, sizeof(src));
+	json_object_set_new(obj, "state",
+			    json_string(m->closing ? "closing" : "joined"));
+	json_object_set_new(obj, "group", json_string(grp));
+	json_object_set_new(obj, "interface",
+			    json_string(port->cfg ? port->cfg->ifname : ""));
+	json_object_set_new(obj, "source", json_string(src));
+	json_object_set_new(obj, "ttl",
+			    json_integer(port->cfg ? port->cfg->ttl : 1));
+	json_object_set_new(obj, "receive",
+			    json_string(m->rx.multishot ? "multishot"
+							: "single-shot"));
+	dgram_tx_show(&m->tx, obj);
+}
+
+static void mcast_qemu_args(const struct port *port, char *buf, size_t size)
+{
+	const struct mcast_port *m =
+		container_of(port, struct mcast_port, port);
+
+	/* localaddr picks the interface QEMU joins and sends on. */
+	snprintf(buf, size, "socket,mcast=%s:%u,localaddr=%s",
+		 port->cfg->group, port->cfg->port, m->ifaddr);
+}
+
+static const struct port_ops mcast_ops = {
+	.type = "mcast",
+	.send = mcast_send,
+	.destroy = mcast_destroy,
+	.qemu_args = mcast_qemu_args,
+	.shutdown = mcast_shutdown,
+	.close = mcast_close,
+	.show = mcast_show,
+};
+
+/*
+ * The interface's IPv4 address (SIOCGIFADDR), and whether it does
+ * multicast at all: lo does not unless told ("ip link set lo multicast
+ * on"), and joining on it then succeeds but nothing is ever delivered.
+ */
+static int mcast_ifaddr(const char *ifname, struct in_addr *addr,
+			bool *multicast)
+{
+	struct ifreq ifr = { 0 };
+	int fd, ret = 0;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	strlcpy_(ifr.ifr_name, ifname, sizeof(ifr.ifr_name));
+	if (ioctl(fd, SIOCGIFADDR, &ifr) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	*addr = ((struct sockaddr_in *)&ifr.ifr_addr)->sin_addr;
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		ret = -errno;
+	else
+		*multicast = ifr.ifr_flags & IFF_MULTICAST;
+out:
+	close(fd);
+	return ret;
+}
+
+static int mcast_open_rx(struct mcast_port *m, const struct cfg_port *cfg,
+			 const char **what)
+{
+	struct ip_mreqn mreq = { 0 };
+	int one = 1, zero = 0;
+
+	*what = "create the receive socket";
+	m->rx_fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			  0);
+	if (m->rx_fd < 0)
+		return -errno;
+	/* QEMUs on this host bind the same group:port: share it. */
+	if (setsockopt(m->rx_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)))
+		return -errno;
+	*what = "bind the receive socket to the group";
+	if (bind(m->rx_fd, (struct sockaddr *)&m->group.ss, m->group.len))
+		return -errno;
+	*what = "join the group";
+	mreq.imr_multiaddr =
+		((struct sockaddr_in *)&m->group.ss)->sin_addr;
+	mreq.imr_ifindex = (int)m->ifindex;
+	if (setsockopt(m->rx_fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq,
+		       sizeof(mreq)))
+		return -errno;
+	*what = "set IP_MULTICAST_ALL";
+	if (setsockopt(m->rx_fd, IPPROTO_IP, IP_MULTICAST_ALL, &zero,
+		       sizeof(zero)))
+		return -errno;
+	(void)cfg;
+	return 0;
+}
+
+static int mcast_open_tx(struct mcast_port *m, const struct cfg_port *cfg,
+			 struct in_addr ifaddr, const char **what)
+{
+	struct ip_mreqn mreq = { .imr_ifindex = (int)m->ifindex };
+	socklen_t len = sizeof(m->tx_addr);
+	int ttl = (int)cfg->ttl, one = 1;
+
+	*what = "create the send socket";
+	m->tx_fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			  0);
+	if (m->tx_fd < 0)
+		return -errno;
+	/* An address of our own, different from every QEMU's (they send
+	 * from the group port): that is how we know our echoes. */
+	*what = "bind the send socket";
+	m->tx_addr = (struct sockaddr_in){ .sin_family = AF_INET,
+					   .sin_addr = ifaddr };
+	if (bind(m->tx_fd, (struct sockaddr *)&m->tx_addr, sizeof(m->tx_addr)))
+		return -errno;
+	if (getsockname(m->tx_fd, (struct sockaddr *)&m->tx_addr, &len))
+		return -errno;
+	*what = "set the send options";
+	if (setsockopt(m->tx_fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq,
+		       sizeof(mreq)) ||
+	    setsockopt(m->tx_fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl,
+		       sizeof(ttl)) ||
+	    setsockopt(m->tx_fd, IPPROTO_IP, IP_MULTICAST_LOOP, &one,
+		       sizeof(one)))
+		return -errno;
+	return 0;
+}
+
+/**
+ * mcast_port_create() - create an mcast port.
+ * @sw:		the switch
+ * @cfg:	its configuration
+ *
+ * Return: 0, or a negative errno after logging what failed.
+ */
+int mcast_port_create(struct vsw *sw, const struct cfg_port *cfg)
+{
+	struct mcast_port *m;
+	struct in_addr ifaddr;
+	const char *what = "set up";
+	bool multicast = false;
+	char src[64];
+	int ret;
+
+	if (strchr(cfg->group, ':')) {
+		log_err("port %s: IPv6 multicast groups (%s) are not "
+			"supported yet; use an IPv4 group", cfg->name,
+			cfg->group);
+		return -EAFNOSUPPORT;
+	}
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	port_init(&m->port, &mcast_ops, sw, cfg->name);
+	m->loop = vsw_loop(sw);
+	m->rx_fd = m->tx_fd = -1;
+	ret = sockaddr_from_ip(&m->group, cfg->group, cfg->port);
+	if (ret)
+		goto err;
+	what = "find the interface";
+	m->ifindex = if_nametoindex(cfg->ifname);
+	if (!m->ifindex) {
+		ret = -errno;
+		goto err;
+	}
+	what = "get the interface's IPv4 address";
+	ret = mcast_ifaddr(cfg->ifname, &ifaddr, &multicast);
+	if (ret)
+		goto err;
+	if (!multicast) {
+		what = "join the group";
+		ret = -ENODEV;
+		goto err;
+	}
+	inet_ntop(AF_INET, &ifaddr, m->ifaddr, sizeof(m->ifaddr));
+	ret = mcast_open_rx(m, cfg, &what);
+	if (ret)
+		goto err;
+	ret = mcast_open_tx(m, cfg, ifaddr, &what);
+	if (ret)
+		goto err;
+	what = "set up";
+	ret = dgram_rx_init(&m->rx, m->loop, m->rx_fd, mcast_input,
+			    mcast_rx_stopped);
+	if (ret)
+		goto err;
+	ret = dgram_tx_init(&m->tx, &m->port, m->loop, m->tx_fd, &m->group,
+			    mcast_tx_stopped, cfg->tx_queue_frames,
+			    cfg->tx_queue_bytes);
+	if (ret)
+		goto err;
+	ret = port_keep_cfg(&m->port, cfg);
+	if (ret)
+		goto err;
+	sockaddr_format((struct sockaddr *)&m->group.ss, m->group.len,
+			m->port.peer, sizeof(m->port.peer));
+	ret = vsw_add_port(sw, &m->port);
+	if (ret)
+		goto err;
+	dgram_rx_start(&m->rx);
+	vsw_port_up(sw, &m->port);
+	sockaddr_format((struct sockaddr *)&m->tx_addr, sizeof(m->tx_addr),
+			src, sizeof(src));
+	log_info("port %s: joined %s on %s, sending from %s", m->port.name,
+		 m->port.peer, cfg->ifname, src);
+	return 0;
+
+err:
+	if (ret == -ENODEV && !strcmp(what, "join the group"))
+		log_err("port %s: cannot join %s on interface %s: %s "
+			"(multicast must be on there and routed: "
+			"\"ip link set %s multicast on; "
+			"ip route add 224.0.0.0/4 dev %s\")",
+			cfg->name, cfg->group, cfg->ifname,
+			multicast ? strerror(-ret)
+				  : "the interface has multicast off",
+			cfg->ifname, cfg->ifname);
+	else
+		log_err("port %s: cannot %s (group %s port %u, interface "
+			"%s): %s", cfg->name, what, cfg->group, cfg->port,
+			cfg->ifname, strerror(-ret));
+	mcast_destroy(&m->port);
+	return ret;
+}

@@ -1,0 +1,118 @@
+#!/bin/bash
+# unix-dgram ports, with multishot and with single-shot receives: peers
+# known by their bound paths, learning and flooding with a stream peer,
+# a stalled peer's full queue (EAGAIN) counted as tx_drop_full, a
+# datagram too big for the receive buffer (MSG_TRUNC) and one above
+# max_frame counted as rx_too_big, a fixed remote_path that is not bound
+# yet (tx_drop_down), the socket file removed at exit, and a stale one
+# left by a killed daemon replaced.
+set -eu
+. "$(dirname "$0")/lib-component.sh"
+
+VSWITCHCTL=${VSWITCHCTL:-$top_builddir/vswitchctl}
+[ -x "$VSWITCHCTL" ] || die "$VSWITCHCTL is not built (run make)"
+
+cat >"$T/sw.json" <<EOF2
+{ "log_level": "debug",
+  "switch": { "max_frame": 1518 },
+  "ports": [
+    { "name": "d", "type": "unix-dgram", "path": "$T/sw.dgram",
+      "peer_idle_s": 0 },
+    { "name": "r", "type": "unix-dgram", "path": "$T/r.dgram",
+      "remote_path": "$T/vm-r.dgram" },
+    { "name": "s", "type": "unix-listen", "path": "$T/s.sock" } ] }
+EOF2
+
+stat()
+{
+	"$VSWITCHCTL" --json port show "$1" |
+		sed -n "s/^ *\"$2\": \"\\{0,1\\}\\([0-9a-z-]*\\)\"\\{0,1\\},\\{0,1\\}\$/\\1/p" |
+		head -n 1
+}
+expect_stat()
+{
+	local v
+
+	v=$(stat "$1" "$2")
+	[ "$v" = "$3" ] || die "port $1: $2 is '$v', expected $3"
+}
+expect_stat_gt0()
+{
+	local v
+
+	v=$(stat "$1" "$2")
+	[ -n "$v" ] && [ "$v" -gt 0 ] || die "port $1: $2 is '$v', expected > 0"
+}
+
+for mode in multishot single-shot; do
+	if [ $mode = single-shot ]; then
+		export VSWITCHD_NO_MULTISHOT=1
+	else
+		unset VSWITCHD_NO_MULTISHOT
+	fi
+	vsw_start "$T/sw.json" "vswitchd-$mode"
+	expect_stat d receive $mode
+
+	fio <<EOF2
+open S unix:$T/s.sock
+# The fixed remote is not bound yet: its frames are counted drops.
+send S dst=$BCAST src=$MAC_C tag=nobody-yet
+open A unixdgram:$T/sw.dgram
+open B unixdgram:$T/sw.dgram
+send A dst=$BCAST src=$MAC_A tag=a-hello
+expect S dst=$BCAST src=$MAC_A tag=a-hello
+send B dst=$BCAST src=$MAC_B tag=b-hello
+expect S dst=$BCAST src=$MAC_B tag=b-hello
+expect A dst=$BCAST src=$MAC_B tag=b-hello
+send S dst=$MAC_B src=$MAC_C tag=c-to-b
+expect B dst=$MAC_B src=$MAC_C tag=c-to-b
+send B dst=$MAC_A src=$MAC_B tag=b-to-a
+expect A dst=$MAC_A src=$MAC_B tag=b-to-a
+expect-none S ms=100
+
+# Too big: above max_frame, and above the receive buffer (truncated).
+send A dst=$MAC_C src=$MAC_A len=2000
+send A dst=$MAC_C src=$MAC_A len=70000
+send A dst=$MAC_C src=$MAC_A tag=after-big
+expect S dst=$MAC_C src=$MAC_A tag=after-big
+
+# A peer that stops reading: its kernel queue (10 datagrams) fills, the
+# rest are dropped at once, and the others are not held up.
+stall B
+flood S count=50 dst=$MAC_B src=$MAC_C
+send S dst=$MAC_A src=$MAC_C tag=still-fast
+expect A dst=$MAC_A src=$MAC_C tag=still-fast
+resume B
+drain B
+
+# The fixed remote binds its path (as QEMU does) and is reached.
+open R unixdgram:$T/r.dgram,$T/vm-r.dgram
+send S dst=$BCAST src=$MAC_C tag=to-r
+expect R dst=$BCAST src=$MAC_C tag=to-r
+send R dst=$MAC_C src=$MAC_D tag=from-r
+expect S dst=$MAC_C src=$MAC_D tag=from-r
+EOF2
+	expect_stat d/1 rx_too_big 2
+	expect_stat_gt0 d/2 tx_drop_full
+	expect_stat_gt0 r/1 tx_drop_down
+	expect_stat d peers 2
+	"$VSWITCHCTL" ports >"$T/ports.out"
+	grep -q "^d/1 .*fio-.*-A.dgram" "$T/ports.out" ||
+		die "no d/1 for A: $(cat "$T/ports.out")"
+	vsw_stop
+	[ "$VSW_RC" = 0 ] || die "vswitchd exited with $VSW_RC"
+	[ ! -e "$T/sw.dgram" ] || die "$T/sw.dgram left behind at exit"
+done
+
+# A killed daemon leaves its socket file; the next one replaces it.
+vsw_start "$T/sw.json" vswitchd-killed
+vsw_kill
+[ -S "$T/sw.dgram" ] || die "no socket file left by the killed daemon"
+vsw_start "$T/sw.json" vswitchd-again
+wait_log "$VSW_LOG" "removing stale socket $T/sw.dgram"
+fio <<EOF2
+open S unix:$T/s.sock
+open A unixdgram:$T/sw.dgram
+send A dst=$BCAST src=$MAC_A tag=again
+expect S dst=$BCAST src=$MAC_A tag=again
+EOF2

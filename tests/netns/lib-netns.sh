@@ -1,0 +1,106 @@
+# lib-netns.sh - helpers for the network namespace tier (sourced, bash).
+#
+# Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
+#
+# Builds on tests/component/lib-component.sh (and so tests/lib.sh): $T,
+# wait_log, fio, ctl_raw, and the exit checks (every daemon exits with
+# status 0 on SIGTERM, no sanitizer report in any log).
+#
+# The network rule: nothing is ever addressed in the root namespace.  Each
+# test makes its own namespaces, named vsw-<test>-<name>-<pid>; vswitchd
+# runs inside one of them ($NS_SW), so the TAP devices it creates appear
+# there, and the test moves each device into a client namespace of its own
+# (tap_to_ns) and addresses it there.  A TAP keeps working when moved while
+# vswitchd holds its descriptor.  Namespaces are deleted at exit, whatever
+# the exit path, after the daemons have stopped (which deletes the TAPs).
+#
+#   netns_init             skip unless root with ip(8); make $NS_SW
+#   ns_new NAME            make namespace $NS_<NAME> (lo up)
+#   vsw_ns_start CONFIG [LOGNAME] [ENV=VALUE...]
+#                          run vswitchd -c CONFIG inside $NS_SW
+#   tap_to_ns DEV NS ADDR  move DEV from $NS_SW into NS, address it, up
+#   in_ns NS CMD...        run CMD inside NS
+#   vctl ARGS...           vswitchctl on the daemon's control socket
+#   port_json NAME         the daemon's JSON description of port NAME
+
+# The variables set here are for the tests that source this file.
+# shellcheck disable=SC2034
+. "$(dirname "${BASH_SOURCE[0]}")/../component/lib-component.sh"
+
+VSWITCHCTL=$top_builddir/vswitchctl
+_netns_list=
+
+_netns_cleanup()
+{
+	local ns
+
+	for ns in $_netns_list; do
+		ip netns del "$ns" 2>/dev/null || :
+	done
+}
+
+netns_init()
+{
+	require_root
+	require_cmd ip
+	ip netns list >/dev/null 2>&1 || skip "ip netns does not work here"
+	[ -c /dev/net/tun ] || skip "no /dev/net/tun"
+	# Registered before any daemon starts, so it runs after they stop.
+	on_exit _netns_cleanup
+	ns_new SW
+}
+
+ns_new()
+{
+	local ns="vsw-$TEST_NAME-$1-$$"
+
+	ip netns add "$ns" || die "cannot create network namespace $ns"
+	_netns_list="$_netns_list $ns"
+	ip -n "$ns" link set lo up
+	eval "NS_$1=\$ns"
+}
+
+in_ns()
+{
+	local ns=$1
+
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+# vsw_ns_start CONFIG [LOGNAME] [VAR=VALUE...]: like vsw_start, but the
+# daemon runs inside $NS_SW, with the given environment additions.
+vsw_ns_start()
+{
+	local cfg=$1 name=${2:-vswitchd}
+
+	shift 2 || shift $#
+	spawn "$name" env "$@" ip netns exec "$NS_SW" "$VSWITCHD" -c "$cfg"
+	VSW_PID=$SPAWN_PID
+	VSW_LOG=$T/$name.log
+	_vsw_pids="$_vsw_pids $VSW_PID"
+	on_exit _vsw_stop_left
+	wait_log "$VSW_LOG" ' running with '
+}
+
+tap_to_ns()
+{
+	local dev=$1 ns=$2 addr=$3
+
+	ip -n "$NS_SW" link set "$dev" netns "$ns" ||
+		die "cannot move $dev into $ns"
+	# No IPv6 chatter (router solicitations, MLD) in the way of checks.
+	in_ns "$ns" sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=1" || :
+	ip -n "$ns" addr add "$addr" dev "$dev"
+	ip -n "$ns" link set "$dev" up
+}
+
+vctl()
+{
+	"$VSWITCHCTL" -s "$T/ctl.sock" "$@"
+}
+
+port_json()
+{
+	vctl raw port/show "{\"name\":\"$1\"}"
+}
