@@ -315,13 +315,7 @@ void dgram_tx_show(const struct dgram_tx *tx, json_t *obj)
 {
 	const struct txq *q = &tx->txq;
 
-	json_object_set_new(
-		obj, "tx_queue",
-		json_pack("{s:I, s:I, s:I, s:I}", "frames",
-			  (json_int_t)q->n_frames, "bytes",
-			  (json_int_t)(q->tail - q->head), "max_frames",
-			  (json_int_t)q->max_frames, "max_bytes",
-			  (json_int_t)q->size));
+	txq_show(q, obj);
 }
 
 /* ----- udp and unix-dgram ports ----- */

@@ -338,11 +338,5 @@ void stream_conn_show(const struct stream_conn *conn, json_t *obj)
 					     : "down";
 
 	json_object_set_new(obj, "state", json_string(state));
-	json_object_set_new(
-		obj, "tx_queue",
-		json_pack("{s:I, s:I, s:I, s:I}", "frames",
-			  (json_int_t)q->n_frames, "bytes",
-			  (json_int_t)(q->tail - q->head), "max_frames",
-			  (json_int_t)q->max_frames, "max_bytes",
-			  (json_int_t)q->size));
+	txq_show(q, obj);
 }

@@ -8,6 +8,7 @@
 #include "ports/txq.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -155,4 +156,20 @@ int txq_peek_frame(const struct txq *q, struct iovec iov[2])
 		return 1;
 	iov[1] = (struct iovec){ q->buf, len - first };
 	return 2;
+}
+
+/**
+ * txq_show() - add the queue's fill and bounds to a port description.
+ * @q:		the queue
+ * @obj:	JSON object that gets a "tx_queue" member
+ */
+void txq_show(const struct txq *q, json_t *obj)
+{
+	json_object_set_new(
+		obj, "tx_queue",
+		json_pack("{s:I, s:I, s:I, s:I}", "frames",
+			  (json_int_t)q->n_frames, "bytes",
+			  (json_int_t)(q->tail - q->head), "max_frames",
+			  (json_int_t)q->max_frames, "max_bytes",
+			  (json_int_t)q->size));
 }

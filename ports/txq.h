@@ -59,6 +59,9 @@ size_t txq_peek(const struct txq *q, const uint8_t **data);
 int txq_peek_frame(const struct txq *q, struct iovec iov[2]);
 unsigned int txq_consume(struct txq *q, size_t n, uint64_t *bytes);
 
+struct json_t;
+void txq_show(const struct txq *q, struct json_t *obj);
+
 /**
  * txq_empty() - true when nothing is waiting to be sent.
  * @q: the queue
