@@ -38,6 +38,7 @@ struct port_tap;
 struct vsw;
 struct cfg_port;
 struct json_t;
+struct frame_meta;
 
 enum { PORT_NAME_MAX = 40 };
 
@@ -53,6 +54,8 @@ enum { PORT_NAME_MAX = 40 };
  * @rx_echo:		mcast: our own datagrams heard back from the group
  * @tx_drop_full:	frames dropped because the TX queue was full
  * @tx_drop_down:	frames for the port while it was not connected
+ * @tx_drop_too_big:	offload super-frames whose segments (or the frame
+ *			itself) would exceed max_frame on this port
  * @tx_queue_hwm:	most frames ever queued at once
  * @connects:		connections made (connect-out) or accepted (listener)
  * @disconnects:	connections lost
@@ -66,7 +69,7 @@ struct port_stats {
 	uint64_t tx_frames, tx_bytes;
 	uint64_t rx_runt, rx_too_big, rx_bad_src, rx_bad_len, rx_hairpin;
 	uint64_t rx_echo;
-	uint64_t tx_drop_full, tx_drop_down;
+	uint64_t tx_drop_full, tx_drop_down, tx_drop_too_big;
 	uint64_t tx_queue_hwm;
 	uint64_t connects, disconnects, refused;
 };
@@ -78,6 +81,10 @@ struct port_stats {
  *		must be copied.  Returns 0, -ENOBUFS when the queue is full or
  *		-ENOTCONN when the port is down (the caller counts the drop).
  *		NULL for ports that carry no frames.
+ * @send_meta:	like @send, for a port with @offload set: the frame comes
+ *		with its offload meta (partial checksum, GSO super-frame;
+ *		ports/offload.h), which may be NULL.  NULL for other ports:
+ *		the switch finishes checksums and segments for them.
  * @destroy:	free the port; called only when no request is in flight
  * @qemu_args:	write the QEMU -netdev option that attaches a VM to this
  *		port (without id=), or NULL if VMs do not attach to it
@@ -91,6 +98,8 @@ struct port_stats {
 struct port_ops {
 	const char *type;
 	int (*send)(struct port *port, const uint8_t *frame, size_t len);
+	int (*send_meta)(struct port *port, const uint8_t *frame, size_t len,
+			 const struct frame_meta *meta);
 	void (*destroy)(struct port *port);
 	void (*qemu_args)(const struct port *port, char *buf, size_t size);
 	void (*shutdown)(struct port *port);
@@ -131,6 +140,7 @@ struct port_tap {
  * @fwd_index:	index in the switch's forwarding set, -1 when not up
  * @registered:	counted in the switch's port list
  * @removing:	ops->close() has run; the port is on its way out
+ * @offload:	takes frames with offload meta whole (ops->send_meta)
  * @pid:	pid of a local peer (SO_PEERCRED), 0 if unknown
  * @cfg:	the configuration it was created from (owned), NULL for
  *		ports created at runtime by others (accepted connections)
@@ -148,6 +158,7 @@ struct port {
 	int fwd_index;
 	bool registered;
 	bool removing;
+	bool offload;
 	int pid;
 	struct cfg_port *cfg;
 	struct port_tap *taps;

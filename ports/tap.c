@@ -12,8 +12,19 @@
  * the device, or attaches to an existing persistent one ("ip tuntap add ...
  * user ..."), which is how an unprivileged vswitchd gets a TAP.  A device
  * we created disappears when the descriptor closes; a persistent one stays.
- * No IFF_VNET_HDR: offloads would hand us GSO frames up to 64 KiB that no
- * QEMU socket peer can take (protocols.md section 4.1).
+ * Offloads ("offload": true, off by default): IFF_VNET_HDR with a 12-byte
+ * header (TUNSETVNETHDRSZ, little-endian), and TUNSETOFFLOAD with CSUM,
+ * TSO4 and TSO6, so the kernel hands us frames with partial checksums and
+ * TCP super-frames of up to 64 KiB, and takes the same from us.  Every
+ * read then starts with the header, parsed and checked by ports/offload.c
+ * (a header that does not describe its frame is counted in
+ * errors.rx_bad_vnet_hdr and the frame dropped), and reads always use 64
+ * KiB buffers.  The frame goes into the switch with its meta; the switch
+ * hands it whole to ports with offloads (tap_send_meta() writes header and
+ * frame as one unit) and finishes the checksum or segments the
+ * super-frame for every other port, since no QEMU socket peer can take
+ * those frames (protocols.md section 4.1).  Without offloads there is no
+ * header at all.
  *
  * Receiving: one read is exactly one frame, and a read into a short buffer
  * truncates silently, so every buffer holds max_frame + 1 bytes at least:
@@ -56,6 +67,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "ports/offload.h"
 #include "ports/port.h"
 #include "ports/txq.h"
 #include "switch/cfg.h"
@@ -113,7 +125,7 @@ struct tap_rx {
  * @op:		completion record
  * @tp:		its port
  * @iov:	the frame's bytes (two pieces when it wraps in the queue)
- * @len:	frame length
+ * @len:	bytes written: vnet header and frame
  * @res:	the write's result, once @done
  * @done:	the write completed
  */
@@ -136,6 +148,8 @@ struct tap_tx {
  * @mtu:	device MTU when opened
  * @persistent:	the device existed (persistent) and outlives the port
  * @failed:	a device error put the port down for good
+ * @offload:	IFF_VNET_HDR and offloads are on
+ * @hdr_len:	bytes of vnet header before each frame: 0 or 12
  * @rx_mode:	how the port reads
  * @n_rx:	read slots in use
  * @rx_big:	reads pick the loop's 64 KiB datagram buffers, not the
@@ -146,6 +160,9 @@ struct tap_tx {
  * @rx_errors:	reads that failed (the first one fails the port)
  * @rx_nobufs:	reads that found no provided buffer (re-armed)
  * @tx_errors:	writes that failed for another reason than a down link
+ * @rx_bad_hdr:	reads whose vnet header did not describe the frame
+ * @rx_gso:	super-frames read (offload)
+ * @rx_csum:	frames read with a partial checksum (offload)
  * @rx:		read slots
  * @tx:		write slots, a ring indexed by @tx_head..@tx_tail
  * @tx_head:	sequence number of the oldest write in flight
@@ -162,6 +179,8 @@ struct tap_port {
 	unsigned int mtu;
 	bool persistent;
 	bool failed;
+	bool offload;
+	unsigned int hdr_len;
 	enum tap_rx_mode rx_mode;
 	unsigned int n_rx;
 	bool rx_big;
@@ -169,6 +188,7 @@ struct tap_port {
 	unsigned int inflight;
 	int last_err;
 	uint64_t rx_errors, rx_nobufs, tx_errors;
+	uint64_t rx_bad_hdr, rx_gso, rx_csum;
 	struct tap_rx rx[TAP_RX_SLOTS];
 	struct tap_tx tx[TAP_TX_SLOTS];
 	unsigned int tx_head, tx_tail;
@@ -261,6 +281,35 @@ static void tap_open_error(const struct tap_port *tp, const char *ifname,
 	}
 }
 
+/* Header size and byte order, then the offloads the kernel may use. */
+static int tap_setup_offload(struct tap_port *tp)
+{
+	int sz = OFFLOAD_VNET_HDR_LEN, le = 1, ret;
+	unsigned long off = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
+
+	if (ioctl(tp->fd, TUNSETVNETHDRSZ, &sz) < 0) {
+		ret = -errno;
+		log_err_errno(ret, "port %s: TUNSETVNETHDRSZ on %s",
+			      tp->port.name, tp->ifname);
+		return ret;
+	}
+	/* Native order is little-endian on the hosts we run on; ask anyway. */
+	if (ioctl(tp->fd, TUNSETVNETLE, &le) < 0 && errno != EINVAL) {
+		ret = -errno;
+		log_err_errno(ret, "port %s: TUNSETVNETLE on %s",
+			      tp->port.name, tp->ifname);
+		return ret;
+	}
+	if (ioctl(tp->fd, TUNSETOFFLOAD, off) < 0) {
+		ret = -errno;
+		log_err_errno(ret, "port %s: TUNSETOFFLOAD on %s",
+			      tp->port.name, tp->ifname);
+		return ret;
+	}
+	tp->hdr_len = OFFLOAD_VNET_HDR_LEN;
+	return 0;
+}
+
 /* Creates the device, or attaches to the persistent device of that name. */
 static int tap_open_dev(struct tap_port *tp, const char *ifname)
 {
@@ -274,7 +323,7 @@ static int tap_open_dev(struct tap_port *tp, const char *ifname)
 		return ret;
 	}
 	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | (tp->offload ? IFF_VNET_HDR : 0);
 	strlcpy_(ifr.ifr_name, ifname, sizeof(ifr.ifr_name));
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		ret = -errno;
@@ -286,7 +335,7 @@ static int tap_open_dev(struct tap_port *tp, const char *ifname)
 	if (ioctl(fd, TUNGETIFF, &ifr) == 0)
 		tp->persistent = ifr.ifr_flags & IFF_PERSIST;
 	tp->fd = fd;
-	return 0;
+	return tp->offload ? tap_setup_offload(tp) : 0;
 }
 
 /*
@@ -428,6 +477,38 @@ static void tap_fail(struct tap_port *tp, const char *what, int err)
 	tap_cancel(tp);
 }
 
+/* One read's bytes: the frame, after its vnet header with offloads. */
+static void tap_deliver(struct tap_port *tp, const uint8_t *buf, size_t n)
+{
+	struct frame_meta meta;
+	int r;
+
+	if (!tap_running(tp))
+		return;
+	if (!tp->hdr_len) {
+		vsw_input(tp->port.sw, &tp->port, buf, n);
+		return;
+	}
+	if (n < OFFLOAD_VNET_HDR_LEN) {
+		tp->rx_bad_hdr++;
+		return;
+	}
+	r = offload_parse_vnet_hdr(buf, buf + OFFLOAD_VNET_HDR_LEN,
+				   n - OFFLOAD_VNET_HDR_LEN, &meta);
+	if (r < 0) {
+		tp->rx_bad_hdr++;
+		return;
+	}
+	if (r > 0) {
+		if (offload_is_gso(&meta))
+			tp->rx_gso++;
+		else
+			tp->rx_csum++;
+	}
+	vsw_input_meta(tp->port.sw, &tp->port, buf + OFFLOAD_VNET_HDR_LEN,
+		       n - OFFLOAD_VNET_HDR_LEN, r > 0 ? &meta : NULL);
+}
+
 static void tap_rx_done(struct uop *op, int res, unsigned int flags)
 {
 	struct tap_rx *rx = container_of(op, struct tap_rx, op);
@@ -442,21 +523,18 @@ static void tap_rx_done(struct uop *op, int res, unsigned int flags)
 		unsigned int bid = flags >> IORING_CQE_BUFFER_SHIFT;
 
 		if (tp->rx_big) {
-			if (res > 0 && tap_running(tp))
-				vsw_input(tp->port.sw, &tp->port,
-					  loop_dgram_buf(tp->loop, bid),
-					  (size_t)res);
+			if (res > 0)
+				tap_deliver(tp, loop_dgram_buf(tp->loop, bid),
+					    (size_t)res);
 			loop_dgram_buf_return(tp->loop, bid);
 		} else {
-			if (res > 0 && tap_running(tp))
-				vsw_input(tp->port.sw, &tp->port,
-					  loop_rx_buf(tp->loop, bid),
-					  (size_t)res);
+			if (res > 0)
+				tap_deliver(tp, loop_rx_buf(tp->loop, bid),
+					    (size_t)res);
 			loop_rx_buf_return(tp->loop, bid);
 		}
 	} else if (res > 0 && rx->buf) {
-		if (tap_running(tp))
-			vsw_input(tp->port.sw, &tp->port, rx->buf, (size_t)res);
+		tap_deliver(tp, rx->buf, (size_t)res);
 	} else if (res == -ENOBUFS) {
 		/* The shared ring ran dry; this batch returns buffers. */
 		tp->rx_nobufs++;
@@ -539,28 +617,29 @@ static void tap_flush(struct loop_flush *flush)
 		const struct txq_frame *f;
 		struct io_uring_sqe *sqe;
 		struct tap_tx *tx;
-		size_t off, first;
+		size_t off, first, len;
 
 		if (k >= TAP_TX_SLOTS || k >= q->n_frames)
 			return;
-		/* Frames are queued without a header: the k-th unsent one
-		 * ends at f->end and starts f->len bytes before. */
+		/* The k-th unsent frame ends at f->end and starts f->len
+		 * bytes, plus its vnet header with offloads, before. */
 		f = &q->frames[(q->fhead + k) % q->max_frames];
-		off = (size_t)((f->end - f->len) % q->size);
-		first = MIN((size_t)f->len, q->size - off);
+		len = f->len + tp->hdr_len;
+		off = (size_t)((f->end - len) % q->size);
+		first = MIN(len, q->size - off);
 		tx = &tp->tx[tp->tx_tail % TAP_TX_SLOTS];
-		tx->len = f->len;
+		tx->len = (uint32_t)len;
 		tx->done = false;
 		sqe = loop_sqe(tp->loop, &tx->op);
-		if (first == f->len) {
-			io_uring_prep_write(sqe, tp->fd, q->buf + off, f->len,
-					    0);
+		if (first == len) {
+			io_uring_prep_write(sqe, tp->fd, q->buf + off,
+					    (unsigned int)len, 0);
 		} else {
 			/* Wrapped in the ring: one writev is still one frame. */
 			tx->iov[0].iov_base = q->buf + off;
 			tx->iov[0].iov_len = first;
 			tx->iov[1].iov_base = q->buf;
-			tx->iov[1].iov_len = f->len - first;
+			tx->iov[1].iov_len = len - first;
 			io_uring_prep_writev(sqe, tp->fd, tx->iov, 2, 0);
 		}
 		tp->tx_tail++;
@@ -568,21 +647,30 @@ static void tap_flush(struct loop_flush *flush)
 	}
 }
 
-static int tap_send(struct port *port, const uint8_t *frame, size_t len)
+static int tap_send_meta(struct port *port, const uint8_t *frame, size_t len,
+			 const struct frame_meta *meta)
 {
 	struct tap_port *tp = container_of(port, struct tap_port, port);
+	uint8_t hdr[OFFLOAD_VNET_HDR_LEN];
 
 	if (!tap_running(tp))
 		return -ENOTCONN;
 	/* The switch drops runts on input; TAP refuses them (EINVAL). */
 	if (unlikely(len < TAP_ETH_HLEN))
 		return -EINVAL;
-	if (!txq_push(&tp->txq, NULL, 0, frame, len))
+	if (tp->hdr_len)
+		offload_build_vnet_hdr(meta, hdr);
+	if (!txq_push(&tp->txq, hdr, tp->hdr_len, frame, len))
 		return -ENOBUFS;
 	if (tp->txq.n_frames > port->stats.tx_queue_hwm)
 		port->stats.tx_queue_hwm = tp->txq.n_frames;
 	loop_want_flush(tp->loop, &tp->flush);
 	return 0;
+}
+
+static int tap_send(struct port *port, const uint8_t *frame, size_t len)
+{
+	return tap_send_meta(port, frame, len, NULL);
 }
 
 static void tap_destroy(struct port *port)
@@ -634,11 +722,19 @@ static void tap_show(const struct port *port, json_t *obj)
 			  (json_int_t)(q->tail - q->head), "max_frames",
 			  (json_int_t)q->max_frames, "max_bytes",
 			  (json_int_t)q->size));
+	json_object_set_new(obj, "offload", json_boolean(tp->offload));
+	if (tp->offload)
+		json_object_set_new(obj, "offload_rx",
+				    json_pack("{s:I, s:I}", "gso",
+					      (json_int_t)tp->rx_gso, "csum",
+					      (json_int_t)tp->rx_csum));
 	json_object_set_new(obj, "errors",
-			    json_pack("{s:I, s:I, s:I}", "rx",
+			    json_pack("{s:I, s:I, s:I, s:I}", "rx",
 				      (json_int_t)tp->rx_errors, "rx_nobufs",
 				      (json_int_t)tp->rx_nobufs, "tx",
-				      (json_int_t)tp->tx_errors));
+				      (json_int_t)tp->tx_errors,
+				      "rx_bad_vnet_hdr",
+				      (json_int_t)tp->rx_bad_hdr));
 	if (tp->last_err)
 		json_object_set_new(obj, "last_error",
 				    json_string(strerror(-tp->last_err)));
@@ -647,6 +743,7 @@ static void tap_show(const struct port *port, json_t *obj)
 static const struct port_ops tap_ops = {
 	.type = "tap",
 	.send = tap_send,
+	.send_meta = tap_send_meta,
 	.destroy = tap_destroy,
 	.close = tap_close,
 	.show = tap_show,
@@ -661,10 +758,13 @@ static int tap_setup_rx(struct tap_port *tp)
 	/* A buffer must hold max_frame + 1 bytes to tell a truncated read:
 	 * the stream buffers when they are large enough, else the datagram
 	 * ones (made on first use), else buffers of our own. */
-	if (feat->buf_ring && max_frame >= LOOP_RX_BUF_SIZE &&
+	/* With offloads, a header and a 64 KiB super-frame. */
+	if (feat->buf_ring &&
+	    (tp->offload || max_frame >= LOOP_RX_BUF_SIZE) &&
 	    max_frame < LOOP_DGRAM_BUF_SIZE && loop_dgram_bufs(tp->loop) == 0)
 		tp->rx_big = true;
-	if (feat->buf_ring && (max_frame < LOOP_RX_BUF_SIZE || tp->rx_big)) {
+	if (feat->buf_ring &&
+	    ((max_frame < LOOP_RX_BUF_SIZE && !tp->offload) || tp->rx_big)) {
 		tp->rx_buf_size = tp->rx_big ? LOOP_DGRAM_BUF_SIZE
 					     : LOOP_RX_BUF_SIZE;
 		tp->rx_mode = feat->multishot_recv &&
@@ -676,7 +776,8 @@ static int tap_setup_rx(struct tap_port *tp)
 	}
 	tp->rx_mode = TAP_RX_OWN;
 	tp->n_rx = TAP_RX_SLOTS;
-	tp->rx_buf_size = (size_t)max_frame + 1;
+	tp->rx_buf_size = tp->offload ? (size_t)LOOP_DGRAM_BUF_SIZE
+				      : (size_t)max_frame + 1;
 	for (unsigned int i = 0; i < tp->n_rx; i++) {
 		tp->rx[i].buf = malloc(tp->rx_buf_size);
 		if (!tp->rx[i].buf)
@@ -706,6 +807,8 @@ int tap_port_create(struct vsw *sw, const struct cfg_port *cfg)
 	port_init(&tp->port, &tap_ops, sw, cfg->name);
 	tp->loop = vsw_loop(sw);
 	tp->fd = -1;
+	tp->offload = cfg->offload;
+	tp->port.offload = cfg->offload;
 	loop_flush_init(&tp->flush, tap_flush);
 	for (unsigned int i = 0; i < TAP_RX_SLOTS; i++) {
 		tp->rx[i].op.done = tap_rx_done;
@@ -736,10 +839,11 @@ int tap_port_create(struct vsw *sw, const struct cfg_port *cfg)
 		goto err;
 	}
 	snprintf(tp->port.peer, sizeof(tp->port.peer), "dev %s", tp->ifname);
-	log_info("port %s: %s TAP device %s (ifindex %d, MTU %u, %s)",
+	log_info("port %s: %s TAP device %s (ifindex %d, MTU %u, %s%s)",
 		 cfg->name, tp->persistent ? "attached to persistent" : "created",
 		 tp->ifname, tp->ifindex, tp->mtu,
-		 tap_rx_mode_names[tp->rx_mode]);
+		 tap_rx_mode_names[tp->rx_mode],
+		 tp->offload ? ", offload" : "");
 	for (unsigned int i = 0; i < tp->n_rx; i++)
 		tap_arm_rx(tp, &tp->rx[i]);
 	tp->port.stats.connects++;

@@ -17,7 +17,8 @@ libvsw_a_SOURCES = \
 	ports/listen.c ports/connect.c \
 	ports/dgram.c ports/dgram.h ports/mcast.c \
 	ports/sockaddr.c ports/sockaddr.h \
-	ports/unix-sock.c ports/unix-sock.h
+	ports/unix-sock.c ports/unix-sock.h \
+	ports/offload.c ports/offload.h
 
 libvsw_a_SOURCES += ports/tap.c
 

@@ -97,6 +97,7 @@ struct cfg_ctx {
  * @CFG_V_STR:	char array
  * @CFG_V_MODE:	unsigned int, in octal
  * @CFG_V_TYPE:	enum cfg_port_type, by name
+ * @CFG_V_BOOL:	bool, as true or false
  */
 enum cfg_val {
 	CFG_V_NONE,
@@ -105,6 +106,7 @@ enum cfg_val {
 	CFG_V_STR,
 	CFG_V_MODE,
 	CFG_V_TYPE,
+	CFG_V_BOOL,
 };
 
 struct cfg_key;
@@ -918,6 +920,15 @@ static int parse_ifname(struct cfg_ctx *ctx, const struct cfg_key *key,
 	return r;
 }
 
+static int parse_bool(struct cfg_ctx *ctx, const struct cfg_key *key,
+		      const json_t *val, void *base)
+{
+	if (!json_is_boolean(val))
+		return cfg_fail_type(ctx, "true or false", val);
+	*(bool *)key_dst(key, base) = json_is_true(val);
+	return 0;
+}
+
 static int parse_mtu(struct cfg_ctx *ctx, const struct cfg_key *key,
 		     const json_t *val, void *base)
 {
@@ -982,6 +993,8 @@ static const struct cfg_key tap_keys[] = {
 	  0, 0, false },
 	{ "mtu", parse_mtu, CFG_V_UINT, offsetof(struct cfg_port, mtu), 0, 0,
 	  false },
+	{ "offload", parse_bool, CFG_V_BOOL, offsetof(struct cfg_port, offload),
+	  0, 0, false },
 	PORT_KEYS_TX_QUEUE,
 };
 
@@ -1735,6 +1748,9 @@ static void dump_keys(FILE *f, const char *prefix, const struct cfg_key *keys,
 			fputs(cfg_port_type_name(
 				      *(const enum cfg_port_type *)p), f);
 			break;
+		case CFG_V_BOOL:
+			fputs(*(const bool *)p ? "true" : "false", f);
+			break;
 		}
 		fputc('\n', f);
 	}
@@ -1817,6 +1833,9 @@ json_t *cfg_port_to_json(const struct cfg_port *port)
 			break;
 		case CFG_V_TYPE:
 			v = json_string(pt->name);
+			break;
+		case CFG_V_BOOL:
+			v = json_boolean(*(const bool *)p);
 			break;
 		}
 		if (json_object_set_new(obj, key->name, v))

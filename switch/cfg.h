@@ -26,6 +26,7 @@
 #ifndef VSW_SWITCH_CFG_H
 #define VSW_SWITCH_CFG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -88,6 +89,8 @@ enum {
  *		device name (default: the port name)
  * @ttl:	mcast: TTL / hop limit of sent datagrams (default 1)
  * @mtu:	tap: MTU to set, 0 to leave the device's
+ * @offload:	tap: IFF_VNET_HDR with checksum and TCP segmentation
+ *		offloads (default false)
  *
  * Fields that do not apply to @type are zero or empty.
  */
@@ -110,6 +113,7 @@ struct cfg_port {
 	char ifname[CFG_IFNAME_MAX];
 	unsigned int ttl;
 	unsigned int mtu;
+	bool offload;
 };
 
 /**

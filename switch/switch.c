@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ports/offload.h"
 #include "ports/port.h"
 #include "switch/eth.h"
 #include "switch/fdb.h"
@@ -27,6 +28,8 @@
  * @fwd:	ports that are up, densely packed for flooding
  * @n_fwd:	entries used in @fwd
  * @aging:	timer that removes idle MACs
+ * @scratch:	OFFLOAD_MAX_FRAME bytes where offload frames are finished
+ *		(checksum, segments) for ports that take no offloads
  * @next_id:	next port id
  * @stats:	counters
  */
@@ -39,6 +42,7 @@ struct vsw {
 	struct port **fwd;
 	unsigned int n_fwd;
 	struct loop_timer aging;
+	uint8_t *scratch;
 	uint32_t next_id;
 	struct vsw_stats stats;
 };
@@ -75,13 +79,15 @@ struct vsw *vsw_new(struct loop *loop, const struct cfg_switch *cfg, int *err)
 	sw->cfg = *cfg;
 	sw->fwd = calloc(cfg->max_ports, sizeof(*sw->fwd));
 	sw->fdb = fdb_new(&params);
-	if (!sw->fwd || !sw->fdb)
+	sw->scratch = malloc(OFFLOAD_MAX_FRAME);
+	if (!sw->fwd || !sw->fdb || !sw->scratch)
 		goto err_free;
 	loop_timer_init(&sw->aging, vsw_aging_fire);
 	return sw;
 
 err_free:
 	fdb_free(sw->fdb);
+	free(sw->scratch);
 	free(sw->fwd);
 	free(sw);
 err_nomem:
@@ -109,6 +115,7 @@ void vsw_free(struct vsw *sw)
 	}
 	loop_timer_cancel(sw->loop, &sw->aging);
 	fdb_free(sw->fdb);
+	free(sw->scratch);
 	free(sw->fwd);
 	free(sw);
 }
@@ -279,9 +286,11 @@ unsigned int vsw_n_ports(const struct vsw *sw)
 	return sw->n_ports;
 }
 
-static void vsw_output(struct port *out, const uint8_t *frame, size_t len)
+static void vsw_output_one(struct port *out, const uint8_t *frame,
+			   size_t len, const struct frame_meta *meta)
 {
-	int ret = out->ops->send(out, frame, len);
+	int ret = meta ? out->ops->send_meta(out, frame, len, meta)
+		       : out->ops->send(out, frame, len);
 
 	if (likely(ret == 0)) {
 		if (unlikely(out->taps))
@@ -292,6 +301,47 @@ static void vsw_output(struct port *out, const uint8_t *frame, size_t len)
 		out->stats.tx_drop_full++;
 	else
 		out->stats.tx_drop_down++;
+}
+
+/*
+ * A frame with offload meta for a port that takes none: finish its
+ * checksum, or cut it into segments, in the scratch buffer.
+ */
+static void vsw_output_finish(struct vsw *sw, struct port *out,
+			      const uint8_t *frame, size_t len,
+			      const struct frame_meta *meta)
+{
+	struct offload_seg seg;
+	size_t n;
+
+	if (!offload_is_gso(meta)) {
+		if (len > sw->cfg.max_frame) {
+			out->stats.tx_drop_too_big++;
+			return;
+		}
+		memcpy(sw->scratch, frame, len);
+		offload_complete_csum(sw->scratch, len, meta);
+		vsw_output_one(out, sw->scratch, len, NULL);
+		return;
+	}
+	if (offload_seg_max_len(meta) > sw->cfg.max_frame) {
+		out->stats.tx_drop_too_big++;
+		return;
+	}
+	offload_seg_init(&seg, frame, len, meta);
+	while ((n = offload_seg_next(&seg, sw->scratch, OFFLOAD_MAX_FRAME)))
+		vsw_output_one(out, sw->scratch, n, NULL);
+}
+
+static void vsw_output(struct vsw *sw, struct port *out, const uint8_t *frame,
+		       size_t len, const struct frame_meta *meta)
+{
+	if (likely(!meta))
+		vsw_output_one(out, frame, len, NULL);
+	else if (out->offload)
+		vsw_output_one(out, frame, len, meta);
+	else
+		vsw_output_finish(sw, out, frame, len, meta);
 }
 
 static void vsw_learn(struct vsw *sw, struct port *in,
@@ -328,11 +378,31 @@ static void vsw_learn(struct vsw *sw, struct port *in,
 void vsw_input(struct vsw *sw, struct port *in, const uint8_t *frame,
 	       size_t len)
 {
+	vsw_input_meta(sw, in, frame, len, NULL);
+}
+
+/**
+ * vsw_input_meta() - forward one frame that may carry offload meta.
+ * @sw:		the switch
+ * @in:		the port it arrived on (up)
+ * @frame:	frame bytes, borrowed for the call
+ * @len:	frame length; a GSO super-frame may exceed max_frame, up to
+ *		OFFLOAD_MAX_FRAME
+ * @meta:	validated offload meta (ports/offload.h), borrowed, or NULL
+ *
+ * Ports with offloads get the frame and @meta whole; for the others the
+ * checksum is finished or the super-frame segmented on the way out.
+ */
+void vsw_input_meta(struct vsw *sw, struct port *in, const uint8_t *frame,
+		    size_t len, const struct frame_meta *meta)
+{
+	size_t max = meta && offload_is_gso(meta) ? OFFLOAD_MAX_FRAME
+						  : sw->cfg.max_frame;
 	struct eth_info eth;
 	struct port *out;
 	uint64_t now;
 
-	if (unlikely(len > sw->cfg.max_frame)) {
+	if (unlikely(len > max)) {
 		in->stats.rx_too_big++;
 		goto drop;
 	}
@@ -361,14 +431,14 @@ void vsw_input(struct vsw *sw, struct port *in, const uint8_t *frame,
 		}
 		if (out) {
 			sw->stats.unicast++;
-			vsw_output(out, frame, len);
+			vsw_output(sw, out, frame, len, meta);
 			return;
 		}
 	}
 	sw->stats.flooded++;
 	for (unsigned int i = 0; i < sw->n_fwd; i++)
 		if (sw->fwd[i] != in)
-			vsw_output(sw->fwd[i], frame, len);
+			vsw_output(sw, sw->fwd[i], frame, len, meta);
 	return;
 
 drop:

@@ -27,6 +27,7 @@ struct vsw;
 struct port;
 struct loop;
 struct fdb;
+struct frame_meta;
 
 /**
  * struct vsw_stats - switch-wide counters.
@@ -59,5 +60,7 @@ unsigned int vsw_n_ports(const struct vsw *sw);
 
 void vsw_input(struct vsw *sw, struct port *in, const uint8_t *frame,
 	       size_t len);
+void vsw_input_meta(struct vsw *sw, struct port *in, const uint8_t *frame,
+		    size_t len, const struct frame_meta *meta);
 
 #endif /* VSW_SWITCH_SWITCH_H */

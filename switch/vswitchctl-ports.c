@@ -131,17 +131,27 @@ int cmd_show(struct vctl_ctx *ctx, int argc, char **argv)
 /* --- ports ------------------------------------------------------------- */
 
 /*
- * Counters of frames that were dropped.  The naming rule of the protocol's
- * port stats: every rx_* counter but rx_frames and rx_bytes is a reason
- * to drop a received frame, and every tx_drop_* one a reason not to send.
- * Going by the rule rather than a list keeps DROPS right when the daemon
- * learns new reasons.
+ * The naming rule of the protocol's port stats: every rx_* counter but
+ * rx_frames and rx_bytes, and every tx_drop_* one, counts frames that
+ * went nowhere, for the reason its name gives.  Going by the rule rather
+ * than a list keeps the columns right when the daemon learns new reasons.
  */
 static bool is_drop_key(const char *key)
 {
 	if (!strncmp(key, "rx_", 3))
 		return strcmp(key, "rx_frames") && strcmp(key, "rx_bytes");
 	return !strncmp(key, "tx_drop", 7);
+}
+
+/*
+ * DROPS sums the faults only: rx_hairpin (the destination is on the
+ * segment the frame came from) and rx_echo (our own multicast heard back)
+ * count frames that rightly go nowhere.
+ */
+static bool is_fault_key(const char *key)
+{
+	return is_drop_key(key) && strcmp(key, "rx_hairpin") &&
+	       strcmp(key, "rx_echo");
 }
 
 static long long drop_sum(const json_t *stats)
@@ -151,7 +161,7 @@ static long long drop_sum(const json_t *stats)
 	json_t *v;
 
 	json_object_foreach((json_t *)stats, key, v)
-		if (is_drop_key(key) && json_is_integer(v))
+		if (is_fault_key(key) && json_is_integer(v))
 			sum += json_integer_value(v);
 	return sum;
 }

@@ -5,7 +5,8 @@ unit_tests = \
 	tests/unit/test-fdb \
 	tests/unit/test-cfg \
 	tests/unit/test-stream \
-	tests/unit/test-eth
+	tests/unit/test-eth \
+	tests/unit/test-offload
 
 check_LIBRARIES = tests/libtap.a
 tests_libtap_a_SOURCES = tests/tap.c tests/tap.h
@@ -16,6 +17,7 @@ tests_unit_test_fdb_LDADD = $(TEST_LIBS)
 tests_unit_test_cfg_LDADD = $(TEST_LIBS)
 tests_unit_test_stream_LDADD = $(TEST_LIBS)
 tests_unit_test_eth_LDADD = $(TEST_LIBS)
+tests_unit_test_offload_LDADD = $(TEST_LIBS)
 
 TESTS += $(unit_tests)
 
@@ -33,7 +35,9 @@ qemu_tests = \
 	tests/qemu/reconnect.sh \
 	tests/qemu/jumbo.sh \
 	tests/qemu/reload.sh \
-	tests/qemu/default.sh
+	tests/qemu/default.sh \
+	tests/qemu/dgram.sh \
+	tests/qemu/seed.sh
 TESTS += $(qemu_tests)
 dist_check_SCRIPTS += $(qemu_tests)
 EXTRA_DIST += \
@@ -86,7 +90,8 @@ netns_tests = \
 	tests/netns/tap-ping.sh \
 	tests/netns/tap-stream.sh \
 	tests/netns/tap-gone.sh \
-	tests/netns/tap-errors.sh
+	tests/netns/tap-errors.sh \
+	tests/netns/tap-offload.sh
 TESTS += $(netns_tests)
 dist_check_SCRIPTS += $(netns_tests)
 EXTRA_DIST += tests/netns/lib-netns.sh

@@ -7,7 +7,9 @@
 #   JOBS=1 top_builddir=build-dev tests/qemu/run-all.sh
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-TESTS_ALL="guest-direct ping reconnect jumbo"
+# The tier's tests are the ones tests/automake.mk lists, so the two agree.
+TESTS_ALL=$(sed -n '/^qemu_tests = /,/^TESTS/ s|^[[:space:]]*tests/qemu/\([a-z0-9-]*\)\.sh.*|\1|p' \
+	"$here/../automake.mk")
 JOBS=${JOBS:-2}
 LOGDIR=${LOGDIR:-$(mktemp -d "${TMPDIR:-/tmp}/vsw-qemu-logs.XXXXXX")}
 mkdir -p "$LOGDIR"

@@ -1,0 +1,324 @@
+/*
+ * offload.c - virtio-net headers, checksum completion, TCP segmentation
+ * (see offload.h).
+ *
+ * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
+ */
+#include "config.h"
+
+#include "ports/offload.h"
+
+#include <errno.h>
+#include <linux/virtio_net.h>
+#include <string.h>
+
+enum {
+	ETH_HLEN_ = 14,
+	IPV4_HLEN_MIN = 20,
+	IPV6_HLEN = 40,
+	TCP_HLEN_MIN = 20,
+	TCP_CSUM_OFF = 16,
+	UDP_CSUM_OFF = 6,
+	IPPROTO_TCP_ = 6,
+	TCP_FIN = 0x01,
+	TCP_PSH = 0x08,
+	TCP_CWR = 0x80,
+	/* Header flags we understand; DATA_VALID needs no work. */
+	META_FLAGS_OK = VIRTIO_NET_HDR_F_NEEDS_CSUM |
+			VIRTIO_NET_HDR_F_DATA_VALID,
+};
+
+static uint16_t get_le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static void put_le16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static uint16_t get_be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static void put_be16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static uint32_t get_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/* Checks the Ethernet, IP and TCP headers of a TSO super-frame. */
+static int parse_gso(const uint8_t *frame, size_t len, unsigned int base,
+		     struct frame_meta *meta)
+{
+	unsigned int l3 = ETH_HLEN_, l4 = meta->csum_start, thl;
+	uint16_t type;
+
+	if (!(meta->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) ||
+	    meta->csum_offset != TCP_CSUM_OFF || meta->gso_size == 0)
+		return -EINVAL;
+	if (len < ETH_HLEN_ + 4)
+		return -EINVAL;
+	type = get_be16(frame + 12);
+	if (type == 0x8100 || type == 0x88a8) {
+		l3 += 4;
+		type = get_be16(frame + 16);
+	}
+	if (base == VIRTIO_NET_HDR_GSO_TCPV4) {
+		const uint8_t *ip = frame + l3;
+
+		if (type != 0x0800 || len < l3 + IPV4_HLEN_MIN ||
+		    ip[0] >> 4 != 4 || (ip[0] & 0xf) * 4u < IPV4_HLEN_MIN ||
+		    l3 + (ip[0] & 0xf) * 4u != l4 || ip[9] != IPPROTO_TCP_ ||
+		    (get_be16(ip + 6) & 0x3fff) != 0)
+			return -EINVAL;
+	} else {
+		const uint8_t *ip = frame + l3;
+
+		if (type != 0x86dd || len < l3 + IPV6_HLEN ||
+		    ip[0] >> 4 != 6 || ip[6] != IPPROTO_TCP_ ||
+		    l3 + IPV6_HLEN != l4)
+			return -EINVAL;
+	}
+	if (len < (size_t)l4 + TCP_HLEN_MIN)
+		return -EINVAL;
+	thl = (frame[l4 + 12] >> 4) * 4u;
+	if (thl < TCP_HLEN_MIN || (size_t)l4 + thl >= len)
+		return -EINVAL;
+	meta->l3 = (uint16_t)l3;
+	meta->hdr_len = (uint16_t)(l4 + thl);
+	return 0;
+}
+
+/**
+ * offload_parse_vnet_hdr() - check a vnet header against its frame.
+ * @hdr:	OFFLOAD_VNET_HDR_LEN bytes as read from the TAP
+ * @frame:	the frame after it
+ * @len:	frame length
+ * @meta:	filled when the frame needs offload work
+ *
+ * Return: 1 when @meta was filled (partial checksum and/or GSO), 0 for an
+ * ordinary frame (no meta needed), -EINVAL for a header that does not
+ * describe the frame (unknown flags or GSO type, offsets outside the
+ * frame, GSO without a checksum to finish or with headers that are not
+ * plain Ethernet + IPv4/IPv6 + TCP).
+ */
+int offload_parse_vnet_hdr(const uint8_t *hdr, const uint8_t *frame,
+			   size_t len, struct frame_meta *meta)
+{
+	unsigned int base;
+
+	memset(meta, 0, sizeof(*meta));
+	meta->flags = hdr[0];
+	meta->gso_type = hdr[1];
+	meta->gso_size = get_le16(hdr + 4);
+	meta->csum_start = get_le16(hdr + 6);
+	meta->csum_offset = get_le16(hdr + 8);
+	if (meta->flags & ~META_FLAGS_OK)
+		return -EINVAL;
+	meta->flags &= VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	base = meta->gso_type & ~VIRTIO_NET_HDR_GSO_ECN;
+	if (base == VIRTIO_NET_HDR_GSO_NONE) {
+		if (meta->gso_type & VIRTIO_NET_HDR_GSO_ECN)
+			return -EINVAL;
+		meta->gso_size = 0;
+		if (!meta->flags)
+			return 0;
+	} else if (base != VIRTIO_NET_HDR_GSO_TCPV4 &&
+		   base != VIRTIO_NET_HDR_GSO_TCPV6) {
+		return -EINVAL;
+	}
+	if (meta->flags) {
+		if (meta->csum_start < ETH_HLEN_ ||
+		    (size_t)meta->csum_start + meta->csum_offset + 2 > len ||
+		    meta->csum_offset & 1)
+			return -EINVAL;
+		meta->hdr_len = (uint16_t)(meta->csum_start +
+					   meta->csum_offset + 2);
+	}
+	if (base != VIRTIO_NET_HDR_GSO_NONE &&
+	    parse_gso(frame, len, base, meta))
+		return -EINVAL;
+	return 1;
+}
+
+/**
+ * offload_build_vnet_hdr() - the vnet header to write before a frame.
+ * @meta:	its meta, or NULL for an ordinary frame (all zero)
+ * @hdr:	filled with OFFLOAD_VNET_HDR_LEN bytes
+ */
+void offload_build_vnet_hdr(const struct frame_meta *meta,
+			    uint8_t hdr[OFFLOAD_VNET_HDR_LEN])
+{
+	memset(hdr, 0, OFFLOAD_VNET_HDR_LEN);
+	if (!meta)
+		return;
+	hdr[0] = meta->flags;
+	hdr[1] = meta->gso_type;
+	put_le16(hdr + 2, meta->hdr_len);
+	put_le16(hdr + 4, meta->gso_size);
+	put_le16(hdr + 6, meta->csum_start);
+	put_le16(hdr + 8, meta->csum_offset);
+}
+
+/**
+ * offload_csum_add() - add bytes to a ones-complement sum.
+ * @sum:	running sum (0 to start)
+ * @p:		bytes, taken as big-endian 16-bit words from an even offset
+ * @len:	byte count; an odd last byte is padded with zero
+ *
+ * Return: the new, unfolded sum (fold it with offload_csum_fold()).
+ */
+uint32_t offload_csum_add(uint32_t sum, const uint8_t *p, size_t len)
+{
+	uint64_t s = sum;
+
+	while (len >= 2) {
+		s += (uint32_t)(p[0] << 8 | p[1]);
+		p += 2;
+		len -= 2;
+	}
+	if (len)
+		s += (uint32_t)p[0] << 8;
+	while (s >> 32)
+		s = (s & 0xffffffff) + (s >> 32);
+	return (uint32_t)s;
+}
+
+/**
+ * offload_csum_fold() - fold a sum to 16 bits (not complemented).
+ * @sum: unfolded sum
+ */
+uint16_t offload_csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/**
+ * offload_complete_csum() - finish a partial (NEEDS_CSUM) checksum.
+ * @frame:	the frame, changed in place
+ * @len:	its length
+ * @meta:	validated meta; nothing happens without NEEDS_CSUM
+ *
+ * Sums from csum_start to the end (the checksum field holds the
+ * pseudo-header sum already) and stores the complement at csum_start +
+ * csum_offset.  A UDP sum of zero is sent as 0xffff.
+ */
+void offload_complete_csum(uint8_t *frame, size_t len,
+			   const struct frame_meta *meta)
+{
+	uint16_t c;
+
+	if (!(meta->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM))
+		return;
+	c = (uint16_t)~offload_csum_fold(offload_csum_add(
+		0, frame + meta->csum_start, len - meta->csum_start));
+	if (c == 0 && meta->csum_offset == UDP_CSUM_OFF)
+		c = 0xffff;
+	put_be16(frame + meta->csum_start + meta->csum_offset, c);
+}
+
+/**
+ * offload_seg_init() - start cutting a GSO super-frame.
+ * @s:		iterator
+ * @frame:	the super-frame (borrowed until the last segment)
+ * @len:	its length
+ * @meta:	meta from offload_parse_vnet_hdr() with a GSO type
+ */
+void offload_seg_init(struct offload_seg *s, const uint8_t *frame,
+		      size_t len, const struct frame_meta *meta)
+{
+	s->frame = frame;
+	s->len = len;
+	s->meta = meta;
+	s->off = meta->hdr_len;
+	s->index = 0;
+}
+
+/**
+ * offload_seg_max_len() - the length of the largest segment.
+ * @meta: GSO meta
+ */
+size_t offload_seg_max_len(const struct frame_meta *meta)
+{
+	return (size_t)meta->hdr_len + meta->gso_size;
+}
+
+/**
+ * offload_seg_next() - build the next segment.
+ * @s:		iterator
+ * @buf:	where the segment goes
+ * @size:	room in @buf, at least offload_seg_max_len()
+ *
+ * Copies the headers and the next gso_size payload bytes, then fixes the
+ * IPv4 total length, id (+1 per segment) and header checksum, or the IPv6
+ * payload length, and the TCP sequence number, flags (FIN and PSH only on
+ * the last segment, CWR only on the first) and checksum.
+ *
+ * Return: the segment's length, or 0 when every segment has been built
+ * (or @buf is too small).
+ */
+size_t offload_seg_next(struct offload_seg *s, uint8_t *buf, size_t size)
+{
+	const struct frame_meta *m = s->meta;
+	unsigned int l3 = m->l3, l4 = m->csum_start, hlen = m->hdr_len;
+	size_t pay = s->len - s->off, seg_len, tcp_len;
+	bool first = s->index == 0, last;
+	uint8_t *ip = buf + l3, *tcp = buf + l4;
+	uint32_t sum;
+
+	if (s->off >= s->len || size < offload_seg_max_len(m))
+		return 0;
+	if (pay > m->gso_size)
+		pay = m->gso_size;
+	last = s->off + pay == s->len;
+	memcpy(buf, s->frame, hlen);
+	memcpy(buf + hlen, s->frame + s->off, pay);
+	seg_len = hlen + pay;
+	tcp_len = seg_len - l4;
+
+	put_be32(tcp + 4, get_be32(tcp + 4) +
+				  (uint32_t)(s->off - hlen));
+	if (!last)
+		tcp[13] &= (uint8_t)~(TCP_FIN | TCP_PSH);
+	if (!first)
+		tcp[13] &= (uint8_t)~TCP_CWR;
+	if ((m->gso_type & ~VIRTIO_NET_HDR_GSO_ECN) ==
+	    VIRTIO_NET_HDR_GSO_TCPV4) {
+		put_be16(ip + 2, (uint16_t)(seg_len - l3));
+		put_be16(ip + 4, (uint16_t)(get_be16(ip + 4) + s->index));
+		put_be16(ip + 10, 0);
+		put_be16(ip + 10, (uint16_t)~offload_csum_fold(
+					  offload_csum_add(0, ip, l4 - l3)));
+		sum = offload_csum_add(0, ip + 12, 8);
+	} else {
+		put_be16(ip + 4, (uint16_t)(seg_len - l3 - IPV6_HLEN));
+		sum = offload_csum_add(0, ip + 8, 32);
+	}
+	sum = offload_csum_fold(sum) + IPPROTO_TCP_ + (uint32_t)tcp_len;
+	put_be16(tcp + TCP_CSUM_OFF, 0);
+	sum = offload_csum_add(sum, tcp, tcp_len);
+	put_be16(tcp + TCP_CSUM_OFF, (uint16_t)~offload_csum_fold(sum));
+	s->off += pay;
+	s->index++;
+	return seg_len;
+}
