@@ -53,9 +53,7 @@ cat >"$T/first.json" <<EOF
       "port": 0 } ] }
 EOF
 vsw_start "$T/first.json" first
-wait_log "$VSW_LOG" 'port vm-tcp: listening on 127\.0\.0\.1:[0-9]'
-tcp=$(sed -n 's/.*port vm-tcp: listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' \
-	"$VSW_LOG")
+tcp=$(vsw_tcp_port vm-tcp)
 first=$VSW_PID
 
 cat >"$T/tcp-busy.json" <<EOF

@@ -14,9 +14,7 @@ cat >"$T/sw.json" <<EOF
       "port": 0 } ] }
 EOF
 vsw_start "$T/sw.json"
-wait_log "$VSW_LOG" 'port vm-tcp: listening on 127\.0\.0\.1:[0-9]'
-tcp=$(sed -n 's/.*port vm-tcp: listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' \
-	"$VSW_LOG")
+tcp=$(vsw_tcp_port vm-tcp)
 
 # 20 distinct 65535-byte frames (1.3 MB) while B does not read.
 jumbos=$(for i in $(seq 10 29); do

@@ -12,10 +12,7 @@ cat >"$T/sw.json" <<EOF
       "port": 0 } ] }
 EOF
 vsw_start "$T/sw.json"
-# Port 0 lets the kernel pick a free port; the daemon logs which.
-wait_log "$VSW_LOG" 'port vm-tcp: listening on 127\.0\.0\.1:[0-9]'
-tcp=$(sed -n 's/.*port vm-tcp: listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' \
-	"$VSW_LOG")
+tcp=$(vsw_tcp_port vm-tcp)
 
 fio <<EOF
 # A and B speak UNIX, C speaks TCP.

@@ -176,3 +176,12 @@ ctl_ok()
 	*) die "control request $1 was refused: $reply" ;;
 	esac
 }
+
+# vsw_tcp_port NAME: the TCP port a tcp-listen port NAME with "port": 0 got
+# from the kernel (vswitchd logs it once it listens).
+vsw_tcp_port()
+{
+	wait_log "$VSW_LOG" "port $1: listening on 127\\.0\\.0\\.1:[0-9]"
+	sed -n "s/.*port $1: listening on 127\\.0\\.0\\.1:\\([0-9]*\\).*/\\1/p" \
+		"$VSW_LOG" | tail -n 1
+}

@@ -15,9 +15,7 @@ cat >"$T/sw.json" <<EOF
       "reconnect_min_ms": 20, "reconnect_max_ms": 100 } ] }
 EOF
 vsw_start "$T/sw.json"
-wait_log "$VSW_LOG" 'port vm-tcp: listening on 127\.0\.0\.1:[0-9]'
-tcp=$(sed -n 's/.*port vm-tcp: listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' \
-	"$VSW_LOG")
+tcp=$(vsw_tcp_port vm-tcp)
 for s in vm vm2; do
 	[ -S "$T/$s.sock" ] || die "no socket file $T/$s.sock"
 done
