@@ -21,7 +21,14 @@
  * rx_echo.  Without that, every MAC the switch sends to the group would be
  * re-learned on the mcast port.
  *
- * IPv4 only: an IPv6 group is refused when the port is created.
+ * IPv6 groups (ff00::/8) work the same way with the IPv6 options
+ * (IPV6_JOIN_GROUP, IPV6_MULTICAST_IF/HOPS/LOOP); a link- or
+ * interface-local group (ff02::, ff01::) is scoped to the interface.  The
+ * TX socket is bound to the interface's IPv6 address if it has one, else
+ * to [::]; then its port alone marks our echoes.  QEMU 7.2 cannot join an
+ * IPv6 group, so such a port has no qemu-args.  On lo, IPv6 multicast
+ * needs a local route: "ip -6 route add local ff00::/8 dev lo" (an
+ * ordinary route through lo is turned into a reject route).
  *
  * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
  */
@@ -29,6 +36,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <ifaddrs.h>
 #include <jansson.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -55,7 +63,7 @@
  * @tx:		send engine towards the group
  * @group:	group address and port
  * @tx_addr:	@tx_fd's bound address: the source of our echoes
- * @ifaddr:	the interface's IPv4 address (text)
+ * @ifaddr:	the interface's address in the group's family (text)
  * @ifindex:	the interface's index
  * @closing:	close has started
  * @rx_done, @tx_done: the engine has stopped (close)
@@ -67,26 +75,47 @@ struct mcast_port {
 	struct dgram_rx rx;
 	struct dgram_tx tx;
 	struct vsw_sockaddr group;
-	struct sockaddr_in tx_addr;
-	char ifaddr[INET_ADDRSTRLEN];
+	struct vsw_sockaddr tx_addr;
+	char ifaddr[INET6_ADDRSTRLEN];
 	unsigned int ifindex;
 	bool closing, rx_done, tx_done;
 };
 
 static struct log_rl mcast_rl = LOG_RL_INIT(5, 10000);
 
+/* Is @from our TX socket (its port, and its address unless wildcard)? */
+static bool mcast_is_echo(const struct mcast_port *m,
+			  const struct sockaddr *from, socklen_t from_len)
+{
+	const struct sockaddr_in *in = (const void *)from;
+	const struct sockaddr_in *me = (const void *)&m->tx_addr.ss;
+	const struct sockaddr_in6 *in6 = (const void *)from;
+	const struct sockaddr_in6 *me6 = (const void *)&m->tx_addr.ss;
+
+	if (from->sa_family != m->tx_addr.ss.ss_family)
+		return false;
+	if (from->sa_family == AF_INET)
+		return from_len >= sizeof(*in) &&
+		       in->sin_port == me->sin_port &&
+		       in->sin_addr.s_addr == me->sin_addr.s_addr;
+	if (from->sa_family == AF_INET6)
+		return from_len >= sizeof(*in6) &&
+		       in6->sin6_port == me6->sin6_port &&
+		       (IN6_IS_ADDR_UNSPECIFIED(&me6->sin6_addr) ||
+			IN6_ARE_ADDR_EQUAL(&in6->sin6_addr,
+					   &me6->sin6_addr));
+	return false;
+}
+
 static void mcast_input(struct dgram_rx *rx, const struct sockaddr *from,
 			socklen_t from_len, const uint8_t *data, size_t len,
 			bool truncated)
 {
 	struct mcast_port *m = container_of(rx, struct mcast_port, rx);
-	const struct sockaddr_in *in = (const void *)from;
 
 	if (m->closing)
 		return;
-	if (from->sa_family == AF_INET && from_len >= sizeof(*in) &&
-	    in->sin_port == m->tx_addr.sin_port &&
-	    in->sin_addr.s_addr == m->tx_addr.sin_addr.s_addr) {
+	if (mcast_is_echo(m, from, from_len)) {
 		m->port.stats.rx_echo++;
 		return;
 	}
@@ -177,8 +206,8 @@ static void mcast_show(const struct port *port, json_t *obj)
 
 	sockaddr_format((const struct sockaddr *)&m->group.ss, m->group.len,
 			grp, sizeof(grp));
-	sockaddr_format((const struct sockaddr *)&m->tx_addr,
-			sizeof(m->tx_addr), src, sizeof(src));
+	sockaddr_format((const struct sockaddr *)&m->tx_addr.ss,
+			m->tx_addr.len, src, sizeof(src));
 	json_object_set_new(obj, "state",
 			    json_string(m->closing ? "closing" : "joined"));
 	json_object_set_new(obj, "group", json_string(grp));
@@ -208,6 +237,16 @@ static const struct port_ops mcast_ops = {
 	.send = mcast_send,
 	.destroy = mcast_destroy,
 	.qemu_args = mcast_qemu_args,
+	.shutdown = mcast_shutdown,
+	.close = mcast_close,
+	.show = mcast_show,
+};
+
+/* QEMU 7.2 cannot join an IPv6 group: no qemu-args for those. */
+static const struct port_ops mcast6_ops = {
+	.type = "mcast",
+	.send = mcast_send,
+	.destroy = mcast_destroy,
 	.shutdown = mcast_shutdown,
 	.close = mcast_close,
 	.show = mcast_show,
@@ -278,7 +317,8 @@ static int mcast_open_tx(struct mcast_port *m, const struct cfg_port *cfg,
 			 struct in_addr ifaddr, const char **what)
 {
 	struct ip_mreqn mreq = { .imr_ifindex = (int)m->ifindex };
-	socklen_t len = sizeof(m->tx_addr);
+	struct sockaddr_in *me = (struct sockaddr_in *)&m->tx_addr.ss;
+	socklen_t len = sizeof(m->tx_addr.ss);
 	int ttl = (int)cfg->ttl, one = 1;
 
 	*what = "create the send socket";
@@ -289,12 +329,13 @@ static int mcast_open_tx(struct mcast_port *m, const struct cfg_port *cfg,
 	/* An address of our own, different from every QEMU's (they send
 	 * from the group port): that is how we know our echoes. */
 	*what = "bind the send socket";
-	m->tx_addr = (struct sockaddr_in){ .sin_family = AF_INET,
-					   .sin_addr = ifaddr };
-	if (bind(m->tx_fd, (struct sockaddr *)&m->tx_addr, sizeof(m->tx_addr)))
+	*me = (struct sockaddr_in){ .sin_family = AF_INET,
+				    .sin_addr = ifaddr };
+	if (bind(m->tx_fd, (struct sockaddr *)me, sizeof(*me)))
 		return -errno;
-	if (getsockname(m->tx_fd, (struct sockaddr *)&m->tx_addr, &len))
+	if (getsockname(m->tx_fd, (struct sockaddr *)&m->tx_addr.ss, &len))
 		return -errno;
+	m->tx_addr.len = len;
 	*what = "set the send options";
 	if (setsockopt(m->tx_fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq,
 		       sizeof(mreq)) ||
@@ -303,6 +344,114 @@ static int mcast_open_tx(struct mcast_port *m, const struct cfg_port *cfg,
 	    setsockopt(m->tx_fd, IPPROTO_IP, IP_MULTICAST_LOOP, &one,
 		       sizeof(one)))
 		return -errno;
+	return 0;
+}
+
+/*
+ * The interface's IPv6 address (a global one if it has one, else its
+ * link-local one, else [::]) and whether it does multicast.
+ */
+static int mcast_ifaddr6(const char *ifname, unsigned int ifindex,
+			 struct sockaddr_in6 *addr, bool *multicast)
+{
+	struct ifaddrs *ifa, *i;
+	bool have = false;
+
+	*addr = (struct sockaddr_in6){ .sin6_family = AF_INET6 };
+	if (getifaddrs(&ifa))
+		return -errno;
+	for (i = ifa; i; i = i->ifa_next) {
+		const struct sockaddr_in6 *a = (const void *)i->ifa_addr;
+
+		if (strcmp(i->ifa_name, ifname))
+			continue;
+		*multicast = i->ifa_flags & IFF_MULTICAST;
+		if (!a || a->sin6_family != AF_INET6 ||
+		    (have && IN6_IS_ADDR_LINKLOCAL(&a->sin6_addr)))
+			continue;
+		addr->sin6_addr = a->sin6_addr;
+		addr->sin6_scope_id = IN6_IS_ADDR_LINKLOCAL(&a->sin6_addr) ?
+				      ifindex : 0;
+		have = true;
+	}
+	freeifaddrs(ifa);
+	return 0;
+}
+
+static int mcast_open_rx6(struct mcast_port *m, const char **what)
+{
+	const struct sockaddr_in6 *grp = (const void *)&m->group.ss;
+	struct ipv6_mreq mreq = { .ipv6mr_interface = m->ifindex };
+	int one = 1, zero = 0;
+
+	*what = "create the receive socket";
+	m->rx_fd = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			  0);
+	if (m->rx_fd < 0)
+		return -errno;
+	if (setsockopt(m->rx_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)))
+		return -errno;
+	*what = "bind the receive socket to the group";
+	if (bind(m->rx_fd, (struct sockaddr *)&m->group.ss, m->group.len))
+		return -errno;
+	*what = "join the group";
+	mreq.ipv6mr_multiaddr = grp->sin6_addr;
+	if (setsockopt(m->rx_fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mreq,
+		       sizeof(mreq)))
+		return -errno;
+#ifdef IPV6_MULTICAST_ALL
+	/* Binding to the group already filters; older kernels lack it. */
+	if (setsockopt(m->rx_fd, IPPROTO_IPV6, IPV6_MULTICAST_ALL, &zero,
+		       sizeof(zero)) && errno != ENOPROTOOPT) {
+		*what = "set IPV6_MULTICAST_ALL";
+		return -errno;
+	}
+#else
+	(void)zero;
+#endif
+	return 0;
+}
+
+static int mcast_open_tx6(struct mcast_port *m, const struct cfg_port *cfg,
+			  const struct sockaddr_in6 *ifaddr, const char **what)
+{
+	int ifindex = (int)m->ifindex, hops = (int)cfg->ttl, one = 1, fd;
+	socklen_t len = sizeof(m->tx_addr.ss);
+
+	*what = "create the send socket";
+	m->tx_fd = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			  0);
+	if (m->tx_fd < 0)
+		return -errno;
+	*what = "bind the send socket";
+	if (bind(m->tx_fd, (const struct sockaddr *)ifaddr, sizeof(*ifaddr)))
+		return -errno;
+	if (getsockname(m->tx_fd, (struct sockaddr *)&m->tx_addr.ss, &len))
+		return -errno;
+	m->tx_addr.len = len;
+	*what = "set the send options";
+	if (setsockopt(m->tx_fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifindex,
+		       sizeof(ifindex)) ||
+	    setsockopt(m->tx_fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops,
+		       sizeof(hops)) ||
+	    setsockopt(m->tx_fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &one,
+		       sizeof(one)))
+		return -errno;
+	/* Joining needs no route, sending does: find out now. */
+	*what = "join the group";
+	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifindex,
+		       sizeof(ifindex)) ||
+	    connect(fd, (struct sockaddr *)&m->group.ss, m->group.len)) {
+		int err = errno;
+
+		close(fd);
+		return err == ENETUNREACH || err == EHOSTUNREACH ? -ENODEV
+								  : -err;
+	}
+	close(fd);
 	return 0;
 }
 
@@ -316,22 +465,17 @@ static int mcast_open_tx(struct mcast_port *m, const struct cfg_port *cfg,
 int mcast_port_create(struct vsw *sw, const struct cfg_port *cfg)
 {
 	struct mcast_port *m;
+	struct sockaddr_in6 ifaddr6;
 	struct in_addr ifaddr;
 	const char *what = "set up";
-	bool multicast = false;
-	char src[64];
+	bool multicast = false, v6 = strchr(cfg->group, ':') != NULL;
+	char src[80];
 	int ret;
 
-	if (strchr(cfg->group, ':')) {
-		log_err("port %s: IPv6 multicast groups (%s) are not "
-			"supported yet; use an IPv4 group", cfg->name,
-			cfg->group);
-		return -EAFNOSUPPORT;
-	}
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return -ENOMEM;
-	port_init(&m->port, &mcast_ops, sw, cfg->name);
+	port_init(&m->port, v6 ? &mcast6_ops : &mcast_ops, sw, cfg->name);
 	m->loop = vsw_loop(sw);
 	m->rx_fd = m->tx_fd = -1;
 	ret = sockaddr_from_ip(&m->group, cfg->group, cfg->port);
@@ -343,8 +487,20 @@ int mcast_port_create(struct vsw *sw, const struct cfg_port *cfg)
 		ret = -errno;
 		goto err;
 	}
-	what = "get the interface's IPv4 address";
-	ret = mcast_ifaddr(cfg->ifname, &ifaddr, &multicast);
+	if (v6) {
+		struct sockaddr_in6 *grp = (void *)&m->group.ss;
+
+		/* ff01::/ff02:: mean nothing without an interface. */
+		if (IN6_IS_ADDR_MC_LINKLOCAL(&grp->sin6_addr) ||
+		    IN6_IS_ADDR_MC_NODELOCAL(&grp->sin6_addr))
+			grp->sin6_scope_id = m->ifindex;
+		what = "get the interface's IPv6 address";
+		ret = mcast_ifaddr6(cfg->ifname, m->ifindex, &ifaddr6,
+				    &multicast);
+	} else {
+		what = "get the interface's IPv4 address";
+		ret = mcast_ifaddr(cfg->ifname, &ifaddr, &multicast);
+	}
 	if (ret)
 		goto err;
 	if (!multicast) {
@@ -352,11 +508,18 @@ int mcast_port_create(struct vsw *sw, const struct cfg_port *cfg)
 		ret = -ENODEV;
 		goto err;
 	}
-	inet_ntop(AF_INET, &ifaddr, m->ifaddr, sizeof(m->ifaddr));
-	ret = mcast_open_rx(m, cfg, &what);
-	if (ret)
-		goto err;
-	ret = mcast_open_tx(m, cfg, ifaddr, &what);
+	if (v6) {
+		inet_ntop(AF_INET6, &ifaddr6.sin6_addr, m->ifaddr,
+			  sizeof(m->ifaddr));
+		ret = mcast_open_rx6(m, &what);
+		if (!ret)
+			ret = mcast_open_tx6(m, cfg, &ifaddr6, &what);
+	} else {
+		inet_ntop(AF_INET, &ifaddr, m->ifaddr, sizeof(m->ifaddr));
+		ret = mcast_open_rx(m, cfg, &what);
+		if (!ret)
+			ret = mcast_open_tx(m, cfg, ifaddr, &what);
+	}
 	if (ret)
 		goto err;
 	what = "set up";
@@ -379,14 +542,26 @@ int mcast_port_create(struct vsw *sw, const struct cfg_port *cfg)
 		goto err;
 	dgram_rx_start(&m->rx);
 	vsw_port_up(sw, &m->port);
-	sockaddr_format((struct sockaddr *)&m->tx_addr, sizeof(m->tx_addr),
+	sockaddr_format((struct sockaddr *)&m->tx_addr.ss, m->tx_addr.len,
 			src, sizeof(src));
 	log_info("port %s: joined %s on %s, sending from %s", m->port.name,
 		 m->port.peer, cfg->ifname, src);
 	return 0;
 
 err:
-	if (ret == -ENODEV && !strcmp(what, "join the group"))
+	if (ret == -ENODEV && !strcmp(what, "join the group") && v6)
+		log_err("port %s: cannot join %s on interface %s: %s "
+			"(multicast must be on there and routed: "
+			"\"ip link set %s multicast on; "
+			"ip -6 route add %sff00::/8 dev %s\")",
+			cfg->name, cfg->group, cfg->ifname,
+			multicast ? "no route to the group"
+				  : "the interface has multicast off",
+			cfg->ifname,
+			/* via lo, only a local route is not a reject */
+			strcmp(cfg->ifname, "lo") ? "" : "local ",
+			cfg->ifname);
+	else if (ret == -ENODEV && !strcmp(what, "join the group"))
 		log_err("port %s: cannot join %s on interface %s: %s "
 			"(multicast must be on there and routed: "
 			"\"ip link set %s multicast on; "

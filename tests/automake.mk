@@ -37,7 +37,8 @@ qemu_tests = \
 	tests/qemu/reload.sh \
 	tests/qemu/default.sh \
 	tests/qemu/dgram.sh \
-	tests/qemu/seed.sh
+	tests/qemu/seed.sh \
+	tests/qemu/mcast-dgram.sh
 TESTS += $(qemu_tests)
 dist_check_SCRIPTS += $(qemu_tests)
 EXTRA_DIST += \

@@ -21,6 +21,7 @@
  *	open U udp:127.0.0.1:6000[,LPORT]	(socket,udp= / dgram inet)
  *	open D unixdgram:/run/sw/sw.dgram[,LOCALPATH]	(dgram unix)
  *	open M mcast:239.192.0.1:5000 [echo=1]	(socket,mcast=, on lo)
+ *	open M6 mcast:[ff15::1]:5000 [echo=1]	(the same, IPv6)
  *
  * A datagram endpoint binds its own address (an ephemeral UDP port, or a
  * temporary socket file next to the switch's) and sends every frame to
@@ -610,7 +611,14 @@ static void op_open_dgram(struct cmd *c)
 		if (!parse_hostport(a, SOCK_DGRAM, &k->to, &k->to_len))
 			usage_err(c, "bad address in \"%s\"", c->arg);
 		if (c->arg[0] == 'm') {
+			struct sockaddr_in6 *g6 = (void *)&k->to;
+
 			k->kind = CONN_MCAST;
+			/* ff01::/ff02:: need the interface, lo. */
+			if (k->to.ss_family == AF_INET6 &&
+			    (IN6_IS_ADDR_MC_LINKLOCAL(&g6->sin6_addr) ||
+			     IN6_IS_ADDR_MC_NODELOCAL(&g6->sin6_addr)))
+				g6->sin6_scope_id = if_nametoindex("lo");
 			me = k->to;
 			me_len = k->to_len;
 		} else {
@@ -639,7 +647,25 @@ static void op_open_dgram(struct cmd *c)
 	fd = socket(me.ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		fail(c, "socket: %s", strerror(errno));
-	if (k->kind == CONN_MCAST) {
+	if (k->kind == CONN_MCAST && me.ss_family == AF_INET6) {
+		int lo = (int)if_nametoindex("lo");
+		struct ipv6_mreq mreq6 = { .ipv6mr_interface = (unsigned)lo };
+
+		mreq6.ipv6mr_multiaddr =
+			((struct sockaddr_in6 *)&k->to)->sin6_addr;
+		/* The IPv6 twin of QEMU's layout: group:port, loop on, lo. */
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(fd, (struct sockaddr *)&me, me_len))
+			fail(c, "cannot bind %s: %s", c->arg, strerror(errno));
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mreq6,
+			       sizeof(mreq6)) ||
+		    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &lo,
+			       sizeof(lo)) ||
+		    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &one,
+			       sizeof(one)))
+			fail(c, "cannot join %s on lo: %s", c->arg,
+			     strerror(errno));
+	} else if (k->kind == CONN_MCAST) {
 		struct ip_mreqn mreq = { .imr_ifindex = (int)if_nametoindex("lo") };
 
 		mreq.imr_multiaddr = ((struct sockaddr_in *)&k->to)->sin_addr;
@@ -1244,7 +1270,8 @@ static void usage(FILE *f)
 	      "  open|listen NAME unix:PATH|tcp:HOST:PORT [timeout=]\n"
 	      "  open NAME udp:HOST:PORT[,LPORT] | unixdgram:PATH[,LOCALPATH]"
 	      " |\n"
-	      "       mcast:GROUP:PORT [echo=1]   (one frame per datagram)\n"
+	      "       mcast:GROUP:PORT [echo=1]   (one frame per datagram;\n"
+	      "                                    GROUP may be [IPv6])\n"
 	      "  send NAME <frame keys> [chunk=BYTES gap=MS]\n"
 	      "  flood NAME count=N <frame keys>\n"
 	      "  raw NAME HEX... | raw NAME random=N [seed=]\n"

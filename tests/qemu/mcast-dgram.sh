@@ -1,0 +1,127 @@
+#!/bin/bash
+# Both QEMU multicast backends on one segment with vswitchd: a guest on
+# `-netdev dgram` with a multicast remote (QEMU 7.2 wants local.port there
+# although it only uses local.host, protocols.md 1.4), a guest on
+# `-netdev socket,mcast=`, and a guest on a unix-listen stream port of
+# vswitchd, which also has an mcast port on the same group. All three ping
+# each other; both multicast guests are then learned on the mcast port.
+#
+# Everything runs in a network namespace of the test's own, where lo does
+# multicast (never in the host's).
+# shellcheck disable=SC2317 # functions run through check
+set -eu
+
+if [ -z "${VSW_MCDG_INNER-}" ]; then
+	# Outside: make the namespace, run this script again inside it,
+	# delete it whatever happens.
+	if [ "$(id -u)" != 0 ]; then
+		echo "mcast-dgram: SKIP: needs root (network namespace)" >&2
+		exit 77
+	fi
+	command -v ip >/dev/null || { echo "mcast-dgram: SKIP: ip is not installed" >&2; exit 77; }
+	NS_SW=vsw-mcdg-$$
+	inner=
+	cleanup() {
+		set +e
+		if [ -n "$inner" ] && kill -0 "$inner" 2>/dev/null; then
+			kill -TERM "$inner" 2>/dev/null
+			wait "$inner" 2>/dev/null
+		fi
+		ip netns del "$NS_SW" 2>/dev/null
+		return 0
+	}
+	trap cleanup EXIT
+	trap 'echo "mcast-dgram: interrupted" >&2; exit 1' INT TERM HUP
+	ip netns add "$NS_SW" || { echo "mcast-dgram: SKIP: ip netns does not work here" >&2; exit 77; }
+	rc=0
+	VSW_MCDG_INNER=1
+	export VSW_MCDG_INNER NS_SW
+	ip netns exec "$NS_SW" bash "$0" "$@" &
+	inner=$!
+	wait "$inner" || rc=$?
+	inner=
+	exit "$rc"
+fi
+
+# Inside $NS_SW from here on.
+# shellcheck source-path=SCRIPTDIR
+. "$(dirname "$0")/lib-qemu.sh"
+qemu_setup
+
+GROUP=239.192.0.2
+MPORT=5002
+run=$TESTDIR/run
+mkdir -p "$run"
+usock=$run/vm-unix.sock
+MAC_D=52:54:00:00:07:01 MAC_K=52:54:00:00:07:02 MAC_S=52:54:00:00:07:03
+IP_D=10.0.7.1 IP_K=10.0.7.2 IP_S=10.0.7.3
+
+ip link set lo up
+ip link set lo multicast on
+ip route add 224.0.0.0/4 dev lo
+
+cat >"$TESTDIR/vswitchd.json" <<JSON
+{
+  "log_level": "debug",
+  "ports": [
+    { "name": "seg", "type": "mcast", "group": "$GROUP", "port": $MPORT,
+      "interface": "lo" },
+    { "name": "vm-unix", "type": "unix-listen", "path": "$usock" }
+  ]
+}
+JSON
+vswitchd_start "$TESTDIR/vswitchd.json" --runtime-dir "$run"
+vswitchd_wait_ready 10 "unix:$usock" "unix:$run/ctl.sock" ||
+	die "vswitchd did not start (config $TESTDIR/vswitchd.json)"
+ctl() { "$top_builddir/vswitchctl" -s "$run/ctl.sock" "$@"; }
+
+guest_boot d "$MAC_D" dgram,remote.type=inet,remote.host="$GROUP",remote.port="$MPORT",local.type=inet,local.host=127.0.0.1,local.port="$MPORT"
+guest_boot k "$MAC_K" socket,mcast="$GROUP:$MPORT",localaddr=127.0.0.1
+guest_boot s "$MAC_S" stream,server=off,addr.type=unix,addr.path="$usock"
+guest_wait_ready d
+guest_wait_ready k
+guest_wait_ready s
+
+setup_guest() {
+	guest_run "$1" "echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6;
+		echo 1 >/proc/sys/net/ipv6/conf/eth0/disable_ipv6;
+		ip addr add $2/24 dev eth0 && ip link set eth0 up" >/dev/null
+}
+setup_guest d "$IP_D"
+setup_guest k "$IP_K"
+setup_guest s "$IP_S"
+
+# Every guest pings every other one: each of the 3 pairs, both ways.
+declare -A ip_of=([d]=$IP_D [k]=$IP_K [s]=$IP_S)
+for from in d k s; do
+	for to in d k s; do
+		[ "$from" != "$to" ] || continue
+		check "$from pings $to" guest_ping "$from" "${ip_of[$to]}" 2
+	done
+done
+
+ctl mac show >"$TESTDIR/macs.out"
+sed 's/^/    [mac show] /' "$TESTDIR/macs.out" >&2
+mac_port() {
+	awk -v m="$1" 'tolower($1) == m { print $3; n++ } END { exit n > 1 }' "$TESTDIR/macs.out"
+}
+learned_on() {
+	local p
+	p=$(mac_port "$1") || return 1
+	# shellcheck disable=SC2053 # a glob on purpose
+	[[ $p == $2 ]]
+}
+check "the dgram guest's MAC is learned on the mcast port (once)" learned_on "$MAC_D" seg
+check "the socket,mcast guest's MAC is learned on the mcast port (once)" learned_on "$MAC_K" seg
+check "the stream guest's MAC is learned on its connection (once)" learned_on "$MAC_S" 'vm-unix/[0-9]*'
+echo_n=$(ctl ports -s | awk 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+	$1 == "seg" { print $col["RX-ECHO"] }')
+check "the mcast port dropped its own datagrams (rx_echo ${echo_n:-?} > 0)" \
+	[ "${echo_n:-0}" -gt 0 ]
+
+guest_stop d
+guest_stop k
+guest_stop s
+check "vswitchd still runs" vswitchd_alive
+vswitchd_stop_check
+finish
