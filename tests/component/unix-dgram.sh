@@ -17,7 +17,7 @@ cat >"$T/sw.json" <<EOF2
   "switch": { "max_frame": 1518 },
   "ports": [
     { "name": "d", "type": "unix-dgram", "path": "$T/sw.dgram",
-      "peer_idle_s": 0 },
+      "peer_idle_s": 0, "tx_queue_frames": 16 },
     { "name": "r", "type": "unix-dgram", "path": "$T/r.dgram",
       "remote_path": "$T/vm-r.dgram" },
     { "name": "s", "type": "unix-listen", "path": "$T/s.sock" } ] }
@@ -76,8 +76,9 @@ send A dst=$MAC_C src=$MAC_A len=70000
 send A dst=$MAC_C src=$MAC_A tag=after-big
 expect S dst=$MAC_C src=$MAC_A tag=after-big
 
-# A peer that stops reading: its kernel queue (10 datagrams) fills, the
-# rest are dropped at once, and the others are not held up.
+# A peer that stops reading: its kernel queue (10 datagrams) fills, then
+# its 16-frame TX queue, the rest are dropped, and the others are not
+# held up.
 stall B
 flood S count=50 dst=$MAC_B src=$MAC_C
 send S dst=$MAC_A src=$MAC_C tag=still-fast
