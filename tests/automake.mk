@@ -6,7 +6,8 @@ unit_tests = \
 	tests/unit/test-cfg \
 	tests/unit/test-stream \
 	tests/unit/test-eth \
-	tests/unit/test-offload
+	tests/unit/test-offload \
+	tests/unit/test-dhcp
 
 check_LIBRARIES = tests/libtap.a
 tests_libtap_a_SOURCES = tests/tap.c tests/tap.h
@@ -18,6 +19,11 @@ tests_unit_test_cfg_LDADD = $(TEST_LIBS)
 tests_unit_test_stream_LDADD = $(TEST_LIBS)
 tests_unit_test_eth_LDADD = $(TEST_LIBS)
 tests_unit_test_offload_LDADD = $(TEST_LIBS)
+tests_unit_test_dhcp_LDADD = $(TEST_LIBS)
+
+## The DHCP fuzz harness as a plain program replaying corpus files.
+check_PROGRAMS += tests/fuzz/fuzz-dhcp
+tests_fuzz_fuzz_dhcp_LDADD = $(TEST_LIBS)
 
 TESTS += $(unit_tests)
 

@@ -1,0 +1,230 @@
+/*
+ * lease.c - the DHCP lease table.
+ *
+ * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
+ */
+#include "config.h"
+
+#include "dhcp/lease.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/**
+ * lease_table_init() - create an empty table for a dynamic range.
+ * @t:		table
+ * @start:	first range address
+ * @end:	last range address, >= @start
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int lease_table_init(struct lease_table *t, uint32_t start, uint32_t end)
+{
+	memset(t, 0, sizeof(*t));
+	t->start = start;
+	t->end = end;
+	t->by_off = calloc((size_t)(end - start) + 1, sizeof(*t->by_off));
+	return t->by_off ? 0 : -ENOMEM;
+}
+
+/**
+ * lease_table_fini() - free everything the table owns.
+ * @t:		table
+ */
+void lease_table_fini(struct lease_table *t)
+{
+	free(t->leases);
+	free(t->by_off);
+	memset(t, 0, sizeof(*t));
+}
+
+static bool in_range(const struct lease_table *t, uint32_t ip)
+{
+	return ip >= t->start && ip <= t->end;
+}
+
+/**
+ * lease_find_ip() - the entry for @ip.
+ * @t:		table
+ * @ip:		address, host byte order
+ *
+ * Return: the entry or NULL.
+ */
+struct lease *lease_find_ip(const struct lease_table *t, uint32_t ip)
+{
+	if (in_range(t, ip)) {
+		uint32_t i = t->by_off[ip - t->start];
+
+		return i ? &t->leases[i - 1] : NULL;
+	}
+	for (size_t i = 0; i < t->n; i++)
+		if (t->leases[i].ip == ip)
+			return &t->leases[i];
+	return NULL;
+}
+
+/**
+ * lease_key_eq() - compare two client keys.
+ * @a:		key
+ * @b:		key
+ *
+ * Return: true if both have the same type and bytes.
+ */
+bool lease_key_eq(const struct lease_key *a, const struct lease_key *b)
+{
+	return a->type == b->type && a->len == b->len &&
+	       !memcmp(a->data, b->data, a->len);
+}
+
+/**
+ * lease_find_key() - the entry last used by a client.
+ * @t:		table
+ * @key:	client key
+ *
+ * A client has at most one entry: the server moves the key rather than
+ * copying it.
+ *
+ * Return: the entry or NULL.
+ */
+struct lease *lease_find_key(const struct lease_table *t,
+			     const struct lease_key *key)
+{
+	if (key->type == LEASE_KEY_NONE)
+		return NULL;
+	for (size_t i = 0; i < t->n; i++)
+		if (lease_key_eq(&t->leases[i].key, key))
+			return &t->leases[i];
+	return NULL;
+}
+
+/**
+ * lease_add() - add a zeroed STALE entry for @ip, which must have none.
+ * @t:		table
+ * @ip:		address
+ *
+ * Invalidates pointers to other entries.
+ *
+ * Return: the entry, or NULL if out of memory.
+ */
+struct lease *lease_add(struct lease_table *t, uint32_t ip)
+{
+	struct lease *l;
+
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+		struct lease *n = realloc(t->leases, cap * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		t->leases = n;
+		t->cap = cap;
+	}
+	l = &t->leases[t->n++];
+	memset(l, 0, sizeof(*l));
+	l->ip = ip;
+	if (in_range(t, ip))
+		t->by_off[ip - t->start] = (uint32_t)t->n;
+	return l;
+}
+
+/**
+ * lease_remove() - forget an entry; its address becomes free.
+ * @t:		table
+ * @l:		entry in @t
+ *
+ * Invalidates pointers to other entries.
+ */
+void lease_remove(struct lease_table *t, struct lease *l)
+{
+	size_t i = (size_t)(l - t->leases);
+	struct lease *last = &t->leases[t->n - 1];
+
+	if (in_range(t, l->ip))
+		t->by_off[l->ip - t->start] = 0;
+	if (l != last) {
+		*l = *last;
+		if (in_range(t, l->ip))
+			t->by_off[l->ip - t->start] = (uint32_t)i + 1;
+	}
+	t->n--;
+}
+
+/**
+ * lease_active() - true if the entry holds its address at @now_ms.
+ * @l:		entry
+ * @now_ms:	monotonic time
+ */
+bool lease_active(const struct lease *l, uint64_t now_ms)
+{
+	return l->state != LEASE_STALE && l->expires_ms > now_ms;
+}
+
+/**
+ * lease_count_active() - number of entries holding their address.
+ * @t:		table
+ * @now_ms:	monotonic time
+ */
+size_t lease_count_active(const struct lease_table *t, uint64_t now_ms)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->n; i++)
+		n += lease_active(&t->leases[i], now_ms);
+	return n;
+}
+
+/**
+ * lease_expire() - turn entries past their deadline stale.
+ * @t:		table
+ * @now_ms:	monotonic time
+ *
+ * Expired offers and leases keep their client (so it gets the address
+ * back); expired quarantines are removed, freeing the address.
+ *
+ * Return: the earliest remaining deadline, or UINT64_MAX.
+ */
+uint64_t lease_expire(struct lease_table *t, uint64_t now_ms)
+{
+	uint64_t next = UINT64_MAX;
+	size_t i = 0;
+
+	while (i < t->n) {
+		struct lease *l = &t->leases[i];
+
+		if (l->state == LEASE_STALE) {
+			i++;
+			continue;
+		}
+		if (l->expires_ms > now_ms) {
+			if (l->expires_ms < next)
+				next = l->expires_ms;
+			i++;
+			continue;
+		}
+		if (l->state == LEASE_DECLINED) {
+			lease_remove(t, l);
+			continue;	/* another entry moved into slot i */
+		}
+		l->state = LEASE_STALE;
+		l->stale_ms = l->expires_ms;
+		i++;
+	}
+	return next;
+}
+
+/**
+ * lease_key_hash() - FNV-1a hash of a client key, for the first offer.
+ * @key:	client key
+ *
+ * Return: a hash that is the same in every process and on every host.
+ */
+uint32_t lease_key_hash(const struct lease_key *key)
+{
+	uint32_t h = 2166136261u;
+
+	h = (h ^ key->type) * 16777619u;
+	for (size_t i = 0; i < key->len; i++)
+		h = (h ^ key->data[i]) * 16777619u;
+	return h;
+}
