@@ -20,7 +20,7 @@ libvsw_a_SOURCES = \
 	ports/unix-sock.c ports/unix-sock.h \
 	ports/offload.c ports/offload.h
 
-libvsw_a_SOURCES += ports/tap.c
+libvsw_a_SOURCES += ports/tap.c ports/internal.c ports/internal.h
 
 VSW_LIBS = libvsw.a $(URING_LIBS) $(JANSSON_LIBS)
 

@@ -19,6 +19,7 @@
 #include "switch/cfg.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <grp.h>
 #include <net/if.h>
@@ -651,6 +652,8 @@ static int parse_control(struct cfg_ctx *ctx, const struct cfg_key *key,
 
 static int parse_ports(struct cfg_ctx *ctx, const struct cfg_key *key,
 		       const json_t *val, void *base);
+static int parse_dhcp(struct cfg_ctx *ctx, const struct cfg_key *key,
+		      const json_t *val, void *base);
 
 static const struct cfg_key root_keys[] = {
 	{ "log_level", parse_log_level, CFG_V_NONE,
@@ -661,6 +664,8 @@ static const struct cfg_key root_keys[] = {
 	  0, 0, false },
 	{ "control", parse_control, CFG_V_NONE,
 	  offsetof(struct vsw_config, control), 0, 0, false },
+	{ "dhcp", parse_dhcp, CFG_V_NONE, offsetof(struct vsw_config, dhcp),
+	  0, 0, false },
 	{ "ports", parse_ports, CFG_V_NONE, 0, 0, 0, false },
 };
 
@@ -1433,6 +1438,392 @@ static int parse_ports(struct cfg_ctx *ctx, const struct cfg_key *key UNUSED,
 }
 
 /* ------------------------------------------------------------------ */
+/* "dhcp"                                                              */
+/* ------------------------------------------------------------------ */
+
+static int get_ipv4(struct cfg_ctx *ctx, const json_t *val, uint32_t *out)
+{
+	struct cfg_quote q;
+	struct in_addr a;
+	const char *s;
+	int r;
+
+	r = get_string(ctx, val, &s);
+	if (r)
+		return r;
+	if (inet_pton(AF_INET, s, &a) != 1)
+		return cfg_fail(ctx, "%s is not a literal IPv4 address",
+				quote(&q, s));
+	*out = ntohl(a.s_addr);
+	return 0;
+}
+
+static int parse_ipv4(struct cfg_ctx *ctx, const struct cfg_key *key,
+		      const json_t *val, void *base)
+{
+	return get_ipv4(ctx, val, key_dst(key, base));
+}
+
+static int get_mac(struct cfg_ctx *ctx, const json_t *val, uint8_t mac[6])
+{
+	struct cfg_quote q;
+	unsigned int b[6];
+	const char *s;
+	char end;
+	int r;
+
+	r = get_string(ctx, val, &s);
+	if (r)
+		return r;
+	if (strlen(s) != 17 ||
+	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
+		   &b[4], &b[5], &end) != 6)
+		return cfg_fail(ctx, "%s is not a MAC address "
+				"(xx:xx:xx:xx:xx:xx)", quote(&q, s));
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+	if (mac[0] & 1)
+		return cfg_fail(ctx, "%s is a group address, not a unicast "
+				"MAC", quote(&q, s));
+	return 0;
+}
+
+static int parse_mac(struct cfg_ctx *ctx, const struct cfg_key *key,
+		     const json_t *val, void *base)
+{
+	return get_mac(ctx, val, key_dst(key, base));
+}
+
+static int parse_cidr(struct cfg_ctx *ctx, const struct cfg_key *key UNUSED,
+		      const json_t *val, void *base)
+{
+	struct cfg_dhcp *dh = base;
+	struct cfg_quote q;
+	char buf[32], *slash, *end;
+	struct in_addr a;
+	const char *s;
+	unsigned long len;
+	uint32_t mask;
+	int r;
+
+	r = get_string(ctx, val, &s);
+	if (r)
+		return r;
+	if (strlen(s) >= sizeof(buf))
+		goto bad;
+	strcpy(buf, s);
+	slash = strchr(buf, '/');
+	if (!slash)
+		goto bad;
+	*slash = '\0';
+	errno = 0;
+	len = strtoul(slash + 1, &end, 10);
+	if (inet_pton(AF_INET, buf, &a) != 1 || !slash[1] || *end ||
+	    !isdigit((unsigned char)slash[1]) || len > 32)
+		goto bad;
+	if (len > 30)
+		return cfg_fail(ctx, "%s is too small (at most /30)",
+				quote(&q, s));
+	mask = len ? 0xffffffffu << (32 - len) : 0;
+	if (ntohl(a.s_addr) & ~mask)
+		return cfg_fail(ctx, "%s has host bits set (the network is "
+				"written with zero host bits)", quote(&q, s));
+	dh->dc.subnet = ntohl(a.s_addr);
+	dh->dc.netmask = mask;
+	return 0;
+bad:
+	return cfg_fail(ctx, "%s is not an IPv4 subnet in CIDR notation "
+			"(such as \"10.0.2.0/24\")", quote(&q, s));
+}
+
+static bool dns_name_ok(const char *s)
+{
+	size_t len = strlen(s), label = 0;
+
+	if (!len || len > 63)
+		return false;
+	for (; *s; s++) {
+		if (*s == '.') {
+			if (!label)
+				return false;
+			label = 0;
+		} else if (isalnum((unsigned char)*s) || *s == '-' ||
+			   *s == '_') {
+			label++;
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
+static int get_name(struct cfg_ctx *ctx, const json_t *val, char *out)
+{
+	struct cfg_quote q;
+	const char *s;
+	int r;
+
+	r = get_string(ctx, val, &s);
+	if (r)
+		return r;
+	if (!dns_name_ok(s))
+		return cfg_fail(ctx, "%s is not a domain name (1 to 63 "
+				"characters of A-Z a-z 0-9 - _ in "
+				"dot-separated labels)", quote(&q, s));
+	strlcpy_(out, s, 64);
+	return 0;
+}
+
+static int parse_domain(struct cfg_ctx *ctx, const struct cfg_key *key,
+			const json_t *val, void *base)
+{
+	return get_name(ctx, val, key_dst(key, base));
+}
+
+static int get_array(struct cfg_ctx *ctx, const json_t *val, size_t max)
+{
+	if (!json_is_array(val))
+		return cfg_fail_type(ctx, "an array", val);
+	if (json_array_size(val) > max)
+		return cfg_fail(ctx, "%zu entries, more than %zu",
+				json_array_size(val), max);
+	return 0;
+}
+
+static int parse_dns(struct cfg_ctx *ctx, const struct cfg_key *key UNUSED,
+		     const json_t *val, void *base)
+{
+	struct cfg_dhcp *dh = base;
+	size_t i;
+	json_t *v;
+	int r;
+
+	r = get_array(ctx, val, ARRAY_SIZE(dh->dc.dns));
+	if (r)
+		return r;
+	json_array_foreach(val, i, v) {
+		path_push_index(ctx, i);
+		r = get_ipv4(ctx, v, &dh->dc.dns[i]);
+		path_pop(ctx);
+		if (r)
+			return r;
+	}
+	dh->dc.n_dns = (unsigned int)json_array_size(val);
+	return 0;
+}
+
+static int parse_search(struct cfg_ctx *ctx, const struct cfg_key *key UNUSED,
+			const json_t *val, void *base)
+{
+	struct cfg_dhcp *dh = base;
+	size_t i;
+	json_t *v;
+	int r;
+
+	r = get_array(ctx, val, ARRAY_SIZE(dh->dc.search));
+	if (r)
+		return r;
+	json_array_foreach(val, i, v) {
+		path_push_index(ctx, i);
+		r = get_name(ctx, v, dh->dc.search[i]);
+		path_pop(ctx);
+		if (r)
+			return r;
+	}
+	dh->dc.n_search = (unsigned int)json_array_size(val);
+	return 0;
+}
+
+static int parse_hostname(struct cfg_ctx *ctx, const struct cfg_key *key,
+			  const json_t *val, void *base)
+{
+	return get_name(ctx, val, key_dst(key, base));
+}
+
+static const struct cfg_key reservation_keys[] = {
+	{ "mac", parse_mac, CFG_V_NONE,
+	  offsetof(struct dhcp_reservation, mac), 0, 0, true },
+	{ "ip", parse_ipv4, CFG_V_NONE, offsetof(struct dhcp_reservation, ip),
+	  0, 0, true },
+	{ "hostname", parse_hostname, CFG_V_NONE,
+	  offsetof(struct dhcp_reservation, hostname), 0, 0, false },
+};
+
+enum { CFG_DHCP_MAX_RESERVATIONS = 4096 };
+
+static int parse_reservations(struct cfg_ctx *ctx,
+			      const struct cfg_key *key UNUSED,
+			      const json_t *val, void *base)
+{
+	struct cfg_dhcp *dh = base;
+	struct dhcp_reservation *res;
+	size_t i, n;
+	json_t *v;
+	int r;
+
+	r = get_array(ctx, val, CFG_DHCP_MAX_RESERVATIONS);
+	if (r)
+		return r;
+	n = json_array_size(val);
+	if (!n)
+		return 0;
+	res = calloc(n, sizeof(*res));
+	if (!res)
+		return cfg_nomem(ctx);
+	dh->dc.reservations = res;
+	json_array_foreach(val, i, v) {
+		path_push_index(ctx, i);
+		r = cfg_parse_object(ctx, v, reservation_keys,
+				     ARRAY_SIZE(reservation_keys), &res[i]);
+		for (size_t k = 0; !r && k < i; k++) {
+			struct cfg_quote q;
+			char ip[INET_ADDRSTRLEN];
+			struct in_addr a = { htonl(res[i].ip) };
+
+			if (!memcmp(res[k].mac, res[i].mac, 6))
+				r = cfg_fail(ctx, "the MAC is already "
+					     "reserved by reservations[%zu]", k);
+			else if (res[k].ip == res[i].ip)
+				r = cfg_fail(ctx, "%s is already reserved by "
+					     "reservations[%zu]",
+					     quote(&q, inet_ntop(AF_INET, &a, ip,
+								 sizeof(ip))),
+					     k);
+		}
+		path_pop(ctx);
+		if (r)
+			return r;
+		dh->dc.n_reservations = i + 1;
+	}
+	return 0;
+}
+
+static int parse_lease_file(struct cfg_ctx *ctx, const struct cfg_key *key,
+			    const json_t *val, void *base)
+{
+	struct cfg_quote q;
+	const char *s;
+	int r;
+
+	r = get_string(ctx, val, &s);
+	if (r)
+		return r;
+	if (!*s)
+		return cfg_fail(ctx, "the path is empty");
+	if (strlen(s) >= CFG_FILE_MAX)
+		return cfg_fail(ctx, "%s is %zu bytes long, more than %d",
+				quote(&q, s), strlen(s), CFG_FILE_MAX - 1);
+	strlcpy_(key_dst(key, base), s, CFG_FILE_MAX);
+	return 0;
+}
+
+static int parse_bool(struct cfg_ctx *ctx, const struct cfg_key *key,
+		      const json_t *val, void *base);
+
+#define DHCP_OFF(f) offsetof(struct cfg_dhcp, dc.f)
+static const struct cfg_key dhcp_keys[] = {
+	{ "server_ip", parse_ipv4, CFG_V_NONE, DHCP_OFF(server_ip), 0, 0,
+	  false },
+	{ "server_mac", parse_mac, CFG_V_NONE, DHCP_OFF(server_mac), 0, 0,
+	  false },
+	{ "subnet", parse_cidr, CFG_V_NONE, 0, 0, 0, false },
+	{ "range_start", parse_ipv4, CFG_V_NONE, DHCP_OFF(range_start), 0, 0,
+	  false },
+	{ "range_end", parse_ipv4, CFG_V_NONE, DHCP_OFF(range_end), 0, 0,
+	  false },
+	{ "router", parse_ipv4, CFG_V_NONE, DHCP_OFF(router), 0, 0, false },
+	{ "dns", parse_dns, CFG_V_NONE, 0, 0, 0, false },
+	{ "domain", parse_domain, CFG_V_NONE, DHCP_OFF(domain), 0, 0, false },
+	{ "search", parse_search, CFG_V_NONE, 0, 0, 0, false },
+	{ "mtu", parse_uint, CFG_V_NONE, DHCP_OFF(mtu), 68, 65535, false },
+	{ "lease_s", parse_uint, CFG_V_NONE, DHCP_OFF(lease_s), 60, 31536000,
+	  false },
+	{ "rapid_commit", parse_bool, CFG_V_NONE, DHCP_OFF(rapid_commit), 0,
+	  0, false },
+	{ "reservations", parse_reservations, CFG_V_NONE, 0, 0, 0, false },
+	{ "lease_file", parse_lease_file, CFG_V_NONE,
+	  offsetof(struct cfg_dhcp, lease_file), 0, 0, false },
+};
+#undef DHCP_OFF
+
+enum {
+	CFG_QEMU_NET = 0x0a000200, /* 10.0.2.0/24 */
+	CFG_DHCP_FIRST_HOST = 15,
+};
+
+static int parse_dhcp(struct cfg_ctx *ctx, const struct cfg_key *key,
+		      const json_t *val, void *base)
+{
+	struct cfg_dhcp *dh = key_dst(key, base);
+	struct dhcp_cfg *dc = &dh->dc;
+	char msg[160];
+	uint32_t bcast;
+	int r;
+
+	if (!json_is_object(val))
+		return cfg_fail_type(ctx, "an object", val);
+	dh->enabled = true;
+	dc->subnet = CFG_QEMU_NET;
+	dc->netmask = 0xffffff00u;
+	dc->lease_s = DHCP_DEFAULT_LEASE_S;
+	r = cfg_parse_object(ctx, val, dhcp_keys, ARRAY_SIZE(dhcp_keys), dh);
+	if (r)
+		return r;
+	if (!json_object_get(val, "server_ip")) {
+		if (dc->subnet != CFG_QEMU_NET || dc->netmask != 0xffffff00u)
+			return cfg_fail(ctx, "missing required key "
+					"\"server_ip\" (it defaults to "
+					"10.0.2.1 only for subnet "
+					"10.0.2.0/24)");
+		dc->server_ip = CFG_QEMU_NET + 1;
+	}
+	if (!json_object_get(val, "server_mac")) {
+		/* Like slirp's 52:55:0a:00:02:02 for 10.0.2.2. */
+		dc->server_mac[0] = 0x52;
+		dc->server_mac[1] = 0x55;
+		for (int i = 0; i < 4; i++)
+			dc->server_mac[2 + i] =
+				(uint8_t)(dc->server_ip >> (24 - 8 * i));
+	}
+	bcast = dc->subnet | ~dc->netmask;
+	if (!json_object_get(val, "range_start"))
+		dc->range_start = dc->subnet + CFG_DHCP_FIRST_HOST;
+	if (!json_object_get(val, "range_end"))
+		dc->range_end = bcast - 1;
+	if (!dh->lease_file[0] &&
+	    (size_t)snprintf(dh->lease_file, sizeof(dh->lease_file),
+			     "%s/dhcp.leases", ctx->cfg->runtime_dir) >=
+		    sizeof(dh->lease_file))
+		return cfg_fail(ctx, "runtime_dir is too long for the default "
+				"lease_file");
+	if (dhcp_cfg_check(dc, msg, sizeof(msg)))
+		return cfg_fail(ctx, "%s", msg);
+	return 0;
+}
+
+bool cfg_dhcp_same(const struct cfg_dhcp *a, const struct cfg_dhcp *b)
+{
+	if (a->enabled != b->enabled)
+		return false;
+	if (!a->enabled)
+		return true;
+	if (memcmp(&a->dc, &b->dc, offsetof(struct dhcp_cfg, reservations)) ||
+	    a->dc.n_reservations != b->dc.n_reservations ||
+	    a->dc.max_leases != b->dc.max_leases ||
+	    strcmp(a->lease_file, b->lease_file))
+		return false;
+	for (size_t i = 0; i < a->dc.n_reservations; i++) {
+		const struct dhcp_reservation *ra = &a->dc.reservations[i];
+		const struct dhcp_reservation *rb = &b->dc.reservations[i];
+
+		if (memcmp(ra->mac, rb->mac, 6) || ra->ip != rb->ip ||
+		    strcmp(ra->hostname, rb->hostname))
+			return false;
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
 /* Loading                                                             */
 /* ------------------------------------------------------------------ */
 
@@ -1671,7 +2062,10 @@ int cfg_default(struct vsw_config *out, const char *runtime_dir)
 	 */
 	snprintf(path, sizeof(path), "%s%svm.sock", dir,
 		 dir[dir_len - 1] == '/' ? "" : "/");
-	root = json_pack("{s:[{s:s, s:s, s:s, s:i}, {s:s, s:s, s:s}]}",
+	root = json_pack("{s:{s:s, s:s, s:[s]}, "
+			 "s:[{s:s, s:s, s:s, s:i}, {s:s, s:s, s:s}]}",
+			 "dhcp", "subnet", "10.0.2.0/24", "router", "10.0.2.2",
+			 "dns", "10.0.2.3",
 			 "ports",
 			 "name", "vm-tcp", "type", "tcp-listen",
 			 "address", CFG_DEFAULT_ADDRESS, "port", 7000,
@@ -1694,6 +2088,7 @@ void cfg_free(struct vsw_config *cfg)
 	if (!cfg)
 		return;
 	free(cfg->ports);
+	free(cfg->dhcp.dc.reservations);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -1756,6 +2151,52 @@ static void dump_keys(FILE *f, const char *prefix, const struct cfg_key *keys,
 	}
 }
 
+static const char *ip_str(uint32_t ip, char *buf)
+{
+	struct in_addr a = { htonl(ip) };
+
+	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
+}
+
+static void dump_dhcp(const struct cfg_dhcp *dh, FILE *f)
+{
+	const struct dhcp_cfg *dc = &dh->dc;
+	const uint8_t *m = dc->server_mac;
+	char ip[INET_ADDRSTRLEN];
+	int plen = __builtin_popcount(dc->netmask);
+
+	fprintf(f, "dhcp.server_ip = %s\n", ip_str(dc->server_ip, ip));
+	fprintf(f, "dhcp.server_mac = %02x:%02x:%02x:%02x:%02x:%02x\n", m[0],
+		m[1], m[2], m[3], m[4], m[5]);
+	fprintf(f, "dhcp.subnet = %s/%d\n", ip_str(dc->subnet, ip), plen);
+	fprintf(f, "dhcp.range_start = %s\n", ip_str(dc->range_start, ip));
+	fprintf(f, "dhcp.range_end = %s\n", ip_str(dc->range_end, ip));
+	if (dc->router)
+		fprintf(f, "dhcp.router = %s\n", ip_str(dc->router, ip));
+	for (unsigned int i = 0; i < dc->n_dns; i++)
+		fprintf(f, "dhcp.dns[%u] = %s\n", i, ip_str(dc->dns[i], ip));
+	if (dc->domain[0])
+		fprintf(f, "dhcp.domain = %s\n", dc->domain);
+	for (unsigned int i = 0; i < dc->n_search; i++)
+		fprintf(f, "dhcp.search[%u] = %s\n", i, dc->search[i]);
+	if (dc->mtu)
+		fprintf(f, "dhcp.mtu = %u\n", dc->mtu);
+	fprintf(f, "dhcp.lease_s = %u\n", dc->lease_s);
+	fprintf(f, "dhcp.rapid_commit = %s\n",
+		dc->rapid_commit ? "true" : "false");
+	for (size_t i = 0; i < dc->n_reservations; i++) {
+		const struct dhcp_reservation *r = &dc->reservations[i];
+
+		m = r->mac;
+		fprintf(f, "dhcp.reservations[%zu] = %02x:%02x:%02x:%02x:%02x:"
+			"%02x %s %s\n", i, m[0], m[1], m[2], m[3], m[4], m[5],
+			ip_str(r->ip, ip), r->hostname[0] ? r->hostname : "-");
+	}
+	fputs("dhcp.lease_file = ", f);
+	dump_string(f, dh->lease_file);
+	fputc('\n', f);
+}
+
 void cfg_dump(const struct vsw_config *cfg, FILE *f)
 {
 	fprintf(f, "log_level = %s\n",
@@ -1767,6 +2208,8 @@ void cfg_dump(const struct vsw_config *cfg, FILE *f)
 		  &cfg->sw);
 	dump_keys(f, "control.", control_keys, ARRAY_SIZE(control_keys),
 		  &cfg->control);
+	if (cfg->dhcp.enabled)
+		dump_dhcp(&cfg->dhcp, f);
 	for (size_t i = 0; i < cfg->n_ports; i++) {
 		const struct cfg_port *p = &cfg->ports[i];
 		const struct cfg_port_type_info *pt = port_type_info(p->type);

@@ -31,6 +31,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "dhcp/dhcp.h"
+
 /**
  * enum cfg_port_type - the kind of a configured port.
  * @CFG_PORT_TCP_LISTEN:	accepts QEMU stream connections over TCP
@@ -153,6 +155,23 @@ struct cfg_control {
 	unsigned int max_clients;
 };
 
+enum { CFG_FILE_MAX = 256 };
+
+/**
+ * struct cfg_dhcp - the embedded DHCP server (the "dhcp" object).
+ * @enabled:	the object is present (or the built-in default is used)
+ * @dc:		server settings, addresses in host byte order; the
+ *		reservations array is owned by the config (cfg_free())
+ * @lease_file:	where leases persist (default "<runtime_dir>/dhcp.leases")
+ */
+struct cfg_dhcp {
+	bool enabled;
+	struct dhcp_cfg dc;
+	char lease_file[CFG_FILE_MAX];
+};
+
+bool cfg_dhcp_same(const struct cfg_dhcp *a, const struct cfg_dhcp *b);
+
 /**
  * struct vsw_config - a complete, validated configuration.
  * @log_level:	an enum log_level (switch/log.h)
@@ -160,6 +179,7 @@ struct cfg_control {
  *		caller's default
  * @sw:		switch-wide settings
  * @control:	the control socket
+ * @dhcp:	the DHCP server, if enabled
  * @ports:	@n_ports ports in file order; malloc'ed, owned by the config
  * @n_ports:	number of entries in @ports, at least 1
  *
@@ -170,6 +190,7 @@ struct vsw_config {
 	char runtime_dir[CFG_PATH_MAX];
 	struct cfg_switch sw;
 	struct cfg_control control;
+	struct cfg_dhcp dhcp;
 	struct cfg_port *ports;
 	size_t n_ports;
 };

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ports/internal.h"
 #include "ports/port.h"
 #include "switch/cfg.h"
 #include "switch/ctl.h"
@@ -211,14 +212,13 @@ static int cmd_show(struct ctl_req *req)
 	struct fdb_stats fs;
 	unsigned int clients;
 	size_t buffered;
+	json_t *res;
 
 	if (args_check(req, no_args))
 		return -EINVAL;
 	fdb_get_stats(vsw_fdb(d->sw), &fs);
 	ctl_server_usage(d->ctl, &clients, &buffered);
-	return set_result(
-		req,
-		json_pack("{s:s, s:i, s:I, s:I, s:o, s:s, s:{s:s, s:i, s:i, s:I}, "
+	res = json_pack("{s:s, s:i, s:I, s:I, s:o, s:s, s:{s:s, s:i, s:i, s:I}, "
 			  "s:{s:i, s:i}, "
 			  "s:{s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:I}, "
 			  "s:{s:I, s:I, s:I}, s:{s:b, s:b, s:b, s:i}, s:s}",
@@ -248,7 +248,27 @@ static int cmd_show(struct ctl_req *req)
 			  "multishot_recv", lf->multishot_recv,
 			  "multishot_accept", lf->multishot_accept, "buf_ring",
 			  lf->buf_ring, "ring_flags", (int)lf->ring_flags,
-			  "log_level", log_level_name(log_get_level())));
+			  "log_level", log_level_name(log_get_level()));
+	if (res)
+		json_object_set_new(res, "dhcp",
+				    d->dhcp ? internal_dhcp_stats(d->dhcp)
+					    : json_null());
+	return set_result(req, res);
+}
+
+static int cmd_dhcp_leases(struct ctl_req *req)
+{
+	json_t *list;
+
+	if (args_check(req, no_args))
+		return -EINVAL;
+	if (!req->d->dhcp)
+		return ctl_fail(req, -ENOENT, "no DHCP server is configured "
+				"(add a \"dhcp\" section)");
+	list = internal_dhcp_leases(req->d->dhcp);
+	if (!list)
+		return ctl_fail(req, -ENOMEM, "out of memory");
+	return set_result(req, list);
 }
 
 static int cmd_port_list(struct ctl_req *req)
@@ -624,6 +644,7 @@ static const struct ctl_cmd ctl_cmd_table[] = {
 	{ "mac/add", "mac port [vlan]", "add a static MAC entry",
 	  cmd_mac_add },
 	{ "mac/del", "mac [vlan]", "delete a MAC entry", cmd_mac_del },
+	{ "dhcp/leases", "", "the DHCP server's leases", cmd_dhcp_leases },
 	{ "qemu-args", "port", "QEMU arguments to attach a VM to a port",
 	  cmd_qemu_args },
 	{ "stats/reset", "[port]", "zero counters", cmd_stats_reset },

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ports/internal.h"
 #include "ports/port.h"
 #include "switch/log.h"
 #include "switch/switch.h"
@@ -23,6 +24,9 @@ enum {
 	/* Old ports close within a loop iteration or two; this is slack. */
 	PENDING_GIVE_UP_MS = 5000,
 };
+
+static const struct cfg_port *find_cfg_port(const struct vsw_config *cfg,
+					    const char *name);
 
 /* Appends a copy of @pc to the running configuration's ports. */
 static int vswd_remember(struct vswd *d, const struct cfg_port *pc)
@@ -57,6 +61,19 @@ static void vswd_forget(struct vswd *d, const char *name)
  */
 int vswd_create_ports(struct vswd *d)
 {
+	if (d->cfg.dhcp.enabled) {
+		int ret;
+
+		if (find_cfg_port(&d->cfg, INTERNAL_DHCP_PORT_NAME)) {
+			log_err("port %s: the name is taken by the DHCP "
+				"server's internal port",
+				INTERNAL_DHCP_PORT_NAME);
+			return -EEXIST;
+		}
+		ret = internal_dhcp_create(d->sw, &d->cfg.dhcp, &d->dhcp);
+		if (ret)
+			return ret;
+	}
 	for (size_t i = 0; i < d->cfg.n_ports; i++) {
 		int ret = port_create(d->sw, &d->cfg.ports[i]);
 
@@ -111,7 +128,7 @@ int vswd_port_del(struct vswd *d, struct port *port)
 {
 	if (port->removing)
 		return -EALREADY;
-	if (!port->ops->close)
+	if (!port->ops->close || port == d->dhcp)
 		return -EOPNOTSUPP;
 	if (port->cfg)
 		vswd_forget(d, port->name);
@@ -197,6 +214,8 @@ static void vswd_keep_fixed(struct vswd *d, struct vsw_config *next,
 		 sizeof(next->runtime_dir));
 	next->control = d->cfg.control;
 	next->sw.max_ports = d->cfg.sw.max_ports;
+	if (!cfg_dhcp_same(&next->dhcp, &d->cfg.dhcp))
+		json_array_append_new(restart, json_string("dhcp"));
 }
 
 /**
@@ -284,6 +303,10 @@ int vswd_reload(struct vswd *d, json_t **result, char *err, size_t err_size)
 		pending[n_pending++] = *pc;
 	}
 	next.n_ports = kept;
+	/* The DHCP server keeps running as it was started (see restart). */
+	free(next.dhcp.dc.reservations);
+	next.dhcp = d->cfg.dhcp;
+	d->cfg.dhcp.dc.reservations = NULL;
 	cfg_free(&d->cfg);
 	d->cfg = next;
 	vswd_apply_log_level(d);

@@ -39,6 +39,7 @@ struct json_t;
  * @n_pending:	entries in @pending
  * @pending_since: loop time the wait started
  * @pending_timer: polls for the old ports to disappear
+ * @dhcp:	the DHCP server's internal port, or NULL
  */
 struct vswd {
 	struct loop *loop;
@@ -54,6 +55,7 @@ struct vswd {
 	size_t n_pending;
 	uint64_t pending_since;
 	struct loop_timer pending_timer;
+	struct port *dhcp;
 };
 
 int vswd_create_ports(struct vswd *d);

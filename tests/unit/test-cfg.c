@@ -440,7 +440,10 @@ out:
 /* ------------------------------------------------------------------ */
 
 static const char *const default_as_json =
-	"{ \"ports\": ["
+	"{ \"dhcp\": { \"subnet\": \"10.0.2.0/24\", \"server_ip\": \"10.0.2.1\","
+	"   \"range_start\": \"10.0.2.15\", \"range_end\": \"10.0.2.254\","
+	"   \"router\": \"10.0.2.2\", \"dns\": [ \"10.0.2.3\" ] },"
+	"  \"ports\": ["
 	" { \"name\": \"vm-tcp\", \"type\": \"tcp-listen\", \"port\": 7000 },"
 	" { \"name\": \"vm-unix\", \"type\": \"unix-listen\","
 	"   \"path\": \"/tmp/rd/vm.sock\" } ] }";
@@ -476,6 +479,20 @@ static void test_default(const void *data UNUSED)
 	TAP_CHECK_EQ(cfg.ports[1].address[0], '\0');
 	TAP_CHECK_EQ(cfg.ports[1].tx_queue_frames, 256);
 	TAP_CHECK_EQ(cfg.ports[1].tx_queue_bytes, 4 << 20);
+	TAP_CHECK(cfg.dhcp.enabled);
+	TAP_CHECK_EQ(cfg.dhcp.dc.server_ip, 0x0a000201u);
+	TAP_CHECK_EQ(cfg.dhcp.dc.subnet, 0x0a000200u);
+	TAP_CHECK_EQ(cfg.dhcp.dc.netmask, 0xffffff00u);
+	TAP_CHECK_EQ(cfg.dhcp.dc.range_start, 0x0a00020fu);
+	TAP_CHECK_EQ(cfg.dhcp.dc.range_end, 0x0a0002feu);
+	TAP_CHECK_EQ(cfg.dhcp.dc.router, 0x0a000202u);
+	TAP_CHECK_EQ(cfg.dhcp.dc.n_dns, 1);
+	TAP_CHECK_EQ(cfg.dhcp.dc.dns[0], 0x0a000203u);
+	TAP_CHECK_EQ(cfg.dhcp.dc.lease_s, 3600);
+	TAP_CHECK_EQ(cfg.dhcp.dc.server_mac[0], 0x52);
+	TAP_CHECK_EQ(cfg.dhcp.dc.server_mac[1], 0x55);
+	TAP_CHECK_EQ(cfg.dhcp.dc.server_mac[5], 0x01);
+	TAP_CHECK(!strcmp(cfg.dhcp.lease_file, "/tmp/rd/dhcp.leases"));
 
 	/* The default is exactly what the equivalent file gives. */
 	TAP_CHECK_EQ(cfg_load_string(default_as_json, NULL, "/tmp/rd", &json,
@@ -685,7 +702,7 @@ static void test_long_messages(const void *data UNUSED)
 	TAP_CHECK_EQ(cfg_load_string(text, "f", NULL, &cfg, &err), -EINVAL);
 	TAP_CHECK(strstr(err.msg, "f:1:2: unknown key \"kkkk"));
 	TAP_CHECK(strstr(err.msg, "kkk\"... (valid keys: log_level, "
-				  "runtime_dir, switch, control, ports)"));
+				  "runtime_dir, switch, control, dhcp, ports)"));
 	TAP_CHECK(strlen(err.msg) < 200);
 	check_leaks();
 }

@@ -1,0 +1,438 @@
+/*
+ * internal.c - the internal port, carrying the embedded DHCP server.
+ *
+ * send() hands a frame straight to the handler (dhcp_server_input() with
+ * the loop's clock).  What the handler emits is copied into a bounded
+ * queue and injected with vsw_input() on this port from the port's loop
+ * flush, so forwarding never re-enters itself.  A loop timer runs
+ * dhcp_server_expire() at the deadline it returns; another saves the lease
+ * file at most once a second after a change, and shutdown saves it once
+ * more.
+ *
+ * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
+ */
+#include "config.h"
+
+#include "ports/internal.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dhcp/dhcp.h"
+#include "ports/port.h"
+#include "switch/cfg.h"
+#include "switch/log.h"
+#include "switch/loop.h"
+#include "switch/switch.h"
+#include "switch/util.h"
+
+enum {
+	INTERNAL_QUEUE_FRAMES = 64,
+	INTERNAL_FRAME_MAX = 2048,
+	INTERNAL_SAVE_DELAY_MS = 1000,
+};
+
+struct internal_frame {
+	size_t len;
+	uint8_t data[INTERNAL_FRAME_MAX];
+};
+
+/**
+ * struct internal_port - an internal port with a DHCP server behind it.
+ * @port:	base
+ * @loop:	event loop
+ * @srv:	the server
+ * @dc:		its configuration (reservations not kept)
+ * @lease_file:	where leases persist
+ * @flush:	injects the queued frames
+ * @expire:	runs dhcp_server_expire()
+ * @save:	writes the lease file after a change
+ * @dirty:	leases changed since the last save
+ * @q:		frames emitted by the handler, waiting for the flush
+ * @q_head:	first queued frame
+ * @q_len:	frames queued
+ * @saves:	lease file writes
+ * @save_errors: failed writes
+ */
+struct internal_port {
+	struct port port;
+	struct loop *loop;
+	struct dhcp_server *srv;
+	struct dhcp_cfg dc;
+	char lease_file[CFG_FILE_MAX];
+	struct loop_flush flush;
+	struct loop_timer expire;
+	struct loop_timer save;
+	bool dirty;
+	struct internal_frame q[INTERNAL_QUEUE_FRAMES];
+	unsigned int q_head, q_len;
+	uint64_t saves, save_errors;
+};
+
+static const struct port_ops internal_ops;
+
+static struct internal_port *ip_of(struct port *port)
+{
+	return container_of(port, struct internal_port, port);
+}
+
+/* dhcp_send_fn: queue what the server says; the flush injects it. */
+static void internal_emit(void *aux, const uint8_t *frame, size_t len)
+{
+	struct internal_port *ip = aux;
+	struct internal_frame *f;
+
+	if (ip->port.removing)
+		return;
+	if (len > INTERNAL_FRAME_MAX) {
+		ip->port.stats.rx_too_big++;
+		return;
+	}
+	if (ip->q_len == INTERNAL_QUEUE_FRAMES) {
+		ip->port.stats.tx_drop_full++;
+		return;
+	}
+	f = &ip->q[(ip->q_head + ip->q_len++) % INTERNAL_QUEUE_FRAMES];
+	memcpy(f->data, frame, len);
+	f->len = len;
+	if (ip->q_len > ip->port.stats.tx_queue_hwm)
+		ip->port.stats.tx_queue_hwm = ip->q_len;
+	loop_want_flush(ip->loop, &ip->flush);
+}
+
+static void internal_flush(struct loop_flush *flush)
+{
+	struct internal_port *ip =
+		container_of(flush, struct internal_port, flush);
+
+	while (ip->q_len && !ip->port.removing) {
+		struct internal_frame *f = &ip->q[ip->q_head];
+
+		ip->q_head = (ip->q_head + 1) % INTERNAL_QUEUE_FRAMES;
+		ip->q_len--;
+		vsw_input(ip->port.sw, &ip->port, f->data, f->len);
+	}
+}
+
+static void internal_arm_expire(struct internal_port *ip, uint64_t now)
+{
+	uint64_t next = dhcp_server_expire(ip->srv, now);
+
+	if (next && next != UINT64_MAX)
+		loop_timer_arm(ip->loop, &ip->expire, next);
+	else
+		loop_timer_cancel(ip->loop, &ip->expire);
+}
+
+static void internal_expire_fire(struct loop_timer *timer, uint64_t now)
+{
+	struct internal_port *ip =
+		container_of(timer, struct internal_port, expire);
+
+	internal_arm_expire(ip, now);
+}
+
+/**
+ * internal_dhcp_save() - write the lease file now (tmp, fsync, rename).
+ * @port: the DHCP port
+ *
+ * Return: 0 or a negative errno (logged).
+ */
+int internal_dhcp_save(struct port *port)
+{
+	struct internal_port *ip = ip_of(port);
+	char tmp[CFG_FILE_MAX + 8];
+	FILE *f;
+	int ret = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", ip->lease_file);
+	f = fopen(tmp, "we");
+	if (!f) {
+		ret = -errno;
+		goto out;
+	}
+	if (dhcp_server_save(ip->srv, f, loop_now(ip->loop), time(NULL)) ||
+	    fflush(f) || fsync(fileno(f)))
+		ret = errno ? -errno : -EIO;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, ip->lease_file))
+		ret = -errno;
+	if (ret)
+		unlink(tmp);
+out:
+	if (ret) {
+		ip->save_errors++;
+		log_warn_errno(ret, "dhcp: cannot save leases to %s",
+			       ip->lease_file);
+		return ret;
+	}
+	ip->saves++;
+	ip->dirty = false;
+	return 0;
+}
+
+static void internal_save_fire(struct loop_timer *timer, uint64_t now UNUSED)
+{
+	struct internal_port *ip =
+		container_of(timer, struct internal_port, save);
+
+	if (ip->dirty)
+		internal_dhcp_save(&ip->port);
+}
+
+static int internal_send(struct port *port, const uint8_t *frame, size_t len)
+{
+	struct internal_port *ip = ip_of(port);
+	uint64_t now = loop_now(ip->loop);
+	struct dhcp_stats a, b;
+
+	if (port->removing)
+		return -ENOTCONN;
+	port->stats.tx_frames++;
+	port->stats.tx_bytes += len;
+	dhcp_server_stats(ip->srv, &a);
+	dhcp_server_input(ip->srv, frame, len, now);
+	dhcp_server_stats(ip->srv, &b);
+	if (a.ack != b.ack || a.release != b.release ||
+	    a.decline != b.decline || a.offer != b.offer) {
+		internal_arm_expire(ip, now);
+		if (a.ack != b.ack || a.release != b.release ||
+		    a.decline != b.decline) {
+			ip->dirty = true;
+			if (!ip->save.armed)
+				loop_timer_arm(ip->loop, &ip->save,
+					       now + INTERNAL_SAVE_DELAY_MS);
+		}
+	}
+	return 0;
+}
+
+static void internal_destroy(struct port *port)
+{
+	struct internal_port *ip = ip_of(port);
+
+	loop_timer_cancel(ip->loop, &ip->expire);
+	loop_timer_cancel(ip->loop, &ip->save);
+	dhcp_server_free(ip->srv);
+	port_fini(port);
+	free(ip);
+}
+
+/* At exit: the last word on the leases. */
+static void internal_shutdown(struct port *port)
+{
+	struct internal_port *ip = ip_of(port);
+
+	if (ip->dirty)
+		internal_dhcp_save(port);
+}
+
+static void internal_close(struct port *port)
+{
+	struct internal_port *ip = ip_of(port);
+
+	if (port->removing)
+		return;
+	if (ip->dirty)
+		internal_dhcp_save(port);
+	port->removing = true;
+	vsw_port_down(port->sw, port);
+	loop_timer_cancel(ip->loop, &ip->expire);
+	loop_timer_cancel(ip->loop, &ip->save);
+	ip->q_len = 0;
+	vsw_release_port(port->sw, port);
+}
+
+static const char *ip_str(uint32_t ip, char *buf)
+{
+	struct in_addr a = { htonl(ip) };
+
+	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
+}
+
+static void mac_str(const uint8_t *m, char *buf)
+{
+	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
+		 m[3], m[4], m[5]);
+}
+
+/**
+ * internal_dhcp_stats() - the server's counters as a JSON object.
+ * @port: the DHCP port
+ *
+ * Return: new reference, or NULL.
+ */
+json_t *internal_dhcp_stats(const struct port *port)
+{
+	const struct internal_port *ip =
+		container_of(port, const struct internal_port, port);
+	struct dhcp_stats st;
+
+	dhcp_server_stats(ip->srv, &st);
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+			 "s:I, s:I, s:I, s:I}",
+			 "discover", (json_int_t)st.discover, "request",
+			 (json_int_t)st.request, "release",
+			 (json_int_t)st.release, "decline",
+			 (json_int_t)st.decline, "inform",
+			 (json_int_t)st.inform, "offer", (json_int_t)st.offer,
+			 "ack", (json_int_t)st.ack, "nak", (json_int_t)st.nak,
+			 "malformed", (json_int_t)st.malformed, "pool_full",
+			 (json_int_t)st.pool_full, "arp_replies",
+			 (json_int_t)st.arp_replies, "ignored",
+			 (json_int_t)st.ignored, "lease_saves",
+			 (json_int_t)ip->saves, "lease_save_errors",
+			 (json_int_t)ip->save_errors);
+}
+
+static void internal_show(const struct port *port, json_t *obj)
+{
+	const struct internal_port *ip =
+		container_of(port, const struct internal_port, port);
+	char ipb[INET_ADDRSTRLEN], mac[18];
+
+	mac_str(ip->dc.server_mac, mac);
+	json_object_set_new(obj, "state",
+			    json_string(port->removing ? "closing" : "up"));
+	json_object_set_new(obj, "handler", json_string("dhcp"));
+	json_object_set_new(obj, "server_ip",
+			    json_string(ip_str(ip->dc.server_ip, ipb)));
+	json_object_set_new(obj, "server_mac", json_string(mac));
+	json_object_set_new(obj, "lease_file", json_string(ip->lease_file));
+	json_object_set_new(obj, "tx_queue", json_integer(ip->q_len));
+	json_object_set_new(obj, "dhcp", internal_dhcp_stats(port));
+}
+
+static const struct port_ops internal_ops = {
+	.type = "internal",
+	.send = internal_send,
+	.destroy = internal_destroy,
+	.shutdown = internal_shutdown,
+	.close = internal_close,
+	.show = internal_show,
+};
+
+bool port_is_internal_dhcp(const struct port *port)
+{
+	return port && port->ops == &internal_ops;
+}
+
+struct lease_visit {
+	json_t *list;
+	uint64_t now;
+};
+
+static void lease_to_json(const struct dhcp_lease_info *li, void *aux)
+{
+	struct lease_visit *v = aux;
+	char ipb[INET_ADDRSTRLEN], mac[18], cid[255 * 2 + 1] = "";
+	uint64_t left = li->expires_ms > v->now ? li->expires_ms - v->now : 0;
+
+	mac_str(li->mac, mac);
+	for (size_t i = 0; i < li->client_id_len; i++)
+		snprintf(cid + 2 * i, 3, "%02x", li->client_id[i]);
+	json_array_append_new(
+		v->list,
+		json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:b}", "ip",
+			  ip_str(li->ip, ipb), "mac", mac, "hostname",
+			  li->hostname, "client_id", cid, "expires_s",
+			  (json_int_t)((left + 999) / 1000), "state",
+			  li->bound ? "bound" : "offered", "reserved",
+			  li->reserved));
+}
+
+/**
+ * internal_dhcp_leases() - the server's leases as a JSON array.
+ * @port: the DHCP port
+ *
+ * Return: new reference, or NULL.
+ */
+json_t *internal_dhcp_leases(struct port *port)
+{
+	struct internal_port *ip = ip_of(port);
+	struct lease_visit v = { json_array(), loop_now(ip->loop) };
+
+	if (v.list)
+		dhcp_server_foreach_lease(ip->srv, lease_to_json, &v);
+	return v.list;
+}
+
+static void internal_load(struct internal_port *ip)
+{
+	char err[256] = "";
+	FILE *f = fopen(ip->lease_file, "re");
+	int ret;
+
+	if (!f) {
+		if (errno != ENOENT)
+			log_warn_errno(-errno, "dhcp: cannot read %s (starting "
+				       "without leases)", ip->lease_file);
+		return;
+	}
+	ret = dhcp_server_load(ip->srv, f, loop_now(ip->loop), time(NULL),
+			       err, sizeof(err));
+	fclose(f);
+	if (ret)
+		log_warn("dhcp: %s: %s (leases after it ignored)",
+			 ip->lease_file, err[0] ? err : strerror(-ret));
+}
+
+/**
+ * internal_dhcp_create() - create, register and start the DHCP port.
+ * @sw:		the switch
+ * @cfg:	validated DHCP configuration
+ * @out:	the new port
+ *
+ * Return: 0, or a negative errno (logged).
+ */
+int internal_dhcp_create(struct vsw *sw, const struct cfg_dhcp *cfg,
+			 struct port **out)
+{
+	struct internal_port *ip = calloc(1, sizeof(*ip));
+	char ipb[INET_ADDRSTRLEN];
+	int ret;
+
+	if (!ip) {
+		log_err("dhcp: out of memory");
+		return -ENOMEM;
+	}
+	port_init(&ip->port, &internal_ops, sw, INTERNAL_DHCP_PORT_NAME);
+	ip->loop = vsw_loop(sw);
+	ip->dc = cfg->dc;
+	ip->dc.reservations = NULL;
+	ip->dc.n_reservations = 0;
+	strlcpy_(ip->lease_file, cfg->lease_file, sizeof(ip->lease_file));
+	loop_flush_init(&ip->flush, internal_flush);
+	loop_timer_init(&ip->expire, internal_expire_fire);
+	loop_timer_init(&ip->save, internal_save_fire);
+	ip->srv = dhcp_server_new(&cfg->dc, internal_emit, ip);
+	if (!ip->srv) {
+		log_err("dhcp: cannot create the server");
+		port_fini(&ip->port);
+		free(ip);
+		return -ENOMEM;
+	}
+	internal_load(ip);
+	ret = vsw_add_port(sw, &ip->port);
+	if (ret) {
+		log_err_errno(ret, "port %s: cannot create",
+			      INTERNAL_DHCP_PORT_NAME);
+		internal_destroy(&ip->port);
+		return ret;
+	}
+	snprintf(ip->port.peer, sizeof(ip->port.peer), "dhcp server %s",
+		 ip_str(cfg->dc.server_ip, ipb));
+	vsw_port_up(sw, &ip->port);
+	internal_arm_expire(ip, loop_now(ip->loop));
+	log_info("port %s: DHCP server %s, leases in %s",
+		 INTERNAL_DHCP_PORT_NAME, ipb, ip->lease_file);
+	*out = &ip->port;
+	return 0;
+}
