@@ -44,7 +44,8 @@ qemu_tests = \
 	tests/qemu/default.sh \
 	tests/qemu/dgram.sh \
 	tests/qemu/seed.sh \
-	tests/qemu/mcast-dgram.sh
+	tests/qemu/mcast-dgram.sh \
+	tests/qemu/dhcp.sh
 TESTS += $(qemu_tests)
 dist_check_SCRIPTS += $(qemu_tests)
 EXTRA_DIST += \

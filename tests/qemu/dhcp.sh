@@ -1,0 +1,54 @@
+#!/bin/bash
+# Issue 5's promise with real guests: vswitchd's built-in default (no
+# configuration at all) hands out addresses by itself.  Two guests boot with
+# no network configuration, run busybox udhcpc, get leases from 10.0.2.15
+# on with router 10.0.2.2 and DNS 10.0.2.3, apply them and ping each other
+# by those addresses.  The default listens on 127.0.0.1:7000; if another
+# program holds that port here, the test cannot run and says so.
+set -eu
+# shellcheck source-path=SCRIPTDIR
+. "$(dirname "$0")/lib-qemu.sh"
+
+qemu_setup
+if tcp_listening 7000; then
+	skip "127.0.0.1:7000 is taken by another program; the built-in default needs it"
+fi
+mkdir -p "$TESTDIR/run"
+"$VSWITCHD" --runtime-dir "$TESTDIR/run" </dev/null \
+	>"$TESTDIR/stdout.txt" 2>>"$TESTDIR/vswitchd.log" &
+VSWITCHD_PID=$!
+track_pid "$VSWITCHD_PID"
+vswitchd_wait_ready 10 tcp:7000 "unix:$TESTDIR/run/vm.sock" ||
+	die "the built-in default did not start"
+
+guest_boot a 52:54:00:00:05:0a socket,connect=127.0.0.1:7000
+guest_boot b 52:54:00:00:05:0b stream,server=off,addr.type=unix,addr.path="$TESTDIR/run/vm.sock"
+guest_wait_ready a
+guest_wait_ready b
+
+# udhcpc hands the lease to a script; this one applies it and records it.
+script='#!/bin/sh
+[ "$1" = bound ] || exit 0
+ip addr add "$ip/$mask" dev "$interface"
+echo "LEASE ip=$ip mask=$mask router=$router dns=$dns serverid=$serverid" >/tmp/lease'
+for g in a b; do
+	guest_run "$g" "ip link set eth0 up && printf '%s\n' '${script//\'/\'\\\'\'}' >/tmp/s && chmod +x /tmp/s"
+done
+check "guest A gets a lease" guest_run a 'udhcpc -i eth0 -n -q -t 5 -T 2 -s /tmp/s && cat /tmp/lease'
+check "guest B gets a lease" guest_run b 'udhcpc -i eth0 -n -q -t 5 -T 2 -s /tmp/s && cat /tmp/lease'
+ctl() { "$top_builddir/vswitchctl" -s "$TESTDIR/run/ctl.sock" "$@"; }
+ctl leases >"$TESTDIR/leases.txt" || :
+sed 's/^/    [leases] /' "$TESTDIR/leases.txt" >&2
+ip_a=$(grep -i '52:54:00:00:05:0a' "$TESTDIR/leases.txt" | awk '{print $1}')
+ip_b=$(grep -i '52:54:00:00:05:0b' "$TESTDIR/leases.txt" | awk '{print $1}')
+check "A's lease is listed by vswitchctl leases" test -n "$ip_a"
+check "B's lease is listed by vswitchctl leases" test -n "$ip_b"
+case $ip_a in 10.0.2.*) ;; *) ip_a= ;; esac
+check "the addresses come from 10.0.2.0/24 and differ" \
+	eval '[ -n "$ip_a" ] && [ "$ip_a" != "$ip_b" ]'
+check "A was told router 10.0.2.2 and DNS 10.0.2.3" \
+	guest_run a 'grep -q "router=10.0.2.2 dns=10.0.2.3" /tmp/lease'
+check "A pings B by its leased address" guest_ping a "$ip_b"
+check "B pings A by its leased address" guest_ping b "$ip_a"
+vswitchd_stop_check
+finish
