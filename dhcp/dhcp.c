@@ -41,6 +41,8 @@ struct dhcp_server {
 	struct dhcp_stats stats;
 	uint8_t search[4 * 66];
 	size_t search_len;
+	dhcp_event_fn *event;
+	void *event_aux;
 };
 
 /* A parsed, validated request. */
@@ -286,6 +288,30 @@ void dhcp_server_free(struct dhcp_server *srv)
 void dhcp_server_stats(const struct dhcp_server *srv, struct dhcp_stats *st)
 {
 	*st = srv->stats;
+}
+
+/**
+ * dhcp_server_set_event_fn() - be told of every lease event.
+ * @srv:	server
+ * @fn:		called from inside dhcp_server_input(); NULL to stop
+ * @aux:	passed to @fn
+ */
+void dhcp_server_set_event_fn(struct dhcp_server *srv, dhcp_event_fn *fn,
+			      void *aux)
+{
+	srv->event = fn;
+	srv->event_aux = aux;
+}
+
+static void emit(struct dhcp_server *srv, enum dhcp_event_type type,
+		 uint32_t ip, const uint8_t *mac, const char *hostname,
+		 unsigned int lease_s)
+{
+	struct dhcp_event ev = { type, ip, mac, hostname ? hostname : "",
+				 lease_s };
+
+	if (srv->event)
+		srv->event(srv->event_aux, &ev);
 }
 
 /**
@@ -669,6 +695,8 @@ static void ack(struct dhcp_server *srv, const struct dhcp_rx *rx,
 	/* Option 12 only for reservations: the name is ours to give. */
 	strlcpy_(host, l->reserved ? l->hostname : "", sizeof(host));
 	send_reply(srv, rx, DHCP_ACK, l->ip, host, rapid);
+	emit(srv, DHCP_EV_BOUND, l->ip, rx->chaddr, l->hostname,
+	     srv->cfg.lease_s);
 }
 
 static void nak(struct dhcp_server *srv, const struct dhcp_rx *rx)
@@ -686,6 +714,7 @@ static void on_discover(struct dhcp_server *srv, const struct dhcp_rx *rx,
 	l = pick(srv, rx, now_ms);
 	if (!l) {
 		srv->stats.pool_full++;
+		emit(srv, DHCP_EV_POOL_FULL, 0, rx->chaddr, NULL, 0);
 		return;
 	}
 	/* RFC 4039 §4: with rapid commit on both sides, ACK at once. */
@@ -816,6 +845,7 @@ static void on_release(struct dhcp_server *srv, const struct dhcp_rx *rx,
 	l->state = LEASE_STALE;
 	l->stale_ms = now_ms;
 	l->expires_ms = now_ms;
+	emit(srv, DHCP_EV_RELEASED, l->ip, rx->chaddr, l->hostname, 0);
 }
 
 /* RFC 2131 §4.3.3: DHCPDECLINE means the address (option 50) is in use
@@ -833,6 +863,7 @@ static void on_decline(struct dhcp_server *srv, const struct dhcp_rx *rx,
 	l = lease_find_key(&srv->leases, &rx->key);
 	if (!l || l->ip != get_be32(req))
 		return;
+	emit(srv, DHCP_EV_DECLINED, l->ip, rx->chaddr, l->hostname, 0);
 	memset(&l->key, 0, sizeof(l->key));
 	memset(l->mac, 0, sizeof(l->mac));
 	l->hostname[0] = '\0';

@@ -139,6 +139,41 @@ struct dhcp_stats {
 void dhcp_server_stats(const struct dhcp_server *srv, struct dhcp_stats *st);
 
 /**
+ * enum dhcp_event_type - what happened to a lease.
+ * @DHCP_EV_BOUND:	an ACK bound (or renewed) a lease
+ * @DHCP_EV_RELEASED:	the client released its lease
+ * @DHCP_EV_DECLINED:	the client said the address is in use elsewhere
+ * @DHCP_EV_POOL_FULL:	a DISCOVER found no free address
+ */
+enum dhcp_event_type {
+	DHCP_EV_BOUND,
+	DHCP_EV_RELEASED,
+	DHCP_EV_DECLINED,
+	DHCP_EV_POOL_FULL,
+};
+
+/**
+ * struct dhcp_event - one lease event, for logs and the lease file.
+ * @type:	what happened
+ * @ip:		the address (host byte order), 0 for DHCP_EV_POOL_FULL
+ * @mac:	the client's hardware address (six bytes)
+ * @hostname:	the lease's host name, "" if none
+ * @lease_s:	lease time granted (DHCP_EV_BOUND), else 0
+ */
+struct dhcp_event {
+	enum dhcp_event_type type;
+	uint32_t ip;
+	const uint8_t *mac;
+	const char *hostname;
+	unsigned int lease_s;
+};
+
+typedef void dhcp_event_fn(void *aux, const struct dhcp_event *ev);
+
+void dhcp_server_set_event_fn(struct dhcp_server *srv, dhcp_event_fn *fn,
+			      void *aux);
+
+/**
  * struct dhcp_lease_info - one lease, as shown to a visitor.
  * @ip:			address, host byte order
  * @mac:		the client's chaddr

@@ -27,6 +27,7 @@
 #include "dhcp/dhcp.h"
 #include "ports/port.h"
 #include "switch/cfg.h"
+#include "switch/eth.h"
 #include "switch/log.h"
 #include "switch/loop.h"
 #include "switch/switch.h"
@@ -200,18 +201,49 @@ static int internal_send(struct port *port, const uint8_t *frame, size_t len)
 	dhcp_server_stats(ip->srv, &a);
 	dhcp_server_input(ip->srv, frame, len, now);
 	dhcp_server_stats(ip->srv, &b);
-	if (a.ack != b.ack || a.release != b.release ||
-	    a.decline != b.decline || a.offer != b.offer) {
+	/* An offer holds an address until a deadline of its own. */
+	if (a.offer != b.offer)
 		internal_arm_expire(ip, now);
-		if (a.ack != b.ack || a.release != b.release ||
-		    a.decline != b.decline) {
-			ip->dirty = true;
-			if (!ip->save.armed)
-				loop_timer_arm(ip->loop, &ip->save,
-					       now + INTERNAL_SAVE_DELAY_MS);
-		}
-	}
 	return 0;
+}
+
+static const char *ip_str(uint32_t ip, char *buf);
+
+/*
+ * Lease events: one log line each (a hostile client can make many, so
+ * rate-limited), and a lease file save soon after anything that changes
+ * what a restart should remember.
+ */
+static void internal_event(void *aux, const struct dhcp_event *ev)
+{
+	static struct log_rl lease_rl = LOG_RL_INIT(20, 5000);
+	static const char *const what[] = {
+		[DHCP_EV_BOUND] = "leased to",
+		[DHCP_EV_RELEASED] = "released by",
+		[DHCP_EV_DECLINED] = "declined by",
+	};
+	struct internal_port *ip = aux;
+	uint64_t now = loop_now(ip->loop);
+	char mac[ETH_MAC_STR_LEN], addr[INET_ADDRSTRLEN];
+
+	eth_format_mac(ev->mac, mac);
+	if (ev->type == DHCP_EV_POOL_FULL) {
+		log_warn_rl(&lease_rl, "dhcp: no free address for %s: the pool "
+			    "is full", mac);
+		return;
+	}
+	ip_str(ev->ip, addr);
+	if (ev->type == DHCP_EV_BOUND)
+		log_info_rl(&lease_rl, "dhcp: %s %s %s%s%s for %us", addr,
+			    what[ev->type], mac, *ev->hostname ? " " : "",
+			    ev->hostname, ev->lease_s);
+	else
+		log_info_rl(&lease_rl, "dhcp: %s %s %s", addr, what[ev->type],
+			    mac);
+	internal_arm_expire(ip, now);
+	ip->dirty = true;
+	if (!ip->save.armed)
+		loop_timer_arm(ip->loop, &ip->save, now + INTERNAL_SAVE_DELAY_MS);
 }
 
 static void internal_destroy(struct port *port)
@@ -257,12 +289,6 @@ static const char *ip_str(uint32_t ip, char *buf)
 	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
 }
 
-static void mac_str(const uint8_t *m, char *buf)
-{
-	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
-		 m[3], m[4], m[5]);
-}
-
 /**
  * internal_dhcp_stats() - the server's counters as a JSON object.
  * @port: the DHCP port
@@ -298,7 +324,7 @@ static void internal_show(const struct port *port, json_t *obj)
 		container_of(port, const struct internal_port, port);
 	char ipb[INET_ADDRSTRLEN], mac[18];
 
-	mac_str(ip->dc.server_mac, mac);
+	eth_format_mac(ip->dc.server_mac, mac);
 	json_object_set_new(obj, "state",
 			    json_string(port->removing ? "closing" : "up"));
 	json_object_set_new(obj, "handler", json_string("dhcp"));
@@ -335,7 +361,7 @@ static void lease_to_json(const struct dhcp_lease_info *li, void *aux)
 	char ipb[INET_ADDRSTRLEN], mac[18], cid[255 * 2 + 1] = "";
 	uint64_t left = li->expires_ms > v->now ? li->expires_ms - v->now : 0;
 
-	mac_str(li->mac, mac);
+	eth_format_mac(li->mac, mac);
 	for (size_t i = 0; i < li->client_id_len; i++)
 		snprintf(cid + 2 * i, 3, "%02x", li->client_id[i]);
 	json_array_append_new(
@@ -413,6 +439,8 @@ int internal_dhcp_create(struct vsw *sw, const struct cfg_dhcp *cfg,
 	loop_timer_init(&ip->expire, internal_expire_fire);
 	loop_timer_init(&ip->save, internal_save_fire);
 	ip->srv = dhcp_server_new(&cfg->dc, internal_emit, ip);
+	if (ip->srv)
+		dhcp_server_set_event_fn(ip->srv, internal_event, ip);
 	if (!ip->srv) {
 		log_err("dhcp: cannot create the server");
 		port_fini(&ip->port);

@@ -48,6 +48,9 @@ check "the addresses come from 10.0.2.0/24 and differ" \
 	eval '[ -n "$ip_a" ] && [ "$ip_a" != "$ip_b" ]'
 check "A was told router 10.0.2.2 and DNS 10.0.2.3" \
 	guest_run a 'grep -q "router=10.0.2.2 dns=10.0.2.3" /tmp/lease'
+check "vswitchd logged each lease" \
+	eval 'grep -q "dhcp: $ip_a leased to 52:54:00:00:05:0a for 3600s" "$TESTDIR/vswitchd.log" &&
+	      grep -q "dhcp: $ip_b leased to 52:54:00:00:05:0b for 3600s" "$TESTDIR/vswitchd.log"'
 check "A pings B by its leased address" guest_ping a "$ip_b"
 check "B pings A by its leased address" guest_ping b "$ip_a"
 vswitchd_stop_check

@@ -412,6 +412,59 @@ static void test_dora(const void *data)
 	dhcp_server_free(s);
 }
 
+/* Lease events seen through dhcp_server_set_event_fn(). */
+struct events {
+	unsigned int n;
+	struct dhcp_event ev[8];
+	uint8_t mac[8][6];
+};
+
+static void record_event(void *aux, const struct dhcp_event *ev)
+{
+	struct events *e = aux;
+
+	TAP_CHECK(e->n < 8);
+	e->ev[e->n] = *ev;
+	memcpy(e->mac[e->n], ev->mac, 6);
+	e->n++;
+}
+
+static void test_events(const void *data)
+{
+	struct dhcp_server *s = server();
+	struct events e = { 0 };
+	uint32_t ip;
+
+	dhcp_server_set_event_fn(s, record_event, &e);
+	ip = dora(s, MAC1, 0);
+	/* The OFFER is not an event; the ACK is. */
+	TAP_CHECK_EQ(e.n, 1);
+	TAP_CHECK_EQ(e.ev[0].type, DHCP_EV_BOUND);
+	TAP_CHECK_EQ(e.ev[0].ip, ip);
+	TAP_CHECK_EQ(e.ev[0].lease_s, 3600);
+	TAP_CHECK(!memcmp(e.mac[0], MAC1, 6));
+	{
+		struct req q = { .type = DHCP_RELEASE, .mac = MAC1,
+				 .ciaddr = ip, .sid = IP(10, 0, 2, 1),
+				 .eth_dst = SRV_MAC, .ip_dst = IP(10, 0, 2, 1) };
+
+		TAP_CHECK_EQ(send_req(s, &q, 10), 0);
+	}
+	TAP_CHECK_EQ(e.n, 2);
+	TAP_CHECK_EQ(e.ev[1].type, DHCP_EV_RELEASED);
+	TAP_CHECK_EQ(e.ev[1].ip, ip);
+	/* A release for an address the client does not hold says nothing. */
+	{
+		struct req q = { .type = DHCP_RELEASE, .mac = MAC2,
+				 .ciaddr = ip, .sid = IP(10, 0, 2, 1),
+				 .eth_dst = SRV_MAC, .ip_dst = IP(10, 0, 2, 1) };
+
+		TAP_CHECK_EQ(send_req(s, &q, 20), 0);
+	}
+	TAP_CHECK_EQ(e.n, 2);
+	dhcp_server_free(s);
+}
+
 static void test_broadcast_flag(const void *data)
 {
 	struct dhcp_server *s = server();
@@ -1336,6 +1389,7 @@ static void test_cfg_check(const void *data)
 int main(void)
 {
 	tap_add("full DORA, every field", test_dora, NULL);
+	tap_add("lease events", test_events, NULL);
 	tap_add("broadcast flag", test_broadcast_flag, NULL);
 	tap_add("relay (perfdhcp-like, 262 bytes)", test_relay, NULL);
 	tap_add("renew and rebind", test_renew_rebind, NULL);
