@@ -6,7 +6,7 @@
 set -eu
 
 build_pkgs="gcc make autoconf automake pkg-config liburing-dev libjansson-dev libslirp-dev libglib2.0-dev go-md2man"
-test_pkgs="qemu-system-x86 busybox-static iproute2 cpio kmod xz-utils zstd socat procps psmisc tcpdump util-linux libxml2-utils systemd iputils-ping iperf3 jq"
+test_pkgs="qemu-system-x86 busybox-static iproute2 cpio kmod xz-utils zstd socat procps psmisc tcpdump util-linux libxml2-utils systemd iputils-ping iperf3 jq isc-dhcp-client dhcpcd-base"
 
 case "${1:-build}" in
 build) want=$build_pkgs ;;

@@ -100,7 +100,8 @@ netns_tests = \
 	tests/netns/tap-gone.sh \
 	tests/netns/tap-errors.sh \
 	tests/netns/tap-offload.sh \
-	tests/netns/dhcp-udhcpc.sh
+	tests/netns/dhcp-udhcpc.sh \
+	tests/netns/dhcp-clients.sh
 TESTS += $(netns_tests)
 dist_check_SCRIPTS += $(netns_tests)
 EXTRA_DIST += tests/netns/lib-netns.sh
