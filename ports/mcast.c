@@ -281,23 +281,37 @@ out:
 	return ret;
 }
 
-static int mcast_open_rx(struct mcast_port *m, const struct cfg_port *cfg,
-			 const char **what)
+/*
+ * The receive socket as QEMU makes its own: bound to group:port with
+ * SO_REUSEADDR, since the QEMUs on this host bind the same address.
+ * Joining is the caller's (it differs between IPv4 and IPv6).
+ */
+static int mcast_rx_socket(struct mcast_port *m, const char **what)
 {
-	struct ip_mreqn mreq = { 0 };
-	int one = 1, zero = 0;
+	int one = 1;
 
 	*what = "create the receive socket";
-	m->rx_fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-			  0);
+	m->rx_fd = socket(m->group.ss.ss_family,
+			  SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (m->rx_fd < 0)
 		return -errno;
-	/* QEMUs on this host bind the same group:port: share it. */
 	if (setsockopt(m->rx_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)))
 		return -errno;
 	*what = "bind the receive socket to the group";
 	if (bind(m->rx_fd, (struct sockaddr *)&m->group.ss, m->group.len))
 		return -errno;
+	return 0;
+}
+
+static int mcast_open_rx(struct mcast_port *m, const struct cfg_port *cfg,
+			 const char **what)
+{
+	struct ip_mreqn mreq = { 0 };
+	int zero = 0, ret;
+
+	ret = mcast_rx_socket(m, what);
+	if (ret)
+		return ret;
 	*what = "join the group";
 	mreq.imr_multiaddr =
 		((struct sockaddr_in *)&m->group.ss)->sin_addr;
@@ -382,18 +396,11 @@ static int mcast_open_rx6(struct mcast_port *m, const char **what)
 {
 	const struct sockaddr_in6 *grp = (const void *)&m->group.ss;
 	struct ipv6_mreq mreq = { .ipv6mr_interface = m->ifindex };
-	int one = 1, zero = 0;
+	int zero = 0, ret;
 
-	*what = "create the receive socket";
-	m->rx_fd = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-			  0);
-	if (m->rx_fd < 0)
-		return -errno;
-	if (setsockopt(m->rx_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)))
-		return -errno;
-	*what = "bind the receive socket to the group";
-	if (bind(m->rx_fd, (struct sockaddr *)&m->group.ss, m->group.len))
-		return -errno;
+	ret = mcast_rx_socket(m, what);
+	if (ret)
+		return ret;
 	*what = "join the group";
 	mreq.ipv6mr_multiaddr = grp->sin6_addr;
 	if (setsockopt(m->rx_fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mreq,

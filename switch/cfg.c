@@ -1590,48 +1590,62 @@ static int get_array(struct cfg_ctx *ctx, const json_t *val, size_t max)
 	return 0;
 }
 
-static int parse_dns(struct cfg_ctx *ctx, const struct cfg_key *key UNUSED,
-		     const json_t *val, void *base)
+/* Parses one array element into @dst. */
+typedef int cfg_elem_fn(struct cfg_ctx *ctx, const json_t *val, void *dst);
+
+static int elem_ipv4(struct cfg_ctx *ctx, const json_t *val, void *dst)
 {
-	struct cfg_dhcp *dh = base;
+	return get_ipv4(ctx, val, dst);
+}
+
+static int elem_name(struct cfg_ctx *ctx, const json_t *val, void *dst)
+{
+	return get_name(ctx, val, dst);
+}
+
+/*
+ * An array of at most @max values, each parsed by @fn into consecutive
+ * slots of @stride bytes from @first; *@n is set to the count.  Element
+ * errors name their index ("dhcp.dns[1]: ...").
+ */
+static int get_each(struct cfg_ctx *ctx, const json_t *val, size_t max,
+		    cfg_elem_fn *fn, void *first, size_t stride,
+		    unsigned int *n)
+{
 	size_t i;
 	json_t *v;
 	int r;
 
-	r = get_array(ctx, val, ARRAY_SIZE(dh->dc.dns));
+	r = get_array(ctx, val, max);
 	if (r)
 		return r;
 	json_array_foreach(val, i, v) {
 		path_push_index(ctx, i);
-		r = get_ipv4(ctx, v, &dh->dc.dns[i]);
+		r = fn(ctx, v, (char *)first + i * stride);
 		path_pop(ctx);
 		if (r)
 			return r;
 	}
-	dh->dc.n_dns = (unsigned int)json_array_size(val);
+	*n = (unsigned int)json_array_size(val);
 	return 0;
+}
+
+static int parse_dns(struct cfg_ctx *ctx, const struct cfg_key *key UNUSED,
+		     const json_t *val, void *base)
+{
+	struct dhcp_cfg *dc = &((struct cfg_dhcp *)base)->dc;
+
+	return get_each(ctx, val, ARRAY_SIZE(dc->dns), elem_ipv4, dc->dns,
+			sizeof(dc->dns[0]), &dc->n_dns);
 }
 
 static int parse_search(struct cfg_ctx *ctx, const struct cfg_key *key UNUSED,
 			const json_t *val, void *base)
 {
-	struct cfg_dhcp *dh = base;
-	size_t i;
-	json_t *v;
-	int r;
+	struct dhcp_cfg *dc = &((struct cfg_dhcp *)base)->dc;
 
-	r = get_array(ctx, val, ARRAY_SIZE(dh->dc.search));
-	if (r)
-		return r;
-	json_array_foreach(val, i, v) {
-		path_push_index(ctx, i);
-		r = get_name(ctx, v, dh->dc.search[i]);
-		path_pop(ctx);
-		if (r)
-			return r;
-	}
-	dh->dc.n_search = (unsigned int)json_array_size(val);
-	return 0;
+	return get_each(ctx, val, ARRAY_SIZE(dc->search), elem_name,
+			dc->search, sizeof(dc->search[0]), &dc->n_search);
 }
 
 static int parse_hostname(struct cfg_ctx *ctx, const struct cfg_key *key,
