@@ -5,7 +5,8 @@ libvsw_a_SOURCES = \
 	switch/log.c switch/log.h \
 	switch/eth.c switch/eth.h \
 	switch/fdb.c switch/fdb.h \
-	switch/cfg.c switch/cfg.h switch/cfg-locate.c switch/cfg-locate.h \
+	switch/cfg.c switch/cfg.h switch/cfg-int.h switch/cfg-parse.c \
+	switch/cfg-ports.c switch/cfg-dhcp.c switch/cfg-locate.c switch/cfg-locate.h \
 	switch/loop.c switch/loop.h \
 	switch/switch.c switch/switch.h \
 	switch/daemon.c switch/daemon.h \

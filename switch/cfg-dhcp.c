@@ -1,0 +1,314 @@
+/*
+ * cfg-dhcp.c - the "dhcp" section: the embedded server's subnet, range,
+ * options and reservations, checked by dhcp_cfg_check().
+ *
+ * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
+ */
+#include "config.h"
+
+#include "switch/cfg-int.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int parse_cidr(struct cfg_ctx *ctx, const struct cfg_key *key UNUSED,
+		      const json_t *val, void *base)
+{
+	struct cfg_dhcp *dh = base;
+	struct cfg_quote q;
+	char buf[32], *slash, *end;
+	struct in_addr a;
+	const char *s;
+	unsigned long len;
+	uint32_t mask;
+	int r;
+
+	r = cfg_get_string(ctx, val, &s);
+	if (r)
+		return r;
+	if (strlen(s) >= sizeof(buf))
+		goto bad;
+	strcpy(buf, s);
+	slash = strchr(buf, '/');
+	if (!slash)
+		goto bad;
+	*slash = '\0';
+	errno = 0;
+	len = strtoul(slash + 1, &end, 10);
+	if (inet_pton(AF_INET, buf, &a) != 1 || !slash[1] || *end ||
+	    !isdigit((unsigned char)slash[1]) || len > 32)
+		goto bad;
+	if (len > 30)
+		return cfg_fail(ctx, "%s is too small (at most /30)",
+				cfg_quoted(&q, s));
+	mask = len ? 0xffffffffu << (32 - len) : 0;
+	if (ntohl(a.s_addr) & ~mask)
+		return cfg_fail(ctx,
+				"%s has host bits set (the network is "
+				"written with zero host bits)",
+				cfg_quoted(&q, s));
+	dh->dc.subnet = ntohl(a.s_addr);
+	dh->dc.netmask = mask;
+	return 0;
+bad:
+	return cfg_fail(ctx,
+			"%s is not an IPv4 subnet in CIDR notation "
+			"(such as \"10.0.2.0/24\")",
+			cfg_quoted(&q, s));
+}
+
+static int parse_dns(struct cfg_ctx *ctx, const struct cfg_key *key UNUSED,
+		     const json_t *val, void *base)
+{
+	struct dhcp_cfg *dc = &((struct cfg_dhcp *)base)->dc;
+
+	return cfg_get_each(ctx, val, ARRAY_SIZE(dc->dns), cfg_elem_ipv4,
+			    dc->dns, sizeof(dc->dns[0]), &dc->n_dns);
+}
+
+static int parse_search(struct cfg_ctx *ctx, const struct cfg_key *key UNUSED,
+			const json_t *val, void *base)
+{
+	struct dhcp_cfg *dc = &((struct cfg_dhcp *)base)->dc;
+
+	return cfg_get_each(ctx, val, ARRAY_SIZE(dc->search), cfg_elem_name,
+			    dc->search, sizeof(dc->search[0]), &dc->n_search);
+}
+
+static int parse_hostname(struct cfg_ctx *ctx, const struct cfg_key *key,
+			  const json_t *val, void *base)
+{
+	return cfg_get_name(ctx, val, cfg_key_dst(key, base));
+}
+
+static const struct cfg_key reservation_keys[] = {
+	{ "mac", cfg_parse_mac, CFG_V_NONE,
+	  offsetof(struct dhcp_reservation, mac), 0, 0, true },
+	{ "ip", cfg_parse_ipv4, CFG_V_NONE,
+	  offsetof(struct dhcp_reservation, ip), 0, 0, true },
+	{ "hostname", parse_hostname, CFG_V_NONE,
+	  offsetof(struct dhcp_reservation, hostname), 0, 0, false },
+};
+
+enum { CFG_DHCP_MAX_RESERVATIONS = 4096 };
+
+static int parse_reservations(struct cfg_ctx *ctx,
+			      const struct cfg_key *key UNUSED,
+			      const json_t *val, void *base)
+{
+	struct cfg_dhcp *dh = base;
+	struct dhcp_reservation *res;
+	size_t i, n;
+	json_t *v;
+	int r;
+
+	r = cfg_get_array(ctx, val, CFG_DHCP_MAX_RESERVATIONS);
+	if (r)
+		return r;
+	n = json_array_size(val);
+	if (!n)
+		return 0;
+	res = calloc(n, sizeof(*res));
+	if (!res)
+		return cfg_nomem(ctx);
+	dh->dc.reservations = res;
+	json_array_foreach (val, i, v) {
+		cfg_path_push_index(ctx, i);
+		r = cfg_parse_object(ctx, v, reservation_keys,
+				     ARRAY_SIZE(reservation_keys), &res[i]);
+		for (size_t k = 0; !r && k < i; k++) {
+			struct cfg_quote q;
+			char ip[INET_ADDRSTRLEN];
+			struct in_addr a = { htonl(res[i].ip) };
+
+			if (!memcmp(res[k].mac, res[i].mac, 6))
+				r = cfg_fail(ctx,
+					     "the MAC is already "
+					     "reserved by reservations[%zu]",
+					     k);
+			else if (res[k].ip == res[i].ip)
+				r = cfg_fail(
+					ctx,
+					"%s is already reserved by "
+					"reservations[%zu]",
+					cfg_quoted(&q,
+						   inet_ntop(AF_INET, &a, ip,
+							     sizeof(ip))),
+					k);
+		}
+		cfg_path_pop(ctx);
+		if (r)
+			return r;
+		dh->dc.n_reservations = i + 1;
+	}
+	return 0;
+}
+
+static int parse_lease_file(struct cfg_ctx *ctx, const struct cfg_key *key,
+			    const json_t *val, void *base)
+{
+	struct cfg_quote q;
+	const char *s;
+	int r;
+
+	r = cfg_get_string(ctx, val, &s);
+	if (r)
+		return r;
+	if (!*s)
+		return cfg_fail(ctx, "the path is empty");
+	if (strlen(s) >= CFG_FILE_MAX)
+		return cfg_fail(ctx, "%s is %zu bytes long, more than %d",
+				cfg_quoted(&q, s), strlen(s), CFG_FILE_MAX - 1);
+	strlcpy_(cfg_key_dst(key, base), s, CFG_FILE_MAX);
+	return 0;
+}
+
+#define DHCP_OFF(f) offsetof(struct cfg_dhcp, dc.f)
+static const struct cfg_key dhcp_keys[] = {
+	{ "server_ip", cfg_parse_ipv4, CFG_V_NONE, DHCP_OFF(server_ip), 0, 0,
+	  false },
+	{ "server_mac", cfg_parse_mac, CFG_V_NONE, DHCP_OFF(server_mac), 0, 0,
+	  false },
+	{ "subnet", parse_cidr, CFG_V_NONE, 0, 0, 0, false },
+	{ "range_start", cfg_parse_ipv4, CFG_V_NONE, DHCP_OFF(range_start), 0,
+	  0, false },
+	{ "range_end", cfg_parse_ipv4, CFG_V_NONE, DHCP_OFF(range_end), 0, 0,
+	  false },
+	{ "router", cfg_parse_ipv4, CFG_V_NONE, DHCP_OFF(router), 0, 0, false },
+	{ "dns", parse_dns, CFG_V_NONE, 0, 0, 0, false },
+	{ "domain", cfg_parse_domain, CFG_V_NONE, DHCP_OFF(domain), 0, 0,
+	  false },
+	{ "search", parse_search, CFG_V_NONE, 0, 0, 0, false },
+	{ "mtu", cfg_parse_uint, CFG_V_NONE, DHCP_OFF(mtu), 68, 65535, false },
+	{ "lease_s", cfg_parse_uint, CFG_V_NONE, DHCP_OFF(lease_s), 60,
+	  31536000, false },
+	{ "rapid_commit", cfg_parse_bool, CFG_V_NONE, DHCP_OFF(rapid_commit), 0,
+	  0, false },
+	{ "reservations", parse_reservations, CFG_V_NONE, 0, 0, 0, false },
+	{ "lease_file", parse_lease_file, CFG_V_NONE,
+	  offsetof(struct cfg_dhcp, lease_file), 0, 0, false },
+};
+#undef DHCP_OFF
+
+enum {
+	CFG_QEMU_NET = 0x0a000200, /* 10.0.2.0/24 */
+	CFG_DHCP_FIRST_HOST = 15,
+};
+
+int cfg_parse_dhcp(struct cfg_ctx *ctx, const struct cfg_key *key,
+		   const json_t *val, void *base)
+{
+	struct cfg_dhcp *dh = cfg_key_dst(key, base);
+	struct dhcp_cfg *dc = &dh->dc;
+	char msg[160];
+	uint32_t bcast;
+	int r;
+
+	if (!json_is_object(val))
+		return cfg_fail_type(ctx, "an object", val);
+	dh->enabled = true;
+	dc->subnet = CFG_QEMU_NET;
+	dc->netmask = 0xffffff00u;
+	dc->lease_s = DHCP_DEFAULT_LEASE_S;
+	r = cfg_parse_object(ctx, val, dhcp_keys, ARRAY_SIZE(dhcp_keys), dh);
+	if (r)
+		return r;
+	if (!json_object_get(val, "server_ip")) {
+		if (dc->subnet != CFG_QEMU_NET || dc->netmask != 0xffffff00u)
+			return cfg_fail(ctx, "missing required key "
+					     "\"server_ip\" (it defaults to "
+					     "10.0.2.1 only for subnet "
+					     "10.0.2.0/24)");
+		dc->server_ip = CFG_QEMU_NET + 1;
+	}
+	if (!json_object_get(val, "server_mac")) {
+		/* Like slirp's 52:55:0a:00:02:02 for 10.0.2.2. */
+		dc->server_mac[0] = 0x52;
+		dc->server_mac[1] = 0x55;
+		for (int i = 0; i < 4; i++)
+			dc->server_mac[2 + i] =
+				(uint8_t)(dc->server_ip >> (24 - 8 * i));
+	}
+	bcast = dc->subnet | ~dc->netmask;
+	if (!json_object_get(val, "range_start"))
+		dc->range_start = dc->subnet + CFG_DHCP_FIRST_HOST;
+	if (!json_object_get(val, "range_end"))
+		dc->range_end = bcast - 1;
+	if (!dh->lease_file[0] &&
+	    (size_t)snprintf(dh->lease_file, sizeof(dh->lease_file),
+			     "%s/dhcp.leases",
+			     ctx->cfg->runtime_dir) >= sizeof(dh->lease_file))
+		return cfg_fail(ctx, "runtime_dir is too long for the default "
+				     "lease_file");
+	if (dhcp_cfg_check(dc, msg, sizeof(msg)))
+		return cfg_fail(ctx, "%s", msg);
+	return 0;
+}
+
+bool cfg_dhcp_same(const struct cfg_dhcp *a, const struct cfg_dhcp *b)
+{
+	if (a->enabled != b->enabled)
+		return false;
+	if (!a->enabled)
+		return true;
+	if (memcmp(&a->dc, &b->dc, offsetof(struct dhcp_cfg, reservations)) ||
+	    a->dc.n_reservations != b->dc.n_reservations ||
+	    a->dc.max_leases != b->dc.max_leases ||
+	    strcmp(a->lease_file, b->lease_file))
+		return false;
+	for (size_t i = 0; i < a->dc.n_reservations; i++) {
+		const struct dhcp_reservation *ra = &a->dc.reservations[i];
+		const struct dhcp_reservation *rb = &b->dc.reservations[i];
+
+		if (memcmp(ra->mac, rb->mac, 6) || ra->ip != rb->ip ||
+		    strcmp(ra->hostname, rb->hostname))
+			return false;
+	}
+	return true;
+}
+
+void cfg_dump_dhcp(const struct cfg_dhcp *dh, FILE *f)
+{
+	const struct dhcp_cfg *dc = &dh->dc;
+	const uint8_t *m = dc->server_mac;
+	char ip[INET_ADDRSTRLEN];
+	int plen = __builtin_popcount(dc->netmask);
+
+	fprintf(f, "dhcp.server_ip = %s\n", cfg_ip_str(dc->server_ip, ip));
+	fprintf(f, "dhcp.server_mac = %02x:%02x:%02x:%02x:%02x:%02x\n", m[0],
+		m[1], m[2], m[3], m[4], m[5]);
+	fprintf(f, "dhcp.subnet = %s/%d\n", cfg_ip_str(dc->subnet, ip), plen);
+	fprintf(f, "dhcp.range_start = %s\n", cfg_ip_str(dc->range_start, ip));
+	fprintf(f, "dhcp.range_end = %s\n", cfg_ip_str(dc->range_end, ip));
+	if (dc->router)
+		fprintf(f, "dhcp.router = %s\n", cfg_ip_str(dc->router, ip));
+	for (unsigned int i = 0; i < dc->n_dns; i++)
+		fprintf(f, "dhcp.dns[%u] = %s\n", i,
+			cfg_ip_str(dc->dns[i], ip));
+	if (dc->domain[0])
+		fprintf(f, "dhcp.domain = %s\n", dc->domain);
+	for (unsigned int i = 0; i < dc->n_search; i++)
+		fprintf(f, "dhcp.search[%u] = %s\n", i, dc->search[i]);
+	if (dc->mtu)
+		fprintf(f, "dhcp.mtu = %u\n", dc->mtu);
+	fprintf(f, "dhcp.lease_s = %u\n", dc->lease_s);
+	fprintf(f, "dhcp.rapid_commit = %s\n",
+		dc->rapid_commit ? "true" : "false");
+	for (size_t i = 0; i < dc->n_reservations; i++) {
+		const struct dhcp_reservation *r = &dc->reservations[i];
+
+		m = r->mac;
+		fprintf(f,
+			"dhcp.reservations[%zu] = %02x:%02x:%02x:%02x:%02x:"
+			"%02x %s %s\n",
+			i, m[0], m[1], m[2], m[3], m[4], m[5],
+			cfg_ip_str(r->ip, ip),
+			r->hostname[0] ? r->hostname : "-");
+	}
+	fputs("dhcp.lease_file = ", f);
+	cfg_dump_string(f, dh->lease_file);
+	fputc('\n', f);
+}
