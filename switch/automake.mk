@@ -6,7 +6,7 @@ libvsw_a_SOURCES = \
 	switch/eth.c switch/eth.h \
 	switch/fdb.c switch/fdb.h \
 	switch/cfg.c switch/cfg.h switch/cfg-int.h switch/cfg-parse.c \
-	switch/cfg-ports.c switch/cfg-dhcp.c switch/cfg-locate.c switch/cfg-locate.h \
+	switch/cfg-ports.c switch/cfg-dhcp.c switch/cfg-slirp.c switch/cfg-locate.c switch/cfg-locate.h \
 	switch/loop.c switch/loop.h \
 	switch/switch.c switch/switch.h \
 	switch/daemon.c switch/daemon.h \
@@ -22,8 +22,11 @@ libvsw_a_SOURCES = \
 	ports/offload.c ports/offload.h
 
 libvsw_a_SOURCES += ports/tap.c ports/internal.c ports/internal.h
+if HAVE_SLIRP
+libvsw_a_SOURCES += ports/slirp.c ports/slirp.h
+endif
 
-VSW_LIBS = libvsw.a $(URING_LIBS) $(JANSSON_LIBS)
+VSW_LIBS = libvsw.a $(URING_LIBS) $(JANSSON_LIBS) $(SLIRP_LIBS)
 
 sbin_PROGRAMS += vswitchd
 vswitchd_SOURCES = switch/main.c

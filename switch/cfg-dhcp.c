@@ -18,46 +18,8 @@ static int parse_cidr(struct cfg_ctx *ctx, const struct cfg_key *key UNUSED,
 		      const json_t *val, void *base)
 {
 	struct cfg_dhcp *dh = base;
-	struct cfg_quote q;
-	char buf[32], *slash, *end;
-	struct in_addr a;
-	const char *s;
-	unsigned long len;
-	uint32_t mask;
-	int r;
 
-	r = cfg_get_string(ctx, val, &s);
-	if (r)
-		return r;
-	if (strlen(s) >= sizeof(buf))
-		goto bad;
-	strcpy(buf, s);
-	slash = strchr(buf, '/');
-	if (!slash)
-		goto bad;
-	*slash = '\0';
-	errno = 0;
-	len = strtoul(slash + 1, &end, 10);
-	if (inet_pton(AF_INET, buf, &a) != 1 || !slash[1] || *end ||
-	    !isdigit((unsigned char)slash[1]) || len > 32)
-		goto bad;
-	if (len > 30)
-		return cfg_fail(ctx, "%s is too small (at most /30)",
-				cfg_quoted(&q, s));
-	mask = len ? 0xffffffffu << (32 - len) : 0;
-	if (ntohl(a.s_addr) & ~mask)
-		return cfg_fail(ctx,
-				"%s has host bits set (the network is "
-				"written with zero host bits)",
-				cfg_quoted(&q, s));
-	dh->dc.subnet = ntohl(a.s_addr);
-	dh->dc.netmask = mask;
-	return 0;
-bad:
-	return cfg_fail(ctx,
-			"%s is not an IPv4 subnet in CIDR notation "
-			"(such as \"10.0.2.0/24\")",
-			cfg_quoted(&q, s));
+	return cfg_get_cidr4(ctx, val, 30, &dh->dc.subnet, &dh->dc.netmask);
 }
 
 static int parse_dns(struct cfg_ctx *ctx, const struct cfg_key *key UNUSED,

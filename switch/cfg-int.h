@@ -12,6 +12,7 @@
 #define VSW_SWITCH_CFG_INT_H
 
 #include <jansson.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -203,6 +204,12 @@ int cfg_parse_bool(struct cfg_ctx *ctx, const struct cfg_key *key,
 int cfg_get_ipv4(struct cfg_ctx *ctx, const json_t *val, uint32_t *out);
 int cfg_parse_ipv4(struct cfg_ctx *ctx, const struct cfg_key *key,
 		   const json_t *val, void *base);
+int cfg_parse_address(struct cfg_ctx *ctx, const struct cfg_key *key,
+		      const json_t *val, void *base);
+int cfg_get_cidr4(struct cfg_ctx *ctx, const json_t *val, unsigned int max_len,
+		  uint32_t *net, uint32_t *mask);
+int cfg_get_cidr6(struct cfg_ctx *ctx, const json_t *val, unsigned int max_len,
+		  struct in6_addr *prefix, unsigned int *len);
 int cfg_get_mac(struct cfg_ctx *ctx, const json_t *val, uint8_t mac[6]);
 int cfg_parse_mac(struct cfg_ctx *ctx, const struct cfg_key *key,
 		  const json_t *val, void *base);
@@ -231,5 +238,10 @@ int cfg_parse_ports(struct cfg_ctx *ctx, const struct cfg_key *key,
 int cfg_parse_dhcp(struct cfg_ctx *ctx, const struct cfg_key *key,
 		   const json_t *val, void *base);
 void cfg_dump_dhcp(const struct cfg_dhcp *dh, FILE *f);
+
+/* cfg-slirp.c */
+int cfg_parse_slirp(struct cfg_ctx *ctx, const struct cfg_key *key,
+		    const json_t *val, void *base);
+void cfg_dump_slirp(const struct cfg_slirp *sl, FILE *f);
 
 #endif /* VSW_SWITCH_CFG_INT_H */

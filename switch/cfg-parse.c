@@ -442,6 +442,157 @@ int cfg_parse_ipv4(struct cfg_ctx *ctx, const struct cfg_key *key,
 	return cfg_get_ipv4(ctx, val, cfg_key_dst(key, base));
 }
 
+/* A hint for the usual mistakes in an address, or "". */
+static const char *address_hint(const char *s)
+{
+	const char *colon = strchr(s, ':');
+
+	if (strchr(s, '%'))
+		return " (zone indexes such as %eth0 are not supported)";
+	if (colon && !strchr(colon + 1, ':') && strchr(s, '.'))
+		return " (put the port number in \"port\")";
+	if (colon)
+		return "";
+	for (; *s; s++) {
+		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z'))
+			return " (host names are not resolved)";
+	}
+	return "";
+}
+
+/* A literal IPv4 or IPv6 address, kept as written. */
+int cfg_parse_address(struct cfg_ctx *ctx, const struct cfg_key *key,
+		      const json_t *val, void *base)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+	struct cfg_quote q;
+	const char *s;
+	int r;
+
+	r = cfg_get_string(ctx, val, &s);
+	if (r)
+		return r;
+	if (strlen(s) >= CFG_ADDR_MAX || (inet_pton(AF_INET, s, &a4) != 1 &&
+					  inet_pton(AF_INET6, s, &a6) != 1))
+		return cfg_fail(ctx,
+				"%s is not a literal IPv4 or IPv6 "
+				"address%s",
+				cfg_quoted(&q, s), address_hint(s));
+	strlcpy_(cfg_key_dst(key, base), s, CFG_ADDR_MAX);
+	return 0;
+}
+
+/*
+ * Splits "ADDR/LEN" into @addr (at most @addr_size bytes) and the prefix
+ * length; false if the text is not of that shape or LEN exceeds @max.
+ */
+static bool split_cidr(const char *s, char *addr, size_t addr_size,
+		       unsigned int max, unsigned int *len)
+{
+	const char *slash = strchr(s, '/');
+	unsigned long n;
+	char *end;
+
+	if (!slash || (size_t)(slash - s) >= addr_size ||
+	    !isdigit((unsigned char)slash[1]))
+		return false;
+	memcpy(addr, s, (size_t)(slash - s));
+	addr[slash - s] = '\0';
+	n = strtoul(slash + 1, &end, 10);
+	if (*end || n > max)
+		return false;
+	*len = (unsigned int)n;
+	return true;
+}
+
+/**
+ * cfg_get_cidr4() - an IPv4 network in CIDR notation, host bits zero.
+ * @ctx:	parse state
+ * @val:	the JSON value
+ * @max_len:	longest prefix allowed (the network must hold hosts)
+ * @net:	the network, host byte order
+ * @mask:	its netmask, host byte order
+ *
+ * Return: 0 or -EINVAL (reported).
+ */
+int cfg_get_cidr4(struct cfg_ctx *ctx, const json_t *val, unsigned int max_len,
+		  uint32_t *net, uint32_t *mask)
+{
+	struct cfg_quote q;
+	char buf[INET_ADDRSTRLEN];
+	struct in_addr a;
+	unsigned int len;
+	const char *s;
+	uint32_t m;
+	int r;
+
+	r = cfg_get_string(ctx, val, &s);
+	if (r)
+		return r;
+	if (!split_cidr(s, buf, sizeof(buf), 32, &len) ||
+	    inet_pton(AF_INET, buf, &a) != 1)
+		return cfg_fail(ctx,
+				"%s is not an IPv4 subnet in CIDR notation "
+				"(such as \"10.0.2.0/24\")",
+				cfg_quoted(&q, s));
+	if (len > max_len)
+		return cfg_fail(ctx, "%s is too small (at most /%u)",
+				cfg_quoted(&q, s), max_len);
+	m = len ? 0xffffffffu << (32 - len) : 0;
+	if (ntohl(a.s_addr) & ~m)
+		return cfg_fail(ctx,
+				"%s has host bits set (the network is "
+				"written with zero host bits)",
+				cfg_quoted(&q, s));
+	*net = ntohl(a.s_addr);
+	*mask = m;
+	return 0;
+}
+
+/**
+ * cfg_get_cidr6() - an IPv6 prefix in CIDR notation, host bits zero.
+ * @ctx:	parse state
+ * @val:	the JSON value
+ * @max_len:	longest prefix allowed
+ * @prefix:	the prefix
+ * @len:	its length
+ *
+ * Return: 0 or -EINVAL (reported).
+ */
+int cfg_get_cidr6(struct cfg_ctx *ctx, const json_t *val, unsigned int max_len,
+		  struct in6_addr *prefix, unsigned int *len)
+{
+	struct cfg_quote q;
+	char buf[INET6_ADDRSTRLEN];
+	struct in6_addr a;
+	unsigned int n;
+	const char *s;
+	int r;
+
+	r = cfg_get_string(ctx, val, &s);
+	if (r)
+		return r;
+	if (!split_cidr(s, buf, sizeof(buf), 128, &n) ||
+	    inet_pton(AF_INET6, buf, &a) != 1)
+		return cfg_fail(ctx,
+				"%s is not an IPv6 prefix in CIDR notation "
+				"(such as \"fec0::/64\")",
+				cfg_quoted(&q, s));
+	if (n > max_len)
+		return cfg_fail(ctx, "%s is too long a prefix (at most /%u)",
+				cfg_quoted(&q, s), max_len);
+	for (unsigned int bit = n; bit < 128; bit++)
+		if (a.s6_addr[bit / 8] & (0x80 >> (bit % 8)))
+			return cfg_fail(ctx,
+					"%s has host bits set (the prefix is "
+					"written with zero host bits)",
+					cfg_quoted(&q, s));
+	*prefix = a;
+	*len = n;
+	return 0;
+}
+
 int cfg_get_mac(struct cfg_ctx *ctx, const json_t *val, uint8_t mac[6])
 {
 	struct cfg_quote q;

@@ -61,46 +61,6 @@ static int parse_port_name(struct cfg_ctx *ctx, const struct cfg_key *key,
 	return 0;
 }
 
-/* A hint for the usual mistakes in an address, or "". */
-static const char *address_hint(const char *s)
-{
-	const char *colon = strchr(s, ':');
-
-	if (strchr(s, '%'))
-		return " (zone indexes such as %eth0 are not supported)";
-	if (colon && !strchr(colon + 1, ':') && strchr(s, '.'))
-		return " (put the port number in \"port\")";
-	if (colon)
-		return "";
-	for (; *s; s++) {
-		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z'))
-			return " (host names are not resolved)";
-	}
-	return "";
-}
-
-static int parse_address(struct cfg_ctx *ctx, const struct cfg_key *key,
-			 const json_t *val, void *base)
-{
-	struct in6_addr a6;
-	struct in_addr a4;
-	struct cfg_quote q;
-	const char *s;
-	int r;
-
-	r = cfg_get_string(ctx, val, &s);
-	if (r)
-		return r;
-	if (strlen(s) >= CFG_ADDR_MAX || (inet_pton(AF_INET, s, &a4) != 1 &&
-					  inet_pton(AF_INET6, s, &a6) != 1))
-		return cfg_fail(ctx,
-				"%s is not a literal IPv4 or IPv6 "
-				"address%s",
-				cfg_quoted(&q, s), address_hint(s));
-	strlcpy_(cfg_key_dst(key, base), s, CFG_ADDR_MAX);
-	return 0;
-}
-
 static int parse_max_connections(struct cfg_ctx *ctx, const struct cfg_key *key,
 				 const json_t *val, void *base)
 {
@@ -120,7 +80,7 @@ static int parse_max_connections(struct cfg_ctx *ctx, const struct cfg_key *key,
 	}
 #define PORT_KEY_ADDRESS                                                       \
 	{                                                                      \
-		"address", parse_address, CFG_V_STR,                           \
+		"address", cfg_parse_address, CFG_V_STR,                           \
 			offsetof(struct cfg_port, address), 0, 0, false        \
 	}
 #define PORT_KEY_PORT(min_)                                                    \
@@ -286,7 +246,7 @@ static int parse_mtu(struct cfg_ctx *ctx, const struct cfg_key *key,
 
 #define PORT_KEY_REMOTE_ADDRESS                                                \
 	{                                                                      \
-		"remote_address", parse_address, CFG_V_STR,                    \
+		"remote_address", cfg_parse_address, CFG_V_STR,                    \
 			offsetof(struct cfg_port, remote_address), 0, 0, false \
 	}
 #define PORT_KEY_REMOTE_PORT                                                   \

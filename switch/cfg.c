@@ -132,6 +132,8 @@ static const struct cfg_key root_keys[] = {
 	  offsetof(struct vsw_config, control), 0, 0, false },
 	{ "dhcp", cfg_parse_dhcp, CFG_V_NONE, offsetof(struct vsw_config, dhcp),
 	  0, 0, false },
+	{ "slirp", cfg_parse_slirp, CFG_V_NONE,
+	  offsetof(struct vsw_config, slirp), 0, 0, false },
 	{ "ports", cfg_parse_ports, CFG_V_NONE, 0, 0, 0, false },
 };
 
@@ -372,13 +374,20 @@ int cfg_default(struct vsw_config *out, const char *runtime_dir)
 	 */
 	snprintf(path, sizeof(path), "%s%svm.sock", dir,
 		 dir[dir_len - 1] == '/' ? "" : "/");
-	root = json_pack("{s:{s:s, s:s, s:[s]}, "
+	root = json_pack("{s:{s:s}, "
 			 "s:[{s:s, s:s, s:s, s:i}, {s:s, s:s, s:s}]}",
-			 "dhcp", "subnet", "10.0.2.0/24", "router", "10.0.2.2",
-			 "dns", "10.0.2.3", "ports", "name", "vm-tcp", "type",
+			 "dhcp", "subnet", "10.0.2.0/24", "ports", "name",
+			 "vm-tcp", "type",
 			 "tcp-listen", "address", CFG_DEFAULT_ADDRESS, "port",
 			 7000, "name", "vm-unix", "type", "unix-listen", "path",
 			 path);
+#ifdef HAVE_SLIRP
+	/* The uplink with QEMU's addresses; the DHCP options follow it. */
+	if (root && json_object_set_new(root, "slirp", json_object())) {
+		json_decref(root);
+		root = NULL;
+	}
+#endif
 	if (!root)
 		return -ENOMEM;
 	r = cfg_parse_root(&ctx, root, dir);
@@ -397,6 +406,7 @@ void cfg_free(struct vsw_config *cfg)
 		return;
 	free(cfg->ports);
 	free(cfg->dhcp.dc.reservations);
+	free(cfg->slirp.forwards);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -413,6 +423,8 @@ void cfg_dump(const struct vsw_config *cfg, FILE *f)
 		      &cfg->control);
 	if (cfg->dhcp.enabled)
 		cfg_dump_dhcp(&cfg->dhcp, f);
+	if (cfg->slirp.enabled)
+		cfg_dump_slirp(&cfg->slirp, f);
 	for (size_t i = 0; i < cfg->n_ports; i++) {
 		const struct cfg_port *p = &cfg->ports[i];
 		const struct cfg_port_type_info *pt =

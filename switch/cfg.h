@@ -31,6 +31,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <netinet/in.h>
+
 #include "dhcp/dhcp.h"
 
 /**
@@ -180,17 +182,82 @@ bool cfg_dhcp_same(const struct cfg_dhcp *a, const struct cfg_dhcp *b);
  * @sw:		switch-wide settings
  * @control:	the control socket
  * @dhcp:	the DHCP server, if enabled
+ * @slirp:	the slirp uplink, if enabled
  * @ports:	@n_ports ports in file order; malloc'ed, owned by the config
  * @n_ports:	number of entries in @ports, at least 1
  *
  * Release with cfg_free().
  */
+/**
+ * struct cfg_forward - one host port forward of the slirp uplink.
+ * @udp:		UDP rather than TCP
+ * @host_address:	host address to listen on (IPv4 or IPv6 literal)
+ * @host_port:		host port
+ * @guest:		the guest as written: an IPv4 address or the hostname
+ *			of a DHCP reservation
+ * @guest_ip:		the guest's address, host byte order
+ * @guest_port:		guest port
+ */
+struct cfg_forward {
+	bool udp;
+	char host_address[CFG_ADDR_MAX];
+	uint16_t host_port;
+	char guest[64];
+	uint32_t guest_ip;
+	uint16_t guest_port;
+};
+
+/**
+ * struct cfg_slirp - the "slirp" section: the libslirp NAT uplink port.
+ * @enabled:		the section is present
+ * @network:		the virtual network, host byte order
+ * @netmask:		its netmask
+ * @gateway:		slirp's own address (the host, as the guests see it)
+ * @dns:		slirp's DNS forwarder
+ * @ipv6:		IPv6 (SLAAC, DNS, NAT) on
+ * @prefix6:		IPv6 prefix; slirp is ::2 and DNS ::3 in it
+ * @prefix6_len:	its length
+ * @restricted:		no outbound connections, forwards only
+ * @host_loopback:	the gateway address reaches the host's 127.0.0.1
+ * @outbound_address:	IPv4 source of outbound connections, or ""
+ * @outbound_address6:	IPv6 source of outbound connections, or ""
+ * @domain:		DNS domain (slirp's own, also the DHCP default)
+ * @search:		DNS search list (also the DHCP default)
+ * @n_search:		entries in @search
+ * @mtu:		MTU of slirp's interface
+ * @forwards:		host port forwards (owned)
+ * @n_forwards:		entries in @forwards
+ */
+struct cfg_slirp {
+	bool enabled;
+	uint32_t network, netmask;
+	uint32_t gateway, dns;
+	bool ipv6;
+	struct in6_addr prefix6;
+	unsigned int prefix6_len;
+	bool restricted;
+	bool host_loopback;
+	char outbound_address[CFG_ADDR_MAX];
+	char outbound_address6[CFG_ADDR_MAX];
+	char domain[64];
+	char search[4][64];
+	unsigned int n_search;
+	unsigned int mtu;
+	struct cfg_forward *forwards;
+	size_t n_forwards;
+};
+
+bool cfg_slirp_same(const struct cfg_slirp *a, const struct cfg_slirp *b);
+bool cfg_forward_same_host(const struct cfg_forward *a,
+			   const struct cfg_forward *b);
+
 struct vsw_config {
 	int log_level;
 	char runtime_dir[CFG_PATH_MAX];
 	struct cfg_switch sw;
 	struct cfg_control control;
 	struct cfg_dhcp dhcp;
+	struct cfg_slirp slirp;
 	struct cfg_port *ports;
 	size_t n_ports;
 };
@@ -242,8 +309,10 @@ int cfg_load_string(const char *text, const char *source_name,
  * @out:	filled on success; the caller owns it (cfg_free())
  * @runtime_dir: runtime directory; NULL means "/run/vswitchd"
  *
- * Default switch settings, a tcp-listen port "vm-tcp" on 127.0.0.1:7000
- * and a unix-listen port "vm-unix" at <runtime_dir>/vm.sock.
+ * Default switch settings, a tcp-listen port "vm-tcp" on 127.0.0.1:7000,
+ * a unix-listen port "vm-unix" at <runtime_dir>/vm.sock, the slirp uplink
+ * on 10.0.2.0/24 (gateway .2, DNS .3) and the DHCP server leasing
+ * 10.0.2.15-254 with the uplink as router and DNS.
  *
  * Return: 0, -ENOMEM, or -ENAMETOOLONG when @runtime_dir is too long for
  * the socket path.  On failure @out is not touched.
@@ -302,5 +371,20 @@ int cfg_parse_port(const struct json_t *obj, const struct vsw_config *running,
  * Return: new reference, or NULL on ENOMEM.
  */
 struct json_t *cfg_port_to_json(const struct cfg_port *port);
+
+/**
+ * cfg_parse_forward() - validate one forward object against a running config.
+ * @obj:	the forward as a JSON object, as in "slirp.forwards"
+ * @running:	the configuration in force (slirp network, reservations)
+ * @out:	filled on success
+ * @err:	filled on failure
+ *
+ * Used by "forwards/add" on the control socket.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int cfg_parse_forward(const struct json_t *obj,
+		      const struct vsw_config *running,
+		      struct cfg_forward *out, struct vsw_err *err);
 
 #endif /* VSW_SWITCH_CFG_H */

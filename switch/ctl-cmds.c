@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
@@ -18,6 +19,9 @@
 
 #include "ports/internal.h"
 #include "ports/port.h"
+#ifdef HAVE_SLIRP
+#include "ports/slirp.h"
+#endif
 #include "switch/cfg.h"
 #include "switch/ctl.h"
 #include "switch/daemon.h"
@@ -270,6 +274,90 @@ static int cmd_dhcp_leases(struct ctl_req *req)
 		return ctl_fail(req, -ENOMEM, "out of memory");
 	return set_result(req, list);
 }
+
+#ifdef HAVE_SLIRP
+static int need_slirp(struct ctl_req *req)
+{
+	if (req->d->slirp)
+		return 0;
+	return ctl_fail(req, -ENOENT, "no slirp uplink is running%s",
+			req->d->cfg.slirp.enabled ? ""
+						  : " (add a \"slirp\" section)");
+}
+
+static int cmd_forwards_list(struct ctl_req *req)
+{
+	json_t *list;
+
+	if (args_check(req, no_args) || need_slirp(req))
+		return -EINVAL;
+	list = slirp_port_forwards(req->d->slirp);
+	if (!list)
+		return ctl_fail(req, -ENOMEM, "out of memory");
+	return set_result(req, list);
+}
+
+static int cmd_forwards_add(struct ctl_req *req)
+{
+	struct vsw_err verr;
+	struct cfg_forward fw;
+	char err[256];
+	int ret;
+
+	if (need_slirp(req))
+		return -ENOENT;
+	ret = cfg_parse_forward(req->args, &req->d->cfg, &fw, &verr);
+	if (ret)
+		return ctl_fail(req, ret, "%s", verr.msg);
+	ret = slirp_port_forward_add(req->d->slirp, &fw, err, sizeof(err));
+	if (ret)
+		return ctl_fail(req, ret, "%s", err);
+	return set_result(req, json_object());
+}
+
+/* A forward is named by its host side: proto, host_address, host_port. */
+static int cmd_forwards_del(struct ctl_req *req)
+{
+	static const char *const allowed[] = { "proto", "host_address",
+					       "host_port", NULL };
+	struct cfg_forward fw = { .host_address = "127.0.0.1" };
+	const char *proto = NULL, *addr = NULL;
+	json_t *port = json_object_get(req->args, "host_port");
+	uint8_t buf[16];
+	char err[256];
+	int ret;
+
+	ret = args_check(req, allowed);
+	if (!ret)
+		ret = need_slirp(req);
+	if (!ret)
+		ret = arg_string(req, "proto", false, &proto);
+	if (!ret)
+		ret = arg_string(req, "host_address", false, &addr);
+	if (ret)
+		return ret;
+	if (proto && strcmp(proto, "tcp") && strcmp(proto, "udp"))
+		return ctl_fail(req, -EINVAL, "proto must be tcp or udp");
+	fw.udp = proto && !strcmp(proto, "udp");
+	if (addr) {
+		if (strlen(addr) >= sizeof(fw.host_address) ||
+		    (inet_pton(AF_INET, addr, buf) != 1 &&
+		     inet_pton(AF_INET6, addr, buf) != 1))
+			return ctl_fail(req, -EINVAL, "host_address must be a "
+					"literal IPv4 or IPv6 address");
+		strlcpy_(fw.host_address, addr, sizeof(fw.host_address));
+	}
+	if (!json_is_integer(port) || json_integer_value(port) < 1 ||
+	    json_integer_value(port) > 65535)
+		return ctl_fail(req, -EINVAL, "host_port must be an integer "
+				"1..65535");
+	fw.host_port = (uint16_t)json_integer_value(port);
+	ret = slirp_port_forward_del(req->d->slirp, &fw, err, sizeof(err));
+	if (ret)
+		return ctl_fail(req, ret, "%s", err);
+	return set_result(req, json_object());
+}
+#endif
 
 static int cmd_port_list(struct ctl_req *req)
 {
@@ -645,6 +733,14 @@ static const struct ctl_cmd ctl_cmd_table[] = {
 	  cmd_mac_add },
 	{ "mac/del", "mac [vlan]", "delete a MAC entry", cmd_mac_del },
 	{ "dhcp/leases", "", "the DHCP server's leases", cmd_dhcp_leases },
+#ifdef HAVE_SLIRP
+	{ "forwards/list", "", "the slirp uplink's host port forwards",
+	  cmd_forwards_list },
+	{ "forwards/add", "proto host_address host_port guest guest_port",
+	  "add a host port forward", cmd_forwards_add },
+	{ "forwards/del", "proto host_address host_port",
+	  "remove a host port forward", cmd_forwards_del },
+#endif
 	{ "qemu-args", "port", "QEMU arguments to attach a VM to a port",
 	  cmd_qemu_args },
 	{ "stats/reset", "[port]", "zero counters", cmd_stats_reset },

@@ -15,6 +15,9 @@
 
 #include "ports/internal.h"
 #include "ports/port.h"
+#ifdef HAVE_SLIRP
+#include "ports/slirp.h"
+#endif
 #include "switch/log.h"
 #include "switch/switch.h"
 #include "switch/util.h"
@@ -74,6 +77,20 @@ int vswd_create_ports(struct vswd *d)
 		if (ret)
 			return ret;
 	}
+#ifdef HAVE_SLIRP
+	if (d->cfg.slirp.enabled) {
+		int ret;
+
+		if (find_cfg_port(&d->cfg, SLIRP_PORT_NAME)) {
+			log_err("port %s: the name is taken by the slirp "
+				"uplink's port", SLIRP_PORT_NAME);
+			return -EEXIST;
+		}
+		ret = slirp_port_create(d->sw, &d->cfg.slirp, &d->slirp);
+		if (ret)
+			return ret;
+	}
+#endif
 	for (size_t i = 0; i < d->cfg.n_ports; i++) {
 		int ret = port_create(d->sw, &d->cfg.ports[i]);
 
@@ -132,6 +149,12 @@ int vswd_port_del(struct vswd *d, struct port *port)
 		return -EOPNOTSUPP;
 	if (port->cfg)
 		vswd_forget(d, port->name);
+	if (port == d->slirp) {
+		/* Gone until the file says otherwise: a reload brings it back. */
+		d->slirp = NULL;
+		free(d->cfg.slirp.forwards);
+		memset(&d->cfg.slirp, 0, sizeof(d->cfg.slirp));
+	}
 	port->ops->close(port);
 	return 0;
 }
@@ -149,6 +172,22 @@ static void vswd_free_pending(struct vswd *d)
 	d->pending = NULL;
 	d->n_pending = 0;
 	loop_timer_cancel(d->loop, &d->pending_timer);
+}
+
+/* A new slirp uplink, once the old one has released its name. */
+static void vswd_slirp_pending(struct vswd *d, uint64_t now)
+{
+#ifdef HAVE_SLIRP
+	if (!d->slirp_pending || (vsw_find_port(d->sw, SLIRP_PORT_NAME) &&
+				  now - d->pending_since < PENDING_GIVE_UP_MS))
+		return;
+	d->slirp_pending = false;
+	if (slirp_port_create(d->sw, &d->cfg.slirp, &d->slirp))
+		log_err("reload: the slirp uplink could not start (see above)");
+#else
+	(void)d;
+	(void)now;
+#endif
 }
 
 /* Creates the ports whose old versions have gone; keeps waiting for the rest. */
@@ -170,7 +209,8 @@ static void vswd_pending_fire(struct loop_timer *timer, uint64_t now)
 			log_err("reload: %s", err);
 	}
 	d->n_pending = kept;
-	if (kept)
+	vswd_slirp_pending(d, now);
+	if (kept || d->slirp_pending)
 		loop_timer_arm(d->loop, &d->pending_timer,
 			       now + PENDING_POLL_MS);
 	else
@@ -218,6 +258,31 @@ static void vswd_keep_fixed(struct vswd *d, struct vsw_config *next,
 		json_array_append_new(restart, json_string("dhcp"));
 }
 
+/*
+ * An unchanged slirp section keeps the running uplink (connections and
+ * runtime forwards); a changed one closes it and starts the new one once
+ * the old is gone.
+ */
+static void vswd_slirp_reload(struct vswd *d, struct vsw_config *next,
+			      json_t *added, json_t *removed, json_t *changed)
+{
+	if (cfg_slirp_same(&next->slirp, &d->cfg.slirp)) {
+		free(next->slirp.forwards);
+		next->slirp = d->cfg.slirp;
+		d->cfg.slirp.forwards = NULL;
+		return;
+	}
+	json_array_append_new(!d->cfg.slirp.enabled  ? added
+			      : next->slirp.enabled ? changed
+						    : removed,
+			      json_string("slirp"));
+	if (d->slirp) {
+		d->slirp->ops->close(d->slirp);
+		d->slirp = NULL;
+	}
+	d->slirp_pending = next->slirp.enabled;
+}
+
 /**
  * vswd_reload() - re-read the configuration file and apply the difference.
  * @d:		the daemon
@@ -247,7 +312,7 @@ int vswd_reload(struct vswd *d, json_t **result, char *err, size_t err_size)
 			 "(no -c FILE): there is no file to reload");
 		return -EINVAL;
 	}
-	if (d->n_pending) {
+	if (d->n_pending || d->slirp_pending) {
 		snprintf(err, err_size, "the previous reload is still "
 			 "replacing ports; try again");
 		return -EBUSY;
@@ -303,6 +368,7 @@ int vswd_reload(struct vswd *d, json_t **result, char *err, size_t err_size)
 		pending[n_pending++] = *pc;
 	}
 	next.n_ports = kept;
+	vswd_slirp_reload(d, &next, added, removed, changed);
 	/* The DHCP server keeps running as it was started (see restart). */
 	free(next.dhcp.dc.reservations);
 	next.dhcp = d->cfg.dhcp;
@@ -324,7 +390,7 @@ int vswd_reload(struct vswd *d, json_t **result, char *err, size_t err_size)
 	d->n_pending = n_pending;
 	d->pending_since = loop_now(d->loop);
 	loop_timer_init(&d->pending_timer, vswd_pending_fire);
-	if (n_pending)
+	if (n_pending || d->slirp_pending)
 		vswd_pending_fire(&d->pending_timer, loop_now(d->loop));
 	else
 		vswd_free_pending(d);

@@ -40,6 +40,8 @@ struct json_t;
  * @pending_since: loop time the wait started
  * @pending_timer: polls for the old ports to disappear
  * @dhcp:	the DHCP server's internal port, or NULL
+ * @slirp:	the slirp uplink's port, or NULL
+ * @slirp_pending: a reload replaces the uplink once the old one is gone
  */
 struct vswd {
 	struct loop *loop;
@@ -56,6 +58,8 @@ struct vswd {
 	uint64_t pending_since;
 	struct loop_timer pending_timer;
 	struct port *dhcp;
+	struct port *slirp;
+	bool slirp_pending;
 };
 
 int vswd_create_ports(struct vswd *d);

@@ -45,7 +45,8 @@ qemu_tests = \
 	tests/qemu/dgram.sh \
 	tests/qemu/seed.sh \
 	tests/qemu/mcast-dgram.sh \
-	tests/qemu/dhcp.sh
+	tests/qemu/dhcp.sh \
+	tests/qemu/slirp.sh
 TESTS += $(qemu_tests)
 dist_check_SCRIPTS += $(qemu_tests)
 EXTRA_DIST += \

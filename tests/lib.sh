@@ -22,6 +22,8 @@
 #                              unless the test failed or VSW_KEEP_TESTDIR=1
 #   require_cmd CMD...         skip unless every CMD is in PATH
 #   require_root               skip unless running as root
+#   isolate_netns "$@"         re-run the test in private network + mount
+#                              namespaces (only lo, up); call it first
 #   spawn NAME CMD...          run CMD in the background, output to
 #                              $TESTDIR/NAME.log; pid in SPAWN_PID; killed at exit
 #   track_pid PID              stop this background child at exit (if still running)
@@ -135,6 +137,20 @@ require_cmd() {
 
 require_root() {
 	[ "$(id -u)" = 0 ] || skip "needs root"
+}
+
+# isolate_netns "$@": re-run the calling test in network and mount
+# namespaces of its own, with only lo (up).  What the test starts, a slirp
+# uplink above all, can then reach nothing but this namespace's loopback,
+# and it all goes away with the test's last process.  Call it first, before
+# anything is created.  Needs root.
+isolate_netns() {
+	if [ "${VSW_ISOLATED-}" != 1 ]; then
+		[ "$(id -u)" = 0 ] || skip "needs root for a private network namespace"
+		require_cmd unshare ip
+		VSW_ISOLATED=1 exec unshare --net --mount "$0" "$@"
+	fi
+	ip link set lo up
 }
 
 make_testdir() {

@@ -443,6 +443,7 @@ static const char *const default_as_json =
 	"{ \"dhcp\": { \"subnet\": \"10.0.2.0/24\", \"server_ip\": \"10.0.2.1\","
 	"   \"range_start\": \"10.0.2.15\", \"range_end\": \"10.0.2.254\","
 	"   \"router\": \"10.0.2.2\", \"dns\": [ \"10.0.2.3\" ] },"
+	"  \"slirp\": {},"
 	"  \"ports\": ["
 	" { \"name\": \"vm-tcp\", \"type\": \"tcp-listen\", \"port\": 7000 },"
 	" { \"name\": \"vm-unix\", \"type\": \"unix-listen\","
@@ -493,6 +494,14 @@ static void test_default(const void *data UNUSED)
 	TAP_CHECK_EQ(cfg.dhcp.dc.server_mac[1], 0x55);
 	TAP_CHECK_EQ(cfg.dhcp.dc.server_mac[5], 0x01);
 	TAP_CHECK(!strcmp(cfg.dhcp.lease_file, "/tmp/rd/dhcp.leases"));
+#ifdef HAVE_SLIRP
+	TAP_CHECK(cfg.slirp.enabled);
+	TAP_CHECK_EQ(cfg.slirp.network, 0x0a000200u);
+	TAP_CHECK_EQ(cfg.slirp.gateway, 0x0a000202u);
+	TAP_CHECK_EQ(cfg.slirp.dns, 0x0a000203u);
+	TAP_CHECK(cfg.slirp.ipv6);
+	TAP_CHECK_EQ(cfg.slirp.n_forwards, 0);
+#endif
 
 	/* The default is exactly what the equivalent file gives. */
 	TAP_CHECK_EQ(cfg_load_string(default_as_json, NULL, "/tmp/rd", &json,
@@ -702,7 +711,7 @@ static void test_long_messages(const void *data UNUSED)
 	TAP_CHECK_EQ(cfg_load_string(text, "f", NULL, &cfg, &err), -EINVAL);
 	TAP_CHECK(strstr(err.msg, "f:1:2: unknown key \"kkkk"));
 	TAP_CHECK(strstr(err.msg, "kkk\"... (valid keys: log_level, "
-				  "runtime_dir, switch, control, dhcp, ports)"));
+				  "runtime_dir, switch, control, dhcp, slirp, ports)"));
 	TAP_CHECK(strlen(err.msg) < 200);
 	check_leaks();
 }
