@@ -31,6 +31,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <jansson.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -41,6 +42,8 @@
 #include <slirp/libslirp.h>
 
 #include "ports/port.h"
+#include "ports/slirp-refuse.h"
+#include "switch/fdb.h"
 #include "switch/cfg.h"
 #include "switch/log.h"
 #include "switch/loop.h"
@@ -130,6 +133,9 @@ struct slirp_port {
 	struct slirp_timer *timers;
 	struct slirp_fwd *fwds;
 	size_t n_fwds;
+	struct slirp_refuse refuse;
+	struct loop_timer refuse_timer;
+	struct log_rl refuse_rl;
 
 	uint64_t steps, q_drops, guest_errors, epoll_errors;
 };
@@ -158,6 +164,10 @@ static ssize_t cb_send_packet(const void *buf, size_t len, void *opaque)
 
 	if (sp->port.removing || len < 14)
 		return (ssize_t)len;
+	if (refuse_from_slirp(&sp->refuse, buf, len, loop_now(sp->loop)) &&
+	    !sp->refuse_timer.armed)
+		loop_timer_arm(sp->loop, &sp->refuse_timer,
+			       loop_now(sp->loop) + REFUSE_WAIT_MS);
 	if (sp->in_step) {
 		vsw_input(sp->port.sw, &sp->port, buf, len);
 		return (ssize_t)len;
@@ -528,6 +538,40 @@ static void slirp_poll_done(struct uop *op, int res, unsigned int flags UNUSED)
 /* Host forwards                                                       */
 /* ------------------------------------------------------------------ */
 
+static bool refuse_present(const uint8_t mac[6], void *aux)
+{
+	struct slirp_port *sp = aux;
+
+	return fdb_lookup(vsw_fdb(sp->port.sw), mac, 0, loop_now(sp->loop));
+}
+
+static void refuse_emit(const uint8_t *frame, size_t len, void *aux)
+{
+	struct slirp_port *sp = aux;
+
+	slirp_input(sp->slirp, frame, (int)len);
+}
+
+/* A forwarded connection's guest did not answer: refuse it if gone. */
+static void slirp_refuse_fire(struct loop_timer *timer, uint64_t now)
+{
+	struct slirp_port *sp =
+		container_of(timer, struct slirp_port, refuse_timer);
+	uint64_t refused = sp->refuse.refused, next;
+
+	if (sp->port.removing)
+		return;
+	next = refuse_expire(&sp->refuse, now, refuse_present, refuse_emit, sp);
+	if (next != UINT64_MAX)
+		loop_timer_arm(sp->loop, &sp->refuse_timer, next);
+	if (sp->refuse.refused != refused) {
+		log_info_rl(&sp->refuse_rl, "port %s: refused %" PRIu64
+			    " forwarded connection(s): the guest is gone",
+			    sp->port.name, sp->refuse.refused - refused);
+		slirp_want_step(sp);
+	}
+}
+
 static socklen_t fwd_host_addr(const struct cfg_forward *fw,
 			       struct sockaddr_storage *ss)
 {
@@ -715,6 +759,7 @@ static int slirp_send(struct port *port, const uint8_t *frame, size_t len)
 	}
 	port->stats.tx_frames++;
 	port->stats.tx_bytes += len;
+	refuse_from_guest(&sp->refuse, frame, len);
 	slirp_input(sp->slirp, frame, (int)len);
 	slirp_want_step(sp);
 	return 0;
@@ -730,6 +775,7 @@ static void slirp_free_state(struct slirp_port *sp)
 	while (sp->timers)
 		cb_timer_free(sp->timers, sp);
 	loop_timer_cancel(sp->loop, &sp->tick);
+	loop_timer_cancel(sp->loop, &sp->refuse_timer);
 	free(sp->fill);
 	free(sp->watch);
 	free(sp->watched);
@@ -806,8 +852,9 @@ static void slirp_show(const struct port *port, json_t *obj)
 	json_object_set_new(obj, "forwards", slirp_port_forwards(port));
 	json_object_set_new(
 		obj, "slirp",
-		json_pack("{s:I, s:I, s:I, s:I}", "steps",
-			  (json_int_t)sp->steps, "queue_drops",
+		json_pack("{s:I, s:I, s:I, s:I, s:I}", "steps",
+			  (json_int_t)sp->steps, "refused_forwards",
+			  (json_int_t)sp->refuse.refused, "queue_drops",
 			  (json_int_t)sp->q_drops, "guest_errors",
 			  (json_int_t)sp->guest_errors, "epoll_errors",
 			  (json_int_t)sp->epoll_errors));
@@ -907,6 +954,9 @@ int slirp_port_create(struct vsw *sw, const struct cfg_slirp *cfg,
 	sp->poll_op.done = slirp_poll_done;
 	loop_flush_init(&sp->flush, slirp_flush);
 	loop_timer_init(&sp->tick, slirp_tick_fire);
+	loop_timer_init(&sp->refuse_timer, slirp_refuse_fire);
+	sp->refuse_rl = (struct log_rl)LOG_RL_INIT(10, 10000);
+	refuse_init(&sp->refuse, cfg->gateway);
 	sp->epfd = epoll_create1(EPOLL_CLOEXEC);
 	sp->q = malloc(SLIRP_QUEUE_BYTES);
 	if (sp->epfd < 0 || !sp->q) {

@@ -21,7 +21,8 @@ libvsw_a_SOURCES = \
 	ports/unix-sock.c ports/unix-sock.h \
 	ports/offload.c ports/offload.h
 
-libvsw_a_SOURCES += ports/tap.c ports/internal.c ports/internal.h
+libvsw_a_SOURCES += ports/tap.c ports/internal.c ports/internal.h \
+	ports/slirp-refuse.c ports/slirp-refuse.h
 if HAVE_SLIRP
 libvsw_a_SOURCES += ports/slirp.c ports/slirp.h
 endif

@@ -7,7 +7,8 @@ unit_tests = \
 	tests/unit/test-stream \
 	tests/unit/test-eth \
 	tests/unit/test-offload \
-	tests/unit/test-dhcp
+	tests/unit/test-dhcp \
+	tests/unit/test-slirp-refuse
 
 check_LIBRARIES = tests/libtap.a
 tests_libtap_a_SOURCES = tests/tap.c tests/tap.h
@@ -20,6 +21,7 @@ tests_unit_test_stream_LDADD = $(TEST_LIBS)
 tests_unit_test_eth_LDADD = $(TEST_LIBS)
 tests_unit_test_offload_LDADD = $(TEST_LIBS)
 tests_unit_test_dhcp_LDADD = $(TEST_LIBS)
+tests_unit_test_slirp_refuse_LDADD = $(TEST_LIBS)
 
 ## The DHCP fuzz harness as a plain program replaying corpus files.
 check_PROGRAMS += tests/fuzz/fuzz-dhcp
@@ -46,7 +48,8 @@ qemu_tests = \
 	tests/qemu/seed.sh \
 	tests/qemu/mcast-dgram.sh \
 	tests/qemu/dhcp.sh \
-	tests/qemu/slirp.sh
+	tests/qemu/slirp.sh \
+	tests/qemu/slirp-forwards.sh
 TESTS += $(qemu_tests)
 dist_check_SCRIPTS += $(qemu_tests)
 EXTRA_DIST += \

@@ -58,5 +58,16 @@ check "B fetches the host's page through the uplink" \
 check "A pings the gateway" guest_ping a 10.0.2.2
 check "A pings B" guest_ping a "$ip_b"
 check "B pings A" guest_ping b "$ip_a"
+# No busy polling: with nothing to do the uplink sleeps.  A step is one
+# pass over slirp's sockets; a poller would make thousands in 3 s.
+steps() {
+	"$top_builddir/vswitchctl" -s "$TESTDIR/run/ctl.sock" --json port show slirp |
+		sed -n 's/.*"steps": \([0-9]*\).*/\1/p'
+}
+s0=$(steps)
+sleep 3
+s1=$(steps)
+log "slirp steps while idle for 3 s: $((s1 - s0))"
+check "the idle uplink sleeps (at most 20 steps in 3 s)" test $((s1 - s0)) -le 20
 vswitchd_stop_check
 finish
