@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ports/offload.h"
+#include "switch/util.h"
 
 enum {
 	ETHERTYPE_IP = 0x0800,
@@ -27,29 +28,6 @@ enum {
 	ARP_SPA = 14,
 };
 
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
 /**
  * refuse_init() - start watching for a slirp port.
  * @r:		state
@@ -61,7 +39,7 @@ void refuse_init(struct slirp_refuse *r, uint32_t gateway)
 	/* slirp's own MACs: 52:55 and the address (src/slirp.c). */
 	r->slirp_mac[0] = 0x52;
 	r->slirp_mac[1] = 0x55;
-	put32(r->slirp_mac + 2, gateway);
+	put_be32(r->slirp_mac + 2, gateway);
 }
 
 /* The IPv4 header of an untagged frame, or NULL; @ihl is its length. */
@@ -69,7 +47,7 @@ static const uint8_t *ipv4_of(const uint8_t *frame, size_t len, size_t *ihl)
 {
 	const uint8_t *ip = frame + ETH_LEN;
 
-	if (len < ETH_LEN + IP_LEN || get16(frame + 12) != ETHERTYPE_IP ||
+	if (len < ETH_LEN + IP_LEN || get_be16(frame + 12) != ETHERTYPE_IP ||
 	    (ip[0] >> 4) != 4)
 		return NULL;
 	*ihl = (size_t)(ip[0] & 0x0f) * 4;
@@ -95,7 +73,7 @@ bool refuse_from_slirp(struct slirp_refuse *r, const uint8_t *frame,
 	size_t ihl;
 
 	ip = ipv4_of(frame, len, &ihl);
-	if (!ip || ip[9] != IP_PROTO_TCP || (get16(ip + 6) & 0x3fff) ||
+	if (!ip || ip[9] != IP_PROTO_TCP || (get_be16(ip + 6) & 0x3fff) ||
 	    len < ETH_LEN + ihl + TCP_LEN)
 		return false;
 	tcp = ip + ihl;
@@ -114,7 +92,7 @@ bool refuse_from_slirp(struct slirp_refuse *r, const uint8_t *frame,
 		    !memcmp(&s->peer_ip, ip + 12, 4) &&
 		    !memcmp(&s->guest_port, tcp + 2, 2) &&
 		    !memcmp(&s->peer_port, tcp, 2)) {
-			s->seq = get32(tcp + 4);
+			s->seq = get_be32(tcp + 4);
 			return false;
 		}
 	}
@@ -129,7 +107,7 @@ bool refuse_from_slirp(struct slirp_refuse *r, const uint8_t *frame,
 	memcpy(&free_slot->peer_ip, ip + 12, 4);
 	memcpy(&free_slot->guest_port, tcp + 2, 2);
 	memcpy(&free_slot->peer_port, tcp, 2);
-	free_slot->seq = get32(tcp + 4);
+	free_slot->seq = get_be32(tcp + 4);
 	return true;
 }
 
@@ -148,7 +126,7 @@ void refuse_from_guest(struct slirp_refuse *r, const uint8_t *frame,
 	const uint8_t *src;
 	size_t ihl;
 
-	if (len >= ETH_LEN + ARP_SPA + 4 && get16(frame + 12) == ETHERTYPE_ARP)
+	if (len >= ETH_LEN + ARP_SPA + 4 && get_be16(frame + 12) == ETHERTYPE_ARP)
 		src = frame + ETH_LEN + ARP_SPA;
 	else if ((src = ipv4_of(frame, len, &ihl)))
 		src += 12;
@@ -169,25 +147,25 @@ static void build_rst(const struct slirp_refuse *r, const struct refuse_syn *s,
 	memset(frame, 0, REFUSE_FRAME_LEN);
 	memcpy(frame, r->slirp_mac, 6);
 	memcpy(frame + 6, s->guest_mac, 6);
-	put16(frame + 12, ETHERTYPE_IP);
+	put_be16(frame + 12, ETHERTYPE_IP);
 	ip[0] = 0x45;
-	put16(ip + 2, IP_LEN + TCP_LEN);
+	put_be16(ip + 2, IP_LEN + TCP_LEN);
 	ip[8] = 64;
 	ip[9] = IP_PROTO_TCP;
 	memcpy(ip + 12, &s->guest_ip, 4);
 	memcpy(ip + 16, &s->peer_ip, 4);
-	put16(ip + 10,
+	put_be16(ip + 10,
 	      (uint16_t)~offload_csum_fold(offload_csum_add(0, ip, IP_LEN)));
 	memcpy(tcp, &s->guest_port, 2);
 	memcpy(tcp + 2, &s->peer_port, 2);
-	put32(tcp + 8, s->seq + 1);
+	put_be32(tcp + 8, s->seq + 1);
 	tcp[12] = (TCP_LEN / 4) << 4;
 	tcp[13] = TCP_RST | TCP_ACK;
 	/* Pseudo-header: both addresses, protocol, TCP length. */
 	sum = offload_csum_add(0, ip + 12, 8);
 	sum += IP_PROTO_TCP + TCP_LEN;
 	sum = offload_csum_add(sum, tcp, TCP_LEN);
-	put16(tcp + 16, (uint16_t)~offload_csum_fold(sum));
+	put_be16(tcp + 16, (uint16_t)~offload_csum_fold(sum));
 }
 
 /**

@@ -57,56 +57,48 @@ static const struct cfg_key reservation_keys[] = {
 
 enum { CFG_DHCP_MAX_RESERVATIONS = 4096 };
 
+static int reservation_parse(struct cfg_ctx *ctx, const json_t *val, void *elem)
+{
+	return cfg_parse_object(ctx, val, reservation_keys,
+				ARRAY_SIZE(reservation_keys), elem);
+}
+
+static int reservation_check(struct cfg_ctx *ctx, const void *elems, size_t i)
+{
+	const struct dhcp_reservation *res = elems;
+	char ip[INET_ADDRSTRLEN];
+	struct cfg_quote q;
+
+	for (size_t k = 0; k < i; k++) {
+		if (!memcmp(res[k].mac, res[i].mac, 6))
+			return cfg_fail(ctx,
+					"the MAC is already reserved by "
+					"reservations[%zu]",
+					k);
+		if (res[k].ip == res[i].ip)
+			return cfg_fail(
+				ctx,
+				"%s is already reserved by "
+				"reservations[%zu]",
+				cfg_quoted(&q, cfg_ip_str(res[i].ip, ip)), k);
+	}
+	return 0;
+}
+
 static int parse_reservations(struct cfg_ctx *ctx,
 			      const struct cfg_key *key UNUSED,
 			      const json_t *val, void *base)
 {
-	struct cfg_dhcp *dh = base;
-	struct dhcp_reservation *res;
-	size_t i, n;
-	json_t *v;
+	struct dhcp_cfg *dc = &((struct cfg_dhcp *)base)->dc;
+	void *res = NULL;
 	int r;
 
-	r = cfg_get_array(ctx, val, CFG_DHCP_MAX_RESERVATIONS);
-	if (r)
-		return r;
-	n = json_array_size(val);
-	if (!n)
-		return 0;
-	res = calloc(n, sizeof(*res));
-	if (!res)
-		return cfg_nomem(ctx);
-	dh->dc.reservations = res;
-	json_array_foreach (val, i, v) {
-		cfg_path_push_index(ctx, i);
-		r = cfg_parse_object(ctx, v, reservation_keys,
-				     ARRAY_SIZE(reservation_keys), &res[i]);
-		for (size_t k = 0; !r && k < i; k++) {
-			struct cfg_quote q;
-			char ip[INET_ADDRSTRLEN];
-			struct in_addr a = { htonl(res[i].ip) };
-
-			if (!memcmp(res[k].mac, res[i].mac, 6))
-				r = cfg_fail(ctx,
-					     "the MAC is already "
-					     "reserved by reservations[%zu]",
-					     k);
-			else if (res[k].ip == res[i].ip)
-				r = cfg_fail(
-					ctx,
-					"%s is already reserved by "
-					"reservations[%zu]",
-					cfg_quoted(&q,
-						   inet_ntop(AF_INET, &a, ip,
-							     sizeof(ip))),
-					k);
-		}
-		cfg_path_pop(ctx);
-		if (r)
-			return r;
-		dh->dc.n_reservations = i + 1;
-	}
-	return 0;
+	/* Stored even on failure: cfg_free() frees what was parsed. */
+	r = cfg_get_objects(ctx, val, CFG_DHCP_MAX_RESERVATIONS,
+			    sizeof(*dc->reservations), reservation_parse,
+			    reservation_check, &res, &dc->n_reservations);
+	dc->reservations = res;
+	return r;
 }
 
 static int parse_lease_file(struct cfg_ctx *ctx, const struct cfg_key *key,

@@ -162,6 +162,10 @@ struct cfg_quote {
 
 /* Parses one array element into @dst. */
 typedef int cfg_elem_fn(struct cfg_ctx *ctx, const json_t *val, void *dst);
+/* Parses one object of an array into @elem. */
+typedef int cfg_obj_fn(struct cfg_ctx *ctx, const json_t *val, void *elem);
+/* Checks element @i of @elems against the ones before it. */
+typedef int cfg_check_fn(struct cfg_ctx *ctx, const void *elems, size_t i);
 
 static inline void *cfg_key_dst(const struct cfg_key *key, void *base)
 {
@@ -204,6 +208,8 @@ int cfg_parse_bool(struct cfg_ctx *ctx, const struct cfg_key *key,
 int cfg_get_ipv4(struct cfg_ctx *ctx, const json_t *val, uint32_t *out);
 int cfg_parse_ipv4(struct cfg_ctx *ctx, const struct cfg_key *key,
 		   const json_t *val, void *base);
+int cfg_get_address(struct cfg_ctx *ctx, const json_t *val, int family,
+		    char *out);
 int cfg_parse_address(struct cfg_ctx *ctx, const struct cfg_key *key,
 		      const json_t *val, void *base);
 int cfg_get_cidr4(struct cfg_ctx *ctx, const json_t *val, unsigned int max_len,
@@ -222,6 +228,9 @@ int cfg_elem_ipv4(struct cfg_ctx *ctx, const json_t *val, void *dst);
 int cfg_elem_name(struct cfg_ctx *ctx, const json_t *val, void *dst);
 int cfg_get_each(struct cfg_ctx *ctx, const json_t *val, size_t max,
 		 cfg_elem_fn *fn, void *first, size_t stride, unsigned int *n);
+int cfg_get_objects(struct cfg_ctx *ctx, const json_t *val, size_t max,
+		    size_t size, cfg_obj_fn *parse, cfg_check_fn *check,
+		    void **out, size_t *n);
 void cfg_dump_string(FILE *f, const char *s);
 void cfg_dump_keys(FILE *f, const char *prefix, const struct cfg_key *keys,
 		   size_t n_keys, const void *base);

@@ -460,27 +460,48 @@ static const char *address_hint(const char *s)
 	return "";
 }
 
-/* A literal IPv4 or IPv6 address, kept as written. */
-int cfg_parse_address(struct cfg_ctx *ctx, const struct cfg_key *key,
-		      const json_t *val, void *base)
+/**
+ * cfg_get_address() - a literal address, kept as written.
+ * @ctx:	parse state
+ * @val:	the JSON value
+ * @family:	AF_INET, AF_INET6, or AF_UNSPEC for either
+ * @out:	CFG_ADDR_MAX bytes
+ *
+ * Return: 0 or -EINVAL (reported).
+ */
+int cfg_get_address(struct cfg_ctx *ctx, const json_t *val, int family,
+		    char *out)
 {
-	struct in6_addr a6;
-	struct in_addr a4;
+	static const char *const what[] = { "IPv4 or IPv6", "IPv4", "IPv6" };
+	struct in6_addr a;
 	struct cfg_quote q;
 	const char *s;
+	bool ok;
 	int r;
 
 	r = cfg_get_string(ctx, val, &s);
 	if (r)
 		return r;
-	if (strlen(s) >= CFG_ADDR_MAX || (inet_pton(AF_INET, s, &a4) != 1 &&
-					  inet_pton(AF_INET6, s, &a6) != 1))
-		return cfg_fail(ctx,
-				"%s is not a literal IPv4 or IPv6 "
-				"address%s",
-				cfg_quoted(&q, s), address_hint(s));
-	strlcpy_(cfg_key_dst(key, base), s, CFG_ADDR_MAX);
+	ok = strlen(s) < CFG_ADDR_MAX &&
+	     (((family == AF_UNSPEC || family == AF_INET) &&
+	       inet_pton(AF_INET, s, &a) == 1) ||
+	      ((family == AF_UNSPEC || family == AF_INET6) &&
+	       inet_pton(AF_INET6, s, &a) == 1));
+	if (!ok)
+		return cfg_fail(
+			ctx, "%s is not a literal %s address%s",
+			cfg_quoted(&q, s),
+			what[family == AF_INET ? 1 : family == AF_INET6],
+			family == AF_UNSPEC ? address_hint(s) : "");
+	strlcpy_(out, s, CFG_ADDR_MAX);
 	return 0;
+}
+
+/* A literal IPv4 or IPv6 address, kept as written. */
+int cfg_parse_address(struct cfg_ctx *ctx, const struct cfg_key *key,
+		      const json_t *val, void *base)
+{
+	return cfg_get_address(ctx, val, AF_UNSPEC, cfg_key_dst(key, base));
 }
 
 /*
@@ -716,6 +737,48 @@ int cfg_get_each(struct cfg_ctx *ctx, const json_t *val, size_t max,
 			return r;
 	}
 	*n = (unsigned int)json_array_size(val);
+	return 0;
+}
+
+/**
+ * cfg_get_objects() - an array of objects into a new array of structs.
+ * @ctx:	parse state
+ * @val:	the JSON value
+ * @max:	most elements allowed
+ * @size:	size of one struct
+ * @parse:	parses one object into its (zeroed) struct
+ * @check:	checks element @i against those before it; may be NULL
+ * @out:	the array (calloc'ed, the config's to free); NULL if empty
+ * @n:		elements parsed, also on failure (so @out can be freed)
+ *
+ * Errors name the element's index ("dhcp.reservations[3].ip: ...").
+ *
+ * Return: 0, -EINVAL or -ENOMEM.
+ */
+int cfg_get_objects(struct cfg_ctx *ctx, const json_t *val, size_t max,
+		    size_t size, cfg_obj_fn *parse, cfg_check_fn *check,
+		    void **out, size_t *n)
+{
+	size_t i;
+	json_t *v;
+	int r;
+
+	r = cfg_get_array(ctx, val, max);
+	if (r || !json_array_size(val))
+		return r;
+	*out = calloc(json_array_size(val), size);
+	if (!*out)
+		return cfg_nomem(ctx);
+	json_array_foreach (val, i, v) {
+		cfg_path_push_index(ctx, i);
+		r = parse(ctx, v, (char *)*out + i * size);
+		if (!r && check)
+			r = check(ctx, *out, i);
+		cfg_path_pop(ctx);
+		if (r)
+			return r;
+		*n = i + 1;
+	}
 	return 0;
 }
 

@@ -61,36 +61,16 @@ static int parse_prefix6(struct cfg_ctx *ctx, const struct cfg_key *key UNUSED,
 	return r;
 }
 
-/* A literal address of one family, kept as written. */
-static int get_address_of(struct cfg_ctx *ctx, const json_t *val, int family,
-			  char *out)
-{
-	struct cfg_quote q;
-	struct in6_addr a;
-	const char *s;
-	int r;
-
-	r = cfg_get_string(ctx, val, &s);
-	if (r)
-		return r;
-	if (strlen(s) >= CFG_ADDR_MAX || inet_pton(family, s, &a) != 1)
-		return cfg_fail(ctx, "%s is not a literal %s address",
-				cfg_quoted(&q, s),
-				family == AF_INET ? "IPv4" : "IPv6");
-	strlcpy_(out, s, CFG_ADDR_MAX);
-	return 0;
-}
-
 static int parse_outbound4(struct cfg_ctx *ctx, const struct cfg_key *key,
 			   const json_t *val, void *base)
 {
-	return get_address_of(ctx, val, AF_INET, cfg_key_dst(key, base));
+	return cfg_get_address(ctx, val, AF_INET, cfg_key_dst(key, base));
 }
 
 static int parse_outbound6(struct cfg_ctx *ctx, const struct cfg_key *key,
 			   const json_t *val, void *base)
 {
-	return get_address_of(ctx, val, AF_INET6, cfg_key_dst(key, base));
+	return cfg_get_address(ctx, val, AF_INET6, cfg_key_dst(key, base));
 }
 
 static int parse_search(struct cfg_ctx *ctx, const struct cfg_key *key UNUSED,
@@ -238,42 +218,37 @@ bool cfg_forward_same_host(const struct cfg_forward *a,
 	       !strchr(a->host_address, ':') == !strchr(b->host_address, ':');
 }
 
+static int forward_parse(struct cfg_ctx *ctx, const json_t *val, void *elem)
+{
+	return parse_forward(ctx, val, elem);
+}
+
+static int forward_check(struct cfg_ctx *ctx, const void *elems, size_t i)
+{
+	const struct cfg_forward *fw = elems;
+
+	for (size_t k = 0; k < i; k++)
+		if (cfg_forward_same_host(&fw[k], &fw[i]))
+			return cfg_fail(ctx,
+					"%s %s port %u is already forwarded by "
+					"forwards[%zu]",
+					fw[i].udp ? "udp" : "tcp",
+					fw[i].host_address, fw[i].host_port, k);
+	return 0;
+}
+
 static int parse_forwards(struct cfg_ctx *ctx, const struct cfg_key *key UNUSED,
 			  const json_t *val, void *base)
 {
 	struct cfg_slirp *sl = base;
-	size_t i, n;
-	json_t *v;
+	void *fw = NULL;
 	int r;
 
-	r = cfg_get_array(ctx, val, CFG_SLIRP_MAX_FORWARDS);
-	if (r)
-		return r;
-	n = json_array_size(val);
-	if (!n)
-		return 0;
-	sl->forwards = calloc(n, sizeof(*sl->forwards));
-	if (!sl->forwards)
-		return cfg_nomem(ctx);
-	json_array_foreach (val, i, v) {
-		cfg_path_push_index(ctx, i);
-		r = parse_forward(ctx, v, &sl->forwards[i]);
-		for (size_t k = 0; !r && k < i; k++)
-			if (cfg_forward_same_host(&sl->forwards[k],
-						  &sl->forwards[i]))
-				r = cfg_fail(ctx,
-					     "%s %s port %u is already "
-					     "forwarded by forwards[%zu]",
-					     sl->forwards[i].udp ? "udp"
-								 : "tcp",
-					     sl->forwards[i].host_address,
-					     sl->forwards[i].host_port, k);
-		cfg_path_pop(ctx);
-		if (r)
-			return r;
-		sl->n_forwards = i + 1;
-	}
-	return 0;
+	r = cfg_get_objects(ctx, val, CFG_SLIRP_MAX_FORWARDS,
+			    sizeof(*sl->forwards), forward_parse, forward_check,
+			    &fw, &sl->n_forwards);
+	sl->forwards = fw;
+	return r;
 }
 
 #define SL_OFF(f) offsetof(struct cfg_slirp, f)

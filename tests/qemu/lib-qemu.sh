@@ -21,6 +21,9 @@
 #   guest_kill NAME            SIGKILL the guest's QEMU now (a crash)
 #   guest_alive NAME           its QEMU still runs
 #   guest_log_tail NAME [N]    the last N (20) lines of the guest's console log
+#   guest_ping NAME ADDR [N]   ping ADDR from the guest, N (3) times
+#   guest_dhcp NAME            lease an address with udhcpc and apply it
+#                              (address, default route); /tmp/lease, /tmp/ip
 #
 # Guests still running at exit are killed by the lib.sh cleanup.
 #
@@ -263,4 +266,19 @@ guest_ping() {
 	out=$(guest_run "$1" "ping -c ${3:-3} -W 2 $2" 30) || rc=$?
 	printf '%s\n' "$out" | sed "s/^/    [$1] /" >&2
 	return "$rc"
+}
+
+# guest_dhcp NAME: bring eth0 up and lease an address with busybox udhcpc;
+# its script applies the address and the default route, and records the
+# lease in /tmp/lease ("LEASE ip=... mask=... router=... dns=...
+# serverid=...") and the address alone in /tmp/ip.  The status is udhcpc's.
+guest_dhcp() {
+	local script='#!/bin/sh
+[ "$1" = bound ] || exit 0
+ip addr add "$ip/$mask" dev "$interface"
+for r in $router; do ip route add default via "$r"; break; done
+echo "LEASE ip=$ip mask=$mask router=$router dns=$dns serverid=$serverid" >/tmp/lease
+echo "$ip" >/tmp/ip'
+	guest_run "$1" "ip link set eth0 up && printf '%s\n' '${script//\'/\'\\\'\'}' >/tmp/dhcp.sh && chmod +x /tmp/dhcp.sh" >/dev/null &&
+		guest_run "$1" 'udhcpc -i eth0 -n -q -t 5 -T 2 -s /tmp/dhcp.sh && cat /tmp/lease'
 }
