@@ -2,16 +2,21 @@
 # Installs the Debian packages vswitchd needs, if any are missing.
 #   build-aux/deps.sh build   what building and running needs
 #   build-aux/deps.sh test    that, plus what the test suite needs
+#   build-aux/deps.sh fuzz    build, plus clang for `make fuzz-dhcp` (CI)
 # Uses sudo when not run as root.  Installs nothing when all are present.
 set -eu
 
 build_pkgs="gcc make autoconf automake pkg-config liburing-dev libjansson-dev libslirp-dev libglib2.0-dev go-md2man"
-test_pkgs="qemu-system-x86 busybox-static iproute2 cpio kmod xz-utils zstd socat procps psmisc tcpdump util-linux libxml2-utils systemd iputils-ping iperf3 jq isc-dhcp-client dhcpcd-base"
+# libFuzzer and the sanitizer runtimes are in libclang-rt-14-dev, which
+# clang only recommends (Debian 12's clang is clang-14).
+fuzz_pkgs="clang libclang-rt-14-dev"
+test_pkgs="qemu-system-x86 busybox-static iproute2 cpio kmod xz-utils zstd socat procps psmisc tcpdump util-linux libxml2-utils systemd iputils-ping iperf3 jq isc-dhcp-client dhcpcd-base kea-admin dnsmasq-base"
 
 case "${1:-build}" in
 build) want=$build_pkgs ;;
 test) want="$build_pkgs $test_pkgs" ;;
-*) echo "usage: $0 build|test" >&2; exit 2 ;;
+fuzz) want="$build_pkgs $fuzz_pkgs" ;;
+*) echo "usage: $0 build|test|fuzz" >&2; exit 2 ;;
 esac
 
 missing=

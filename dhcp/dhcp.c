@@ -319,7 +319,12 @@ static void emit(struct dhcp_server *srv, enum dhcp_event_type type,
  * @srv:	server
  * @now_ms:	monotonic time
  *
- * Return: the next deadline, or UINT64_MAX if nothing is pending.
+ * Cheap when nothing can have expired yet, so it may be called after
+ * every message.
+ *
+ * Return: when to call it again: no later than the next deadline (it may
+ * be an earlier one that has since moved), or UINT64_MAX if nothing is
+ * pending.
  */
 uint64_t dhcp_server_expire(struct dhcp_server *srv, uint64_t now_ms)
 {
@@ -596,7 +601,7 @@ static struct lease *claim(struct dhcp_server *srv, uint32_t ip,
 			return NULL;
 	}
 	if (!lease_key_eq(&l->key, key)) {
-		l->key = *key;
+		lease_set_key(&srv->leases, l, key);
 		l->state = LEASE_STALE;
 		l->hostname[0] = '\0';
 	}
@@ -641,7 +646,9 @@ static struct lease *pick(struct dhcp_server *srv, const struct dhcp_rx *rx,
 	if (l && l->state != LEASE_DECLINED && l->ip >= c->range_start &&
 	    l->ip <= c->range_end && !reservation_by_ip(srv, l->ip))
 		return claim(srv, l->ip, &rx->key, rx->chaddr);
-	if (lease_count_active(&srv->leases, now_ms) >= c->max_leases)
+	/* Counting is a pass over the table: only when it may be full. */
+	if (srv->leases.n >= c->max_leases &&
+	    lease_count_active(&srv->leases, now_ms) >= c->max_leases)
 		return NULL;
 	if (req) {
 		uint32_t ip = get_be32(req);
@@ -679,8 +686,8 @@ static void bind_lease(struct dhcp_server *srv, struct lease *l,
 {
 	const uint8_t *h = rx->opts.val[DOPT_HOSTNAME];
 
-	l->state = LEASE_BOUND;
-	l->expires_ms = now_ms + (uint64_t)srv->cfg.lease_s * 1000;
+	lease_hold(&srv->leases, l, LEASE_BOUND,
+		   now_ms + (uint64_t)srv->cfg.lease_s * 1000);
 	if (h && !l->reserved)
 		sanitize_hostname(l->hostname, sizeof(l->hostname), h,
 				  rx->opts.len[DOPT_HOSTNAME]);
@@ -724,8 +731,8 @@ static void on_discover(struct dhcp_server *srv, const struct dhcp_rx *rx,
 	}
 	/* An offer never shortens a lease the client already holds. */
 	if (!(l->state == LEASE_BOUND && lease_active(l, now_ms))) {
-		l->state = LEASE_OFFERED;
-		l->expires_ms = now_ms + DHCP_OFFER_HOLD_MS;
+		lease_hold(&srv->leases, l, LEASE_OFFERED,
+			   now_ms + DHCP_OFFER_HOLD_MS);
 	}
 	strlcpy_(host, l->reserved ? l->hostname : "", sizeof(host));
 	send_reply(srv, rx, DHCP_OFFER, l->ip, host, false);
@@ -864,11 +871,11 @@ static void on_decline(struct dhcp_server *srv, const struct dhcp_rx *rx,
 	if (!l || l->ip != get_be32(req))
 		return;
 	emit(srv, DHCP_EV_DECLINED, l->ip, rx->chaddr, l->hostname, 0);
-	memset(&l->key, 0, sizeof(l->key));
+	lease_set_key(&srv->leases, l, NULL);
 	memset(l->mac, 0, sizeof(l->mac));
 	l->hostname[0] = '\0';
-	l->state = LEASE_DECLINED;
-	l->expires_ms = now_ms + DHCP_DECLINE_HOLD_MS;
+	lease_hold(&srv->leases, l, LEASE_DECLINED,
+		   now_ms + DHCP_DECLINE_HOLD_MS);
 }
 
 /* RFC 2131 §4.3.5: DHCPINFORM gets configuration only: an ACK with no
@@ -1294,14 +1301,14 @@ int dhcp_server_load(struct dhcp_server *srv, FILE *f, uint64_t now_ms,
 		l = lease_add(&srv->leases, tmp.ip);
 		if (!l)
 			return -ENOMEM;
-		l->key = tmp.key;
+		lease_set_key(&srv->leases, l, &tmp.key);
 		memcpy(l->mac, tmp.mac, 6);
 		l->reserved = r != NULL;
 		strlcpy_(l->hostname, r && r->hostname[0] ? r->hostname :
 			 tmp.hostname, sizeof(l->hostname));
-		l->state = LEASE_BOUND;
-		l->expires_ms = now_ms +
-				(uint64_t)(expires - (long long)wall_now) * 1000;
+		lease_hold(&srv->leases, l, LEASE_BOUND,
+			   now_ms + (uint64_t)(expires - (long long)wall_now) *
+					    1000);
 	}
 	if (ferror(f))
 		return fail(err, err_size, "read error");

@@ -24,6 +24,7 @@ int lease_table_init(struct lease_table *t, uint32_t start, uint32_t end)
 	memset(t, 0, sizeof(*t));
 	t->start = start;
 	t->end = end;
+	t->next_ms = UINT64_MAX;
 	t->by_off = calloc((size_t)(end - start) + 1, sizeof(*t->by_off));
 	return t->by_off ? 0 : -ENOMEM;
 }
@@ -36,6 +37,7 @@ void lease_table_fini(struct lease_table *t)
 {
 	free(t->leases);
 	free(t->by_off);
+	free(t->by_key);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -77,6 +79,45 @@ bool lease_key_eq(const struct lease_key *a, const struct lease_key *b)
 	       !memcmp(a->data, b->data, a->len);
 }
 
+/* The head of @key's hash chain (the table must have buckets). */
+static uint32_t *bucket(const struct lease_table *t,
+			const struct lease_key *key)
+{
+	return &t->by_key[lease_key_hash(key) & (t->n_buckets - 1)];
+}
+
+/* Puts entry @i at the head of its key's chain. */
+static void key_link(struct lease_table *t, uint32_t i)
+{
+	struct lease *l = &t->leases[i];
+	uint32_t *b;
+
+	if (l->key.type == LEASE_KEY_NONE)
+		return;
+	b = bucket(t, &l->key);
+	l->hnext = *b;
+	*b = i + 1;
+}
+
+/* Finds the link (bucket or hnext) that points at entry @i. */
+static uint32_t *key_link_to(struct lease_table *t, uint32_t i)
+{
+	uint32_t *p = bucket(t, &t->leases[i].key);
+
+	while (*p != i + 1)
+		p = &t->leases[*p - 1].hnext;
+	return p;
+}
+
+/* Takes entry @i out of its key's chain. */
+static void key_unlink(struct lease_table *t, uint32_t i)
+{
+	if (t->leases[i].key.type == LEASE_KEY_NONE)
+		return;
+	*key_link_to(t, i) = t->leases[i].hnext;
+	t->leases[i].hnext = 0;
+}
+
 /**
  * lease_find_key() - the entry last used by a client.
  * @t:		table
@@ -90,12 +131,72 @@ bool lease_key_eq(const struct lease_key *a, const struct lease_key *b)
 struct lease *lease_find_key(const struct lease_table *t,
 			     const struct lease_key *key)
 {
-	if (key->type == LEASE_KEY_NONE)
+	uint32_t i;
+
+	if (key->type == LEASE_KEY_NONE || !t->n_buckets)
 		return NULL;
-	for (size_t i = 0; i < t->n; i++)
-		if (lease_key_eq(&t->leases[i].key, key))
-			return &t->leases[i];
+	for (i = *bucket(t, key); i; i = t->leases[i - 1].hnext)
+		if (lease_key_eq(&t->leases[i - 1].key, key))
+			return &t->leases[i - 1];
 	return NULL;
+}
+
+/**
+ * lease_set_key() - give an entry to a client, or to nobody.
+ * @t:		table
+ * @l:		entry in @t
+ * @key:	client key, or NULL for none (LEASE_KEY_NONE)
+ */
+void lease_set_key(struct lease_table *t, struct lease *l,
+		   const struct lease_key *key)
+{
+	uint32_t i = (uint32_t)(l - t->leases);
+
+	key_unlink(t, i);
+	if (key)
+		l->key = *key;
+	else
+		memset(&l->key, 0, sizeof(l->key));
+	key_link(t, i);
+}
+
+/**
+ * lease_hold() - set an entry's state and deadline.
+ * @t:		table
+ * @l:		entry in @t
+ * @state:	LEASE_OFFERED, LEASE_BOUND or LEASE_DECLINED
+ * @until_ms:	the deadline
+ */
+void lease_hold(struct lease_table *t, struct lease *l, enum lease_state state,
+		uint64_t until_ms)
+{
+	l->state = state;
+	l->expires_ms = until_ms;
+	if (until_ms < t->next_ms)
+		t->next_ms = until_ms;
+}
+
+/* Makes the entry and bucket arrays room for @cap entries. */
+static int grow(struct lease_table *t, size_t cap)
+{
+	uint32_t *b = calloc(cap, sizeof(*b));
+	struct lease *n;
+
+	if (!b)
+		return -ENOMEM;
+	n = realloc(t->leases, cap * sizeof(*n));
+	if (!n) {
+		free(b);
+		return -ENOMEM;
+	}
+	free(t->by_key);
+	t->leases = n;
+	t->cap = cap;
+	t->by_key = b;
+	t->n_buckets = cap;
+	for (uint32_t i = 0; i < t->n; i++)
+		key_link(t, i);
+	return 0;
 }
 
 /**
@@ -111,15 +212,9 @@ struct lease *lease_add(struct lease_table *t, uint32_t ip)
 {
 	struct lease *l;
 
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 16;
-		struct lease *n = realloc(t->leases, cap * sizeof(*n));
-
-		if (!n)
-			return NULL;
-		t->leases = n;
-		t->cap = cap;
-	}
+	/* Powers of two, so the bucket count is one too. */
+	if (t->n == t->cap && grow(t, t->cap ? t->cap * 2 : 16))
+		return NULL;
 	l = &t->leases[t->n++];
 	memset(l, 0, sizeof(*l));
 	l->ip = ip;
@@ -137,15 +232,18 @@ struct lease *lease_add(struct lease_table *t, uint32_t ip)
  */
 void lease_remove(struct lease_table *t, struct lease *l)
 {
-	size_t i = (size_t)(l - t->leases);
-	struct lease *last = &t->leases[t->n - 1];
+	uint32_t i = (uint32_t)(l - t->leases), last = (uint32_t)t->n - 1;
 
 	if (in_range(t, l->ip))
 		t->by_off[l->ip - t->start] = 0;
-	if (l != last) {
-		*l = *last;
+	key_unlink(t, i);
+	if (i != last) {
+		/* The last entry moves into slot @i: relink it there. */
+		if (t->leases[last].key.type != LEASE_KEY_NONE)
+			*key_link_to(t, last) = i + 1;
+		*l = t->leases[last];
 		if (in_range(t, l->ip))
-			t->by_off[l->ip - t->start] = (uint32_t)i + 1;
+			t->by_off[l->ip - t->start] = i + 1;
 	}
 	t->n--;
 }
@@ -180,15 +278,19 @@ size_t lease_count_active(const struct lease_table *t, uint64_t now_ms)
  * @now_ms:	monotonic time
  *
  * Expired offers and leases keep their client (so it gets the address
- * back); expired quarantines are removed, freeing the address.
+ * back); expired quarantines are removed, freeing the address.  Before
+ * the earliest deadline lease_hold() has seen, there is nothing to do.
  *
- * Return: the earliest remaining deadline, or UINT64_MAX.
+ * Return: a time no later than the earliest remaining deadline (exactly
+ * it after a pass over the table), or UINT64_MAX if there is none.
  */
 uint64_t lease_expire(struct lease_table *t, uint64_t now_ms)
 {
 	uint64_t next = UINT64_MAX;
 	size_t i = 0;
 
+	if (now_ms < t->next_ms)
+		return t->next_ms;
 	while (i < t->n) {
 		struct lease *l = &t->leases[i];
 
@@ -210,6 +312,7 @@ uint64_t lease_expire(struct lease_table *t, uint64_t now_ms)
 		l->stale_ms = l->expires_ms;
 		i++;
 	}
+	t->next_ms = next;
 	return next;
 }
 

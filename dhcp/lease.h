@@ -15,8 +15,11 @@
  * Entries live in one array (pointers are invalidated by lease_add() and
  * lease_remove()).  Addresses inside the dynamic range are indexed by
  * their offset for O(1) lookup, which keeps the hashed first-offer probe
- * cheap on large ranges; the few addresses outside it (reservations) and
- * client keys are found by a linear scan.
+ * cheap on large ranges; the few addresses outside it (reservations) are
+ * found by a linear scan.  Client keys are indexed by a chained hash, so
+ * an entry's key changes only through lease_set_key().  Deadlines are set
+ * through lease_hold(), which keeps a lower bound of the earliest one:
+ * lease_expire() then costs nothing until something may have expired.
  *
  * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
  */
@@ -65,6 +68,7 @@ struct lease_key {
  * @mac:	the client's chaddr
  * @hostname:	from a reservation or the client's option 12, sanitised
  * @reserved:	the address is a static reservation
+ * @hnext:	index plus one of the next entry in the same key hash chain
  */
 struct lease {
 	uint32_t ip;
@@ -75,6 +79,7 @@ struct lease {
 	uint8_t mac[6];
 	char hostname[64];
 	bool reserved;
+	uint32_t hnext;
 };
 
 /**
@@ -85,12 +90,18 @@ struct lease {
  * @start:	first address of the dynamic range
  * @end:	last address of the dynamic range (inclusive)
  * @by_off:	per range offset, the entry index plus one, 0 if none
+ * @by_key:	key hash buckets: index plus one of the first entry, or 0
+ * @n_buckets:	buckets in @by_key, a power of two, as many as @cap
+ * @next_ms:	no OFFERED, BOUND or DECLINED entry has an earlier deadline
  */
 struct lease_table {
 	struct lease *leases;
 	size_t n, cap;
 	uint32_t start, end;
 	uint32_t *by_off;
+	uint32_t *by_key;
+	size_t n_buckets;
+	uint64_t next_ms;
 };
 
 int lease_table_init(struct lease_table *t, uint32_t start, uint32_t end);
@@ -100,6 +111,10 @@ struct lease *lease_find_key(const struct lease_table *t,
 			     const struct lease_key *key);
 struct lease *lease_add(struct lease_table *t, uint32_t ip);
 void lease_remove(struct lease_table *t, struct lease *l);
+void lease_set_key(struct lease_table *t, struct lease *l,
+		   const struct lease_key *key);
+void lease_hold(struct lease_table *t, struct lease *l, enum lease_state state,
+		uint64_t until_ms);
 bool lease_active(const struct lease *l, uint64_t now_ms);
 size_t lease_count_active(const struct lease_table *t, uint64_t now_ms);
 uint64_t lease_expire(struct lease_table *t, uint64_t now_ms);

@@ -105,7 +105,8 @@ netns_tests = \
 	tests/netns/tap-errors.sh \
 	tests/netns/tap-offload.sh \
 	tests/netns/dhcp-udhcpc.sh \
-	tests/netns/dhcp-clients.sh
+	tests/netns/dhcp-clients.sh \
+	tests/netns/dhcp-perfdhcp.sh
 TESTS += $(netns_tests)
 dist_check_SCRIPTS += $(netns_tests)
 EXTRA_DIST += tests/netns/lib-netns.sh

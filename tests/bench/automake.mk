@@ -14,6 +14,7 @@ EXTRA_DIST += \
 	tests/bench/vm.sh \
 	tests/bench/scale.sh \
 	tests/bench/memory.sh \
+	tests/bench/dhcp.sh \
 	tests/bench/slirp.sh
 
 bench:
