@@ -272,6 +272,11 @@ expect "$outR" router 10.77.0.254
 # 4. Release and re-acquire with dhclient.
 log "4: release"
 vctl leases | grep -q "$addrA" || die "no lease of $addrA before the release"
+# dhclient unicasts the RELEASE, and then its script flushes the address:
+# if the server's MAC is not resolved yet, the flush can drop the packet
+# still waiting for ARP.  The server's MAC is known (52:55 + its address).
+in_ns "$NS_A" ip neigh replace 10.77.0.1 lladdr 52:55:0a:4d:00:01 \
+	dev vdhcpA nud permanent
 (private_ns "$NS_A" dhclient -4 -r -v -cf "$T/dhclient.conf" \
 	-sf "$T/dhclient-script" -lf "$T/dhclient-vdhcpA.leases" \
 	-pf "$T/dhclient-vdhcpA.pid" vdhcpA >"$T/dhclient-release.log" 2>&1) ||
