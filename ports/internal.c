@@ -17,6 +17,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@
 #include "ports/port.h"
 #include "switch/cfg.h"
 #include "switch/eth.h"
+#include "switch/fdb.h"
 #include "switch/log.h"
 #include "switch/loop.h"
 #include "switch/switch.h"
@@ -139,8 +141,33 @@ static void internal_expire_fire(struct loop_timer *timer, uint64_t now)
 	internal_arm_expire(ip, now);
 }
 
+/* Makes a rename in @path's directory durable. */
+static int sync_dir_of(const char *path)
+{
+	char dir[CFG_FILE_MAX];
+	char *slash;
+	int fd, ret = 0;
+
+	strlcpy_(dir, path, sizeof(dir));
+	slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd))
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
 /**
- * internal_dhcp_save() - write the lease file now (tmp, fsync, rename).
+ * internal_dhcp_save() - write the lease file now (tmp, fsync, rename,
+ * fsync of the directory).
  * @port: the DHCP port
  *
  * Return: 0 or a negative errno (logged).
@@ -165,6 +192,8 @@ int internal_dhcp_save(struct port *port)
 		ret = -errno;
 	if (!ret && rename(tmp, ip->lease_file))
 		ret = -errno;
+	if (!ret)
+		ret = sync_dir_of(ip->lease_file);
 	if (ret)
 		unlink(tmp);
 out:
@@ -353,6 +382,7 @@ bool port_is_internal_dhcp(const struct port *port)
 struct lease_visit {
 	json_t *list;
 	uint64_t now;
+	const struct fdb *fdb;
 };
 
 static void lease_to_json(const struct dhcp_lease_info *li, void *aux)
@@ -360,18 +390,20 @@ static void lease_to_json(const struct dhcp_lease_info *li, void *aux)
 	struct lease_visit *v = aux;
 	char ipb[INET_ADDRSTRLEN], mac[18], cid[255 * 2 + 1] = "";
 	uint64_t left = li->expires_ms > v->now ? li->expires_ms - v->now : 0;
+	/* The client's port: where the switch last saw its MAC. */
+	const struct port *at = fdb_lookup(v->fdb, li->mac, 0, v->now);
 
 	eth_format_mac(li->mac, mac);
 	for (size_t i = 0; i < li->client_id_len; i++)
 		snprintf(cid + 2 * i, 3, "%02x", li->client_id[i]);
 	json_array_append_new(
 		v->list,
-		json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:b}", "ip",
+		json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:b, s:s}", "ip",
 			  ip_str(li->ip, ipb), "mac", mac, "hostname",
 			  li->hostname, "client_id", cid, "expires_s",
 			  (json_int_t)((left + 999) / 1000), "state",
 			  li->bound ? "bound" : "offered", "reserved",
-			  li->reserved));
+			  li->reserved, "port", at ? at->name : ""));
 }
 
 /**
@@ -383,7 +415,8 @@ static void lease_to_json(const struct dhcp_lease_info *li, void *aux)
 json_t *internal_dhcp_leases(struct port *port)
 {
 	struct internal_port *ip = ip_of(port);
-	struct lease_visit v = { json_array(), loop_now(ip->loop) };
+	struct lease_visit v = { json_array(), loop_now(ip->loop),
+				 vsw_fdb(port->sw) };
 
 	if (v.list)
 		dhcp_server_foreach_lease(ip->srv, lease_to_json, &v);

@@ -26,6 +26,7 @@ cat >"$T/udhcpc.sh" <<EOF
 case "\$1" in
 deconfig) ip addr flush dev "\$interface" ;;
 bound|renew)
+	echo "\$1" >>"$T/reasons"
 	ip addr flush dev "\$interface"
 	ip addr add "\$ip/\$mask" dev "\$interface"
 	for r in \$router; do ip route replace default via "\$r"; break; done
@@ -98,6 +99,28 @@ vctl raw dhcp/leases '{}' >"$T/leases.json"
 grep -q "\"ip\": *\"$addr\"" "$T/leases.json" ||
 	die "dhcp/leases: $(cat "$T/leases.json")"
 vctl raw show '{}' | grep -q '"ack": *[1-9]' || die "show has no dhcp acks"
+grep -q "^$addr .* tapC *\$" "$T/leases.txt" ||
+	die "the lease does not name the client's port tapC"
+
+# Renew: a running udhcpc asked to renew (SIGUSR1) unicasts a REQUEST
+# with its address in ciaddr (RENEWING); the ACK restarts the lease.
+expires() {
+	vctl --json leases | jq --arg ip "$addr" '.[] | select(.ip == $ip) | .expires_s'
+}
+rm -f "$T/reasons"
+spawn udhcpc-renew ip netns exec "$NS_C" busybox udhcpc -i vdhcpC -f \
+	-r "$addr" -t 5 -T 1 -s "$T/udhcpc.sh"
+renew_pid=$SPAWN_PID
+wait_for "udhcpc to be bound" 10 grep -q bound "$T/reasons"
+sleep 2
+before=$(expires)
+kill -USR1 "$renew_pid"
+wait_for "udhcpc to renew" 10 grep -q renew "$T/reasons"
+after=$(expires)
+log "lease time left: $before s before the renewal, $after s after"
+[ "$after" -gt "$before" ] || die "the renewal did not restart the lease"
+[ "$(value ip)" = "$addr" ] || die "renewed $(value ip), want $addr"
+stop_pid "$renew_pid"
 
 vsw_stop
 [ "$VSW_RC" = 0 ] || die "vswitchd exited with status $VSW_RC"
