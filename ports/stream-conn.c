@@ -140,8 +140,8 @@ void stream_conn_close(struct stream_conn *conn, enum log_level level,
 			   conn->port.name, conn->port.peer, why,
 			   strerror(-err));
 	else
-		log_msg_rl(&conn_rl, level, "port %s (%s): %s",
-			   conn->port.name, conn->port.peer, why);
+		log_msg_rl(&conn_rl, level, "port %s (%s): %s", conn->port.name,
+			   conn->port.peer, why);
 	vsw_port_down(conn->port.sw, &conn->port);
 	/* Shutting the socket down completes a pending recv or send at once;
 	 * the cancel covers a recv that is between polls. */
@@ -162,11 +162,20 @@ static void conn_settle(struct stream_conn *conn)
 		conn_finish_close(conn);
 }
 
+/*
+ * Frames decoded in place stay valid until the receive buffer goes back:
+ * they are batched (see vsw_batch_add()).  A gathered one lives in the
+ * decoder's buffer, which the next frame reuses: it goes alone, after
+ * the batch before it.
+ */
 static void conn_frame(void *aux, const uint8_t *frame, size_t len)
 {
 	struct stream_conn *conn = aux;
 
-	vsw_input(conn->port.sw, &conn->port, frame, len);
+	if (frame == conn->dec.buf)
+		vsw_input(conn->port.sw, &conn->port, frame, len);
+	else
+		vsw_batch_add(conn->port.sw, &conn->port, frame, len);
 }
 
 static void conn_rx_data(struct stream_conn *conn, const uint8_t *data,
@@ -177,6 +186,7 @@ static void conn_rx_data(struct stream_conn *conn, const uint8_t *data,
 	if (conn->closing)
 		return;
 	ret = stream_dec_feed(&conn->dec, data, len, conn_frame, conn);
+	vsw_batch_flush(conn->port.sw);
 	if (unlikely(conn->dec.oversized)) {
 		static struct log_rl big_rl = LOG_RL_INIT(5, 10000);
 
@@ -235,8 +245,8 @@ static void conn_rx_done(struct uop *op, int res, unsigned int flags)
 
 static void conn_flush(struct loop_flush *flush)
 {
-	struct stream_conn *conn = container_of(flush, struct stream_conn,
-						flush);
+	struct stream_conn *conn =
+		container_of(flush, struct stream_conn, flush);
 	struct io_uring_sqe *sqe;
 	const uint8_t *data;
 	size_t len;
@@ -286,13 +296,13 @@ static void conn_send_now(struct stream_conn *conn)
 	while (!conn->tx_busy && !txq_empty(&conn->txq)) {
 		const uint8_t *data;
 		size_t len = txq_peek(&conn->txq, &data);
-		ssize_t n = send(conn->fd, data, len,
-				 MSG_DONTWAIT | MSG_NOSIGNAL);
+		ssize_t n =
+			send(conn->fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL);
 
 		if (n <= 0)
 			return; /* full or failing: the io_uring send decides */
-		st->tx_frames += txq_consume(&conn->txq, (size_t)n,
-					     &st->tx_bytes);
+		st->tx_frames +=
+			txq_consume(&conn->txq, (size_t)n, &st->tx_bytes);
 		if ((size_t)n < len)
 			return;
 	}
@@ -333,7 +343,7 @@ int stream_conn_send(struct port *port, const uint8_t *frame, size_t len)
 void stream_conn_show(const struct stream_conn *conn, json_t *obj)
 {
 	const struct txq *q = &conn->txq;
-	const char *state = conn->closing	 ? "closing"
+	const char *state = conn->closing    ? "closing"
 			    : conn->attached ? "up"
 					     : "down";
 

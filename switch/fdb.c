@@ -52,9 +52,9 @@
 
 enum {
 	FDB_VLAN_MASK = 0x0fff,
-	FDB_E_USED = 1,		/* slot holds an entry */
-	FDB_E_STATIC = 2,	/* added by fdb_add_static() */
-	FDB_E_HASH_SHIFT = 2,	/* hash bits live above the flags */
+	FDB_E_USED = 1,	      /* slot holds an entry */
+	FDB_E_STATIC = 2,     /* added by fdb_add_static() */
+	FDB_E_HASH_SHIFT = 2, /* hash bits live above the flags */
 	FDB_MIN_SLOTS = 16,
 	FDB_MIN_OWNERS = 8,
 	FDB_HUGE_PAGE = 2 << 20,
@@ -273,8 +273,7 @@ static bool entry_expired(const struct fdb *fdb, const struct fdb_entry *e,
 	       now - e->last_seen >= fdb->params.aging_ms;
 }
 
-static uint64_t entry_deadline(const struct fdb *fdb,
-			       const struct fdb_entry *e)
+static uint64_t entry_deadline(const struct fdb *fdb, const struct fdb_entry *e)
 {
 	uint64_t d = e->last_seen + fdb->params.aging_ms;
 
@@ -339,8 +338,8 @@ static uint32_t table_find(const struct fdb *fdb, const uint8_t *mac,
  * key.  The table is never more than half full, so there is one.
  * Return: the slot.
  */
-static uint32_t table_claim(struct fdb *fdb, const uint8_t *mac,
-			    uint16_t vlan, uint32_t hash, uint32_t flags)
+static uint32_t table_claim(struct fdb *fdb, const uint8_t *mac, uint16_t vlan,
+			    uint32_t hash, uint32_t flags)
 {
 	uint32_t i = hash & fdb->slot_mask;
 	struct fdb_entry *e;
@@ -439,8 +438,8 @@ static void heap_down(struct fdb *fdb, uint32_t pos)
 
 static uint32_t owner_find(const struct fdb *fdb, const void *owner)
 {
-	uint32_t oi = fdb->owner_buckets[owner_hash(owner) &
-					 fdb->owner_bucket_mask];
+	uint32_t oi =
+		fdb->owner_buckets[owner_hash(owner) & fdb->owner_bucket_mask];
 
 	while (oi != FDB_NIL && fdb->owners[oi].owner != owner)
 		oi = fdb->owners[oi].hnext;
@@ -633,8 +632,8 @@ static void entry_remove(struct fdb *fdb, uint32_t idx)
 	for (j = (i + 1) & mask; entry_used(&fdb->entries[j]);
 	     j = (j + 1) & mask) {
 		uint32_t home = entry_home(&fdb->entries[j], mask);
-		bool stays = i <= j ? i < home && home <= j
-				    : i < home || home <= j;
+		bool stays =
+			i <= j ? i < home && home <= j : i < home || home <= j;
 
 		if (!stays) {
 			entry_move(fdb, j, i);
@@ -911,10 +910,46 @@ int fdb_set_params(struct fdb *fdb, const struct fdb_params *params)
 
 /* ---- Data path -------------------------------------------------------- */
 
+uint32_t fdb_key_hash(const struct fdb *fdb, const uint8_t mac[6],
+		      uint16_t vlan)
+{
+	return (uint32_t)fdb_hash(fdb, mac, vlan & FDB_VLAN_MASK);
+}
+
+void fdb_prefetch(const struct fdb *fdb, uint32_t hash)
+{
+	__builtin_prefetch(&fdb->entries[hash & fdb->slot_mask], 1);
+}
+
+void fdb_prefetch_links(const struct fdb *fdb, const uint8_t mac[6],
+			uint16_t vlan, uint32_t hash)
+{
+	uint32_t idx = table_find(fdb, mac, vlan & FDB_VLAN_MASK, hash);
+	const struct fdb_entry *e;
+
+	if (idx == FDB_NIL)
+		return;
+	e = &fdb->entries[idx];
+	/* A refresh moves the entry to its list's tail (entry_touch()). */
+	if (e->next != FDB_NIL) {
+		__builtin_prefetch(&fdb->entries[e->next], 1);
+		if (e->prev != FDB_NIL)
+			__builtin_prefetch(&fdb->entries[e->prev], 1);
+	}
+}
+
 enum fdb_learn_result fdb_learn(struct fdb *fdb, const uint8_t mac[6],
 				uint16_t vlan, void *owner, uint64_t now_ms)
 {
-	uint32_t hash, idx, oi;
+	return fdb_learn_hashed(fdb, mac, vlan, fdb_key_hash(fdb, mac, vlan),
+				owner, now_ms);
+}
+
+enum fdb_learn_result fdb_learn_hashed(struct fdb *fdb, const uint8_t mac[6],
+				       uint16_t vlan, uint32_t hash,
+				       void *owner, uint64_t now_ms)
+{
+	uint32_t idx, oi;
 	struct fdb_entry *e;
 	uint64_t now;
 
@@ -922,7 +957,6 @@ enum fdb_learn_result fdb_learn(struct fdb *fdb, const uint8_t mac[6],
 		return FDB_LEARN_FAILED;
 	now = fdb_tick(fdb, now_ms);
 	vlan &= FDB_VLAN_MASK;
-	hash = (uint32_t)fdb_hash(fdb, mac, vlan);
 	idx = table_find(fdb, mac, vlan, hash);
 
 	if (likely(idx != FDB_NIL)) {
@@ -975,11 +1009,17 @@ enum fdb_learn_result fdb_learn(struct fdb *fdb, const uint8_t mac[6],
 void *fdb_lookup(const struct fdb *fdb, const uint8_t mac[6], uint16_t vlan,
 		 uint64_t now_ms)
 {
-	uint32_t hash, idx;
+	return fdb_lookup_hashed(fdb, mac, vlan, fdb_key_hash(fdb, mac, vlan),
+				 now_ms);
+}
+
+void *fdb_lookup_hashed(const struct fdb *fdb, const uint8_t mac[6],
+			uint16_t vlan, uint32_t hash, uint64_t now_ms)
+{
+	uint32_t idx;
 	const struct fdb_entry *e;
 
 	vlan &= FDB_VLAN_MASK;
-	hash = (uint32_t)fdb_hash(fdb, mac, vlan);
 	idx = table_find(fdb, mac, vlan, hash);
 	if (idx == FDB_NIL)
 		return NULL;

@@ -254,6 +254,72 @@ void *fdb_lookup(const struct fdb *fdb, const uint8_t mac[6], uint16_t vlan,
 		 uint64_t now_ms);
 
 /**
+ * fdb_key_hash() - the table's hash of a key, for the *_hashed calls.
+ * @fdb:	table
+ * @mac:	Ethernet address
+ * @vlan:	VLAN ID; bits above the low 12 are ignored
+ *
+ * A batch of frames is handled in passes so that the memory the table
+ * needs is fetched for all of them at once, instead of one cache miss
+ * after another: hash every key and fdb_prefetch() its slot; then
+ * fdb_prefetch_links() for the sources to be learned; then learn and look
+ * up with fdb_learn_hashed() and fdb_lookup_hashed().  A hash stays valid
+ * for the table's life (resizes included); the prefetches are only hints.
+ *
+ * Return: the hash.
+ */
+uint32_t fdb_key_hash(const struct fdb *fdb, const uint8_t mac[6],
+		      uint16_t vlan);
+
+/**
+ * fdb_prefetch() - start fetching the slot a key hashes to.
+ * @fdb:	table
+ * @hash:	fdb_key_hash() of the key
+ */
+void fdb_prefetch(const struct fdb *fdb, uint32_t hash);
+
+/**
+ * fdb_prefetch_links() - start fetching what refreshing a key will touch.
+ * @fdb:	table
+ * @mac:	Ethernet address
+ * @vlan:	VLAN ID
+ * @hash:	fdb_key_hash() of the key
+ *
+ * A refresh moves the entry to the end of its owner's list, which writes
+ * its list neighbours.
+ */
+void fdb_prefetch_links(const struct fdb *fdb, const uint8_t mac[6],
+			uint16_t vlan, uint32_t hash);
+
+/**
+ * fdb_learn_hashed() - fdb_learn() with the key's hash computed already.
+ * @fdb:	table
+ * @mac:	source Ethernet address
+ * @vlan:	VLAN ID
+ * @hash:	fdb_key_hash() of (@mac, @vlan)
+ * @owner:	the port it was seen on
+ * @now_ms:	current monotonic time
+ *
+ * Return: as fdb_learn().
+ */
+enum fdb_learn_result fdb_learn_hashed(struct fdb *fdb, const uint8_t mac[6],
+				       uint16_t vlan, uint32_t hash,
+				       void *owner, uint64_t now_ms);
+
+/**
+ * fdb_lookup_hashed() - fdb_lookup() with the key's hash computed already.
+ * @fdb:	table
+ * @mac:	destination Ethernet address
+ * @vlan:	VLAN ID
+ * @hash:	fdb_key_hash() of (@mac, @vlan)
+ * @now_ms:	current monotonic time
+ *
+ * Return: as fdb_lookup().
+ */
+void *fdb_lookup_hashed(const struct fdb *fdb, const uint8_t mac[6],
+			uint16_t vlan, uint32_t hash, uint64_t now_ms);
+
+/**
  * fdb_expire() - reclaim expired dynamic entries.
  * @fdb:	table
  * @now_ms:	current monotonic time

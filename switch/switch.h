@@ -63,4 +63,10 @@ void vsw_input(struct vsw *sw, struct port *in, const uint8_t *frame,
 void vsw_input_meta(struct vsw *sw, struct port *in, const uint8_t *frame,
 		    size_t len, const struct frame_meta *meta);
 
+/* Frames forwarded together by vsw_batch_flush(). */
+enum { VSW_BATCH_MAX = 32 };
+void vsw_batch_add(struct vsw *sw, struct port *in, const uint8_t *frame,
+		   size_t len);
+void vsw_batch_flush(struct vsw *sw);
+
 #endif /* VSW_SWITCH_SWITCH_H */

@@ -104,6 +104,32 @@ static void test_learn_lookup(const void *data UNUSED)
 	fdb_free(fdb);
 }
 
+/* The batch interface: the same answers as fdb_learn()/fdb_lookup(). */
+static void test_hashed(const void *data UNUSED)
+{
+	struct fdb *fdb = new_fdb(16, 1000, 0);
+	uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+	uint32_t h = fdb_key_hash(fdb, mac, 1);
+
+	/* The VLAN's bits above 12 are not part of the key. */
+	TAP_CHECK_EQ(fdb_key_hash(fdb, mac, 1 | 0xf000), h);
+	TAP_CHECK(fdb_key_hash(fdb, mac, 2) != h ||
+		  fdb_key_hash(fdb, mac, 3) != h);
+	/* Prefetching unknown keys and empty slots is harmless. */
+	fdb_prefetch(fdb, h);
+	fdb_prefetch_links(fdb, mac, 1, h);
+	TAP_CHECK(fdb_lookup_hashed(fdb, mac, 1, h, 0) == NULL);
+	TAP_CHECK_EQ(fdb_learn_hashed(fdb, mac, 1, h, A, 10), FDB_LEARN_NEW);
+	TAP_CHECK(fdb_lookup(fdb, mac, 1, 10) == A);
+	TAP_CHECK_EQ(fdb_learn(fdb, mac, 1, A, 20), FDB_LEARN_REFRESHED);
+	fdb_prefetch_links(fdb, mac, 1, h);
+	TAP_CHECK(fdb_lookup_hashed(fdb, mac, 1, h, 20) == A);
+	/* Hashes survive a resize. */
+	learn_n(fdb, 12, 5, B, 30);
+	TAP_CHECK(fdb_lookup_hashed(fdb, mac, 1, h, 30) == A);
+	fdb_free(fdb);
+}
+
 static void test_vlan_key(const void *data UNUSED)
 {
 	struct fdb *fdb = new_fdb(16, 1000, 0);
@@ -1171,6 +1197,7 @@ int main(void)
 {
 	tap_add("learn and lookup", test_learn_lookup, NULL);
 	tap_add("VLAN is part of the key", test_vlan_key, NULL);
+	tap_add("hashed learn and lookup, prefetch", test_hashed, NULL);
 	tap_add("refresh vs new", test_refresh_vs_new, NULL);
 	tap_add("aging with injected time", test_aging, NULL);
 	tap_add("clock going backwards", test_clock_backwards, NULL);
