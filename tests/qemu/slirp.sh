@@ -48,6 +48,13 @@ check "A fetches the host's page through the uplink" \
 check "B fetches the host's page through the uplink" \
 	eval 'http_get b 10.0.2.2 8080 | grep -q "$token"'
 check "A pings the gateway" guest_ping a 10.0.2.2
+# IPv6 (on by default, as under -netdev user): SLAAC from slirp's router
+# advertisements, and slirp's own address answers.
+check "A configures an IPv6 address from slirp's advertisements" \
+	wait_for "A's fec0:: address" 20 \
+	eval 'guest_run a "ip -6 addr show dev eth0" | grep -q "inet6 fec0:"'
+check "A pings the gateway over IPv6" \
+	eval 'guest_run a "ping -6 -c 2 -W 2 fec0::2" >/dev/null'
 check "A pings B" guest_ping a "$ip_b"
 check "B pings A" guest_ping b "$ip_a"
 # No busy polling: with nothing to do the uplink sleeps.  A step is one
