@@ -83,7 +83,8 @@ int vswd_create_ports(struct vswd *d)
 
 		if (find_cfg_port(&d->cfg, SLIRP_PORT_NAME)) {
 			log_err("port %s: the name is taken by the slirp "
-				"uplink's port", SLIRP_PORT_NAME);
+				"uplink's port",
+				SLIRP_PORT_NAME);
 			return -EEXIST;
 		}
 		ret = slirp_port_create(d->sw, &d->cfg.slirp, &d->slirp);
@@ -150,7 +151,8 @@ int vswd_port_del(struct vswd *d, struct port *port)
 	if (port->cfg)
 		vswd_forget(d, port->name);
 	if (port == d->slirp) {
-		/* Gone until the file says otherwise: a reload brings it back. */
+		/* Gone until the file says otherwise: a reload brings it back.
+		 */
 		d->slirp = NULL;
 		free(d->cfg.slirp.forwards);
 		memset(&d->cfg.slirp, 0, sizeof(d->cfg.slirp));
@@ -174,23 +176,35 @@ static void vswd_free_pending(struct vswd *d)
 	loop_timer_cancel(d->loop, &d->pending_timer);
 }
 
-/* A new slirp uplink, once the old one has released its name. */
-static void vswd_slirp_pending(struct vswd *d, uint64_t now)
+/* Whether the port named @name is still there (and may still be waited on). */
+static bool vswd_name_busy(struct vswd *d, const char *name, uint64_t now)
 {
+	return vsw_find_port(d->sw, name) &&
+	       now - d->pending_since < PENDING_GIVE_UP_MS;
+}
+
+/* New DHCP server and slirp uplink, once the old ones released their names. */
+static void vswd_builtin_pending(struct vswd *d, uint64_t now)
+{
+	if (d->dhcp_pending &&
+	    !vswd_name_busy(d, INTERNAL_DHCP_PORT_NAME, now)) {
+		d->dhcp_pending = false;
+		if (internal_dhcp_create(d->sw, &d->cfg.dhcp, &d->dhcp))
+			log_err("reload: the DHCP server could not start (see "
+				"above)");
+	}
 #ifdef HAVE_SLIRP
-	if (!d->slirp_pending || (vsw_find_port(d->sw, SLIRP_PORT_NAME) &&
-				  now - d->pending_since < PENDING_GIVE_UP_MS))
-		return;
-	d->slirp_pending = false;
-	if (slirp_port_create(d->sw, &d->cfg.slirp, &d->slirp))
-		log_err("reload: the slirp uplink could not start (see above)");
-#else
-	(void)d;
-	(void)now;
+	if (d->slirp_pending && !vswd_name_busy(d, SLIRP_PORT_NAME, now)) {
+		d->slirp_pending = false;
+		if (slirp_port_create(d->sw, &d->cfg.slirp, &d->slirp))
+			log_err("reload: the slirp uplink could not start (see "
+				"above)");
+	}
 #endif
 }
 
-/* Creates the ports whose old versions have gone; keeps waiting for the rest. */
+/* Creates the ports whose old versions have gone; keeps waiting for the rest.
+ */
 static void vswd_pending_fire(struct loop_timer *timer, uint64_t now)
 {
 	struct vswd *d = container_of(timer, struct vswd, pending_timer);
@@ -209,8 +223,8 @@ static void vswd_pending_fire(struct loop_timer *timer, uint64_t now)
 			log_err("reload: %s", err);
 	}
 	d->n_pending = kept;
-	vswd_slirp_pending(d, now);
-	if (kept || d->slirp_pending)
+	vswd_builtin_pending(d, now);
+	if (kept || d->dhcp_pending || d->slirp_pending)
 		loop_timer_arm(d->loop, &d->pending_timer,
 			       now + PENDING_POLL_MS);
 	else
@@ -248,39 +262,58 @@ static void vswd_keep_fixed(struct vswd *d, struct vsw_config *next,
 	    next->control.max_clients != d->cfg.control.max_clients)
 		json_array_append_new(restart, json_string("control"));
 	if (next->sw.max_ports != d->cfg.sw.max_ports)
-		json_array_append_new(restart,
-				      json_string("switch.max_ports"));
+		json_array_append_new(restart, json_string("switch.max_ports"));
 	strlcpy_(next->runtime_dir, d->cfg.runtime_dir,
 		 sizeof(next->runtime_dir));
 	next->control = d->cfg.control;
 	next->sw.max_ports = d->cfg.sw.max_ports;
-	if (!cfg_dhcp_same(&next->dhcp, &d->cfg.dhcp))
-		json_array_append_new(restart, json_string("dhcp"));
+}
+
+/* Names @name in the reload summary: added, removed or changed. */
+static void vswd_note(json_t *added, json_t *removed, json_t *changed, bool was,
+		      bool is, const char *name)
+{
+	json_array_append_new(!was ? added
+			      : is ? changed
+				   : removed,
+			      json_string(name));
 }
 
 /*
- * An unchanged slirp section keeps the running uplink (connections and
- * runtime forwards); a changed one closes it and starts the new one once
- * the old is gone.
+ * The DHCP server and the slirp uplink: an unchanged section keeps its
+ * port running (leases in memory, connections, runtime forwards); a
+ * changed one closes it (the DHCP server saves its leases) and starts the
+ * new one once the old is gone, so leases carry over through the file.
  */
-static void vswd_slirp_reload(struct vswd *d, struct vsw_config *next,
-			      json_t *added, json_t *removed, json_t *changed)
+static void vswd_builtin_reload(struct vswd *d, struct vsw_config *next,
+				json_t *added, json_t *removed, json_t *changed)
 {
+	if (cfg_dhcp_same(&next->dhcp, &d->cfg.dhcp)) {
+		free(next->dhcp.dc.reservations);
+		next->dhcp = d->cfg.dhcp;
+		d->cfg.dhcp.dc.reservations = NULL;
+	} else {
+		vswd_note(added, removed, changed, d->cfg.dhcp.enabled,
+			  next->dhcp.enabled, INTERNAL_DHCP_PORT_NAME);
+		if (d->dhcp) {
+			d->dhcp->ops->close(d->dhcp);
+			d->dhcp = NULL;
+		}
+		d->dhcp_pending = next->dhcp.enabled;
+	}
 	if (cfg_slirp_same(&next->slirp, &d->cfg.slirp)) {
 		free(next->slirp.forwards);
 		next->slirp = d->cfg.slirp;
 		d->cfg.slirp.forwards = NULL;
-		return;
+	} else {
+		vswd_note(added, removed, changed, d->cfg.slirp.enabled,
+			  next->slirp.enabled, "slirp");
+		if (d->slirp) {
+			d->slirp->ops->close(d->slirp);
+			d->slirp = NULL;
+		}
+		d->slirp_pending = next->slirp.enabled;
 	}
-	json_array_append_new(!d->cfg.slirp.enabled  ? added
-			      : next->slirp.enabled ? changed
-						    : removed,
-			      json_string("slirp"));
-	if (d->slirp) {
-		d->slirp->ops->close(d->slirp);
-		d->slirp = NULL;
-	}
-	d->slirp_pending = next->slirp.enabled;
 }
 
 /**
@@ -308,12 +341,14 @@ int vswd_reload(struct vswd *d, json_t **result, char *err, size_t err_size)
 	int ret;
 
 	if (!d->config_path) {
-		snprintf(err, err_size, "vswitchd runs its built-in default "
+		snprintf(err, err_size,
+			 "vswitchd runs its built-in default "
 			 "(no -c FILE): there is no file to reload");
 		return -EINVAL;
 	}
-	if (d->n_pending || d->slirp_pending) {
-		snprintf(err, err_size, "the previous reload is still "
+	if (d->n_pending || d->dhcp_pending || d->slirp_pending) {
+		snprintf(err, err_size,
+			 "the previous reload is still "
 			 "replacing ports; try again");
 		return -EBUSY;
 	}
@@ -336,8 +371,10 @@ int vswd_reload(struct vswd *d, json_t **result, char *err, size_t err_size)
 	vswd_keep_fixed(d, &next, restart);
 	ret = vsw_set_cfg(d->sw, &next.sw);
 	if (ret) {
-		snprintf(err, err_size, "cannot apply the switch settings: %s "
-			 "(nothing changed)", strerror(-ret));
+		snprintf(err, err_size,
+			 "cannot apply the switch settings: %s "
+			 "(nothing changed)",
+			 strerror(-ret));
 		goto err_quiet;
 	}
 
@@ -368,18 +405,15 @@ int vswd_reload(struct vswd *d, json_t **result, char *err, size_t err_size)
 		pending[n_pending++] = *pc;
 	}
 	next.n_ports = kept;
-	vswd_slirp_reload(d, &next, added, removed, changed);
-	/* The DHCP server keeps running as it was started (see restart). */
-	free(next.dhcp.dc.reservations);
-	next.dhcp = d->cfg.dhcp;
-	d->cfg.dhcp.dc.reservations = NULL;
+	vswd_builtin_reload(d, &next, added, removed, changed);
 	cfg_free(&d->cfg);
 	d->cfg = next;
 	vswd_apply_log_level(d);
 	json_object_set_new(*result, "added", added);
 	json_object_set_new(*result, "removed", removed);
 	json_object_set_new(*result, "changed", changed);
-	json_object_set_new(*result, "unchanged", json_integer((json_int_t)kept));
+	json_object_set_new(*result, "unchanged",
+			    json_integer((json_int_t)kept));
 	json_object_set_new(*result, "restart_required", restart);
 	log_info("reloaded %s: %zu added, %zu removed, %zu changed, %zu "
 		 "unchanged",
@@ -390,7 +424,7 @@ int vswd_reload(struct vswd *d, json_t **result, char *err, size_t err_size)
 	d->n_pending = n_pending;
 	d->pending_since = loop_now(d->loop);
 	loop_timer_init(&d->pending_timer, vswd_pending_fire);
-	if (n_pending || d->slirp_pending)
+	if (n_pending || d->dhcp_pending || d->slirp_pending)
 		vswd_pending_fire(&d->pending_timer, loop_now(d->loop));
 	else
 		vswd_free_pending(d);

@@ -41,6 +41,7 @@ struct json_t;
  * @pending_timer: polls for the old ports to disappear
  * @dhcp:	the DHCP server's internal port, or NULL
  * @slirp:	the slirp uplink's port, or NULL
+ * @dhcp_pending: a reload replaces the DHCP server once the old one is gone
  * @slirp_pending: a reload replaces the uplink once the old one is gone
  */
 struct vswd {
@@ -59,6 +60,7 @@ struct vswd {
 	struct loop_timer pending_timer;
 	struct port *dhcp;
 	struct port *slirp;
+	bool dhcp_pending;
 	bool slirp_pending;
 };
 

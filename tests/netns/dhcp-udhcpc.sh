@@ -122,6 +122,17 @@ log "lease time left: $before s before the renewal, $after s after"
 [ "$(value ip)" = "$addr" ] || die "renewed $(value ip), want $addr"
 stop_pid "$renew_pid"
 
+# Reload with a changed DHCP section: the server is replaced, the lease
+# carries over through the lease file, the new settings apply.
+sed -i 's/"lease_s": 600/"lease_s": 900/' "$T/sw.json"
+vctl reload >"$T/reload.txt" || die "reload failed: $(cat "$T/reload.txt")"
+grep -q "changed: *dhcp" "$T/reload.txt" ||
+	die "the reload did not replace the DHCP server: $(cat "$T/reload.txt")"
+wait_for "the new DHCP server" 5 eval 'vctl leases | grep -q "$addr"'
+get_lease reloaded -r "$addr"
+[ "$(value ip)" = "$addr" ] || die "after the reload: $(value ip), want $addr"
+[ "$(value lease)" = 900 ] || die "after the reload: lease $(value lease), want 900"
+
 vsw_stop
 [ "$VSW_RC" = 0 ] || die "vswitchd exited with status $VSW_RC"
 grep -q "^$addr " "$T/leases" || die "the lease file has no $addr: $(cat "$T/leases")"
