@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -210,6 +211,21 @@ static void print_qemu_args(struct vsw *sw)
 	fflush(stdout);
 }
 
+/*
+ * Every connection, TAP and uplink socket is a descriptor; the usual soft
+ * limit of 1024 is below max_ports, so take what the hard limit allows.
+ */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		log_warn_errno(-errno, "cannot raise the descriptor limit");
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -309,6 +325,7 @@ int main(int argc, char **argv)
 	make_runtime_dir(d.cfg.runtime_dir);
 	/* A peer that vanishes mid-send must not kill the daemon. */
 	signal(SIGPIPE, SIG_IGN);
+	raise_fd_limit();
 
 	d.loop = loop_new(&ret);
 	if (!d.loop) {
