@@ -257,8 +257,10 @@ static void internal_event(void *aux, const struct dhcp_event *ev)
 
 	eth_format_mac(ev->mac, mac);
 	if (ev->type == DHCP_EV_POOL_FULL) {
-		log_warn_rl(&lease_rl, "dhcp: no free address for %s: the pool "
-			    "is full", mac);
+		log_warn_rl(&lease_rl,
+			    "dhcp: no free address for %s: the pool "
+			    "is full",
+			    mac);
 		return;
 	}
 	ip_str(ev->ip, addr);
@@ -272,7 +274,8 @@ static void internal_event(void *aux, const struct dhcp_event *ev)
 	internal_arm_expire(ip, now);
 	ip->dirty = true;
 	if (!ip->save.armed)
-		loop_timer_arm(ip->loop, &ip->save, now + INTERNAL_SAVE_DELAY_MS);
+		loop_timer_arm(ip->loop, &ip->save,
+			       now + INTERNAL_SAVE_DELAY_MS);
 }
 
 static void internal_destroy(struct port *port)
@@ -331,20 +334,18 @@ json_t *internal_dhcp_stats(const struct port *port)
 	struct dhcp_stats st;
 
 	dhcp_server_stats(ip->srv, &st);
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-			 "s:I, s:I, s:I, s:I}",
-			 "discover", (json_int_t)st.discover, "request",
-			 (json_int_t)st.request, "release",
-			 (json_int_t)st.release, "decline",
-			 (json_int_t)st.decline, "inform",
-			 (json_int_t)st.inform, "offer", (json_int_t)st.offer,
-			 "ack", (json_int_t)st.ack, "nak", (json_int_t)st.nak,
-			 "malformed", (json_int_t)st.malformed, "pool_full",
-			 (json_int_t)st.pool_full, "arp_replies",
-			 (json_int_t)st.arp_replies, "ignored",
-			 (json_int_t)st.ignored, "lease_saves",
-			 (json_int_t)ip->saves, "lease_save_errors",
-			 (json_int_t)ip->save_errors);
+	return json_pack(
+		"{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+		"s:I, s:I, s:I, s:I}",
+		"discover", (json_int_t)st.discover, "request",
+		(json_int_t)st.request, "release", (json_int_t)st.release,
+		"decline", (json_int_t)st.decline, "inform",
+		(json_int_t)st.inform, "offer", (json_int_t)st.offer, "ack",
+		(json_int_t)st.ack, "nak", (json_int_t)st.nak, "malformed",
+		(json_int_t)st.malformed, "pool_full", (json_int_t)st.pool_full,
+		"arp_replies", (json_int_t)st.arp_replies, "ignored",
+		(json_int_t)st.ignored, "lease_saves", (json_int_t)ip->saves,
+		"lease_save_errors", (json_int_t)ip->save_errors);
 }
 
 static void internal_show(const struct port *port, json_t *obj)
@@ -431,12 +432,14 @@ static void internal_load(struct internal_port *ip)
 
 	if (!f) {
 		if (errno != ENOENT)
-			log_warn_errno(-errno, "dhcp: cannot read %s (starting "
-				       "without leases)", ip->lease_file);
+			log_warn_errno(-errno,
+				       "dhcp: cannot read %s (starting "
+				       "without leases)",
+				       ip->lease_file);
 		return;
 	}
-	ret = dhcp_server_load(ip->srv, f, loop_now(ip->loop), time(NULL),
-			       err, sizeof(err));
+	ret = dhcp_server_load(ip->srv, f, loop_now(ip->loop), time(NULL), err,
+			       sizeof(err));
 	fclose(f);
 	if (ret)
 		log_warn("dhcp: %s: %s (leases after it ignored)",
@@ -491,6 +494,9 @@ int internal_dhcp_create(struct vsw *sw, const struct cfg_dhcp *cfg,
 	snprintf(ip->port.peer, sizeof(ip->port.peer), "dhcp server %s",
 		 ip_str(cfg->dc.server_ip, ipb));
 	vsw_port_up(sw, &ip->port);
+	/* No guest may take the server's MAC over by sending from it. */
+	if (fdb_add_static(vsw_fdb(sw), ip->dc.server_mac, 0, &ip->port))
+		log_warn("dhcp: cannot pin the server's MAC address");
 	internal_arm_expire(ip, loop_now(ip->loop));
 	log_info("port %s: DHCP server %s, leases in %s",
 		 INTERNAL_DHCP_PORT_NAME, ipb, ip->lease_file);

@@ -14,8 +14,9 @@
  *   reads the ready ones without blocking, and hands them to
  *   slirp_pollfds_poll, which also runs slirp's TCP timers.  The step is
  *   wanted after input, after a wake-up, after slirp's notify, and at the
- *   deadline slirp gives (a loop timer); an idle port with no connections
- *   has no deadline and sleeps.
+ *   deadline slirp gives (a loop timer): at most a second when idle, half
+ *   a second with TCP sockets (forward listeners included), a few ms with
+ *   a delayed ACK pending.
  * - send_packet is called from inside slirp.  During a step the frame goes
  *   to vsw_input() at once; from inside slirp_input() (that is, from inside
  *   forwarding) it is queued and injected by the flush, so forwarding never
@@ -138,6 +139,8 @@ struct slirp_port {
 	struct log_rl refuse_rl;
 
 	uint64_t steps, q_drops, guest_errors, epoll_errors;
+	uint64_t wake_ms, throttled;
+	unsigned int wakes;
 };
 
 static const struct port_ops slirp_ops;
@@ -238,8 +241,7 @@ static void *cb_timer_new(SlirpTimerCb cb, void *cb_opaque, void *opaque)
 	return timer_add(opaque, -1, cb, cb_opaque);
 }
 
-static void *cb_timer_new_opaque(SlirpTimerId id, void *cb_opaque,
-				 void *opaque)
+static void *cb_timer_new_opaque(SlirpTimerId id, void *cb_opaque, void *opaque)
 {
 	return timer_add(opaque, (int)id, NULL, cb_opaque);
 }
@@ -265,7 +267,8 @@ static void cb_timer_mod(void *timer, int64_t expire_ms, void *opaque)
 	struct slirp_port *sp = opaque;
 	struct slirp_timer *t = timer;
 
-	loop_timer_arm(sp->loop, &t->lt, expire_ms < 0 ? 0 : (uint64_t)expire_ms);
+	loop_timer_arm(sp->loop, &t->lt,
+		       expire_ms < 0 ? 0 : (uint64_t)expire_ms);
 }
 
 static void cb_register_poll_fd(int fd UNUSED, void *opaque UNUSED)
@@ -323,7 +326,8 @@ static int cb_add_poll(int fd, int events, void *opaque)
 		sp->fill = p;
 		sp->cap_fill = cap;
 	}
-	sp->fill[sp->n_fill] = (struct pollfd){ .fd = fd, .events = (short)events };
+	sp->fill[sp->n_fill] =
+		(struct pollfd){ .fd = fd, .events = (short)events };
 	return (int)sp->n_fill++;
 }
 
@@ -454,6 +458,31 @@ static void slirp_arm_poll(struct slirp_port *sp)
 	sp->poll_armed = true;
 }
 
+/*
+ * A descriptor slirp asks for but cannot serve (a forward's listener when
+ * accept() fails with EMFILE) stays ready: the wake-up would come back
+ * at once, forever.  More than this many in one millisecond and the next
+ * one waits for the next millisecond.
+ */
+enum { SLIRP_WAKES_PER_MS = 16 };
+
+static void slirp_rearm_poll(struct slirp_port *sp)
+{
+	uint64_t now = loop_now(sp->loop);
+
+	if (now != sp->wake_ms) {
+		sp->wake_ms = now;
+		sp->wakes = 0;
+	}
+	if (++sp->wakes > SLIRP_WAKES_PER_MS) {
+		sp->throttled++;
+		if (!sp->tick.armed || sp->tick.deadline > now + 1)
+			loop_timer_arm(sp->loop, &sp->tick, now + 1);
+		return;
+	}
+	slirp_arm_poll(sp);
+}
+
 static void slirp_step(struct slirp_port *sp)
 {
 	struct epoll_event evs[SLIRP_EPOLL_BATCH];
@@ -480,7 +509,7 @@ static void slirp_step(struct slirp_port *sp)
 			       loop_now(sp->loop) + timeout);
 	else
 		loop_timer_cancel(sp->loop, &sp->tick);
-	slirp_arm_poll(sp);
+	slirp_rearm_poll(sp);
 }
 
 /* Injects what slirp emitted from inside input, then runs a step. */
@@ -565,7 +594,8 @@ static void slirp_refuse_fire(struct loop_timer *timer, uint64_t now)
 	if (next != UINT64_MAX)
 		loop_timer_arm(sp->loop, &sp->refuse_timer, next);
 	if (sp->refuse.refused != refused) {
-		log_info_rl(&sp->refuse_rl, "port %s: refused %" PRIu64
+		log_info_rl(&sp->refuse_rl,
+			    "port %s: refused %" PRIu64
 			    " forwarded connection(s): the guest is gone",
 			    sp->port.name, sp->refuse.refused - refused);
 		slirp_want_step(sp);
@@ -658,9 +688,11 @@ int slirp_port_forward_add(struct port *port, const struct cfg_forward *fw,
 
 	for (size_t i = 0; i < sp->n_fwds; i++) {
 		if (cfg_forward_same_host(&sp->fwds[i].f, fw)) {
-			snprintf(err, err_size, "%s %s port %u is already "
-				 "forwarded", fw->udp ? "udp" : "tcp",
-				 fw->host_address, fw->host_port);
+			snprintf(err, err_size,
+				 "%s %s port %u is already "
+				 "forwarded",
+				 fw->udp ? "udp" : "tcp", fw->host_address,
+				 fw->host_port);
 			return -EEXIST;
 		}
 	}
@@ -731,10 +763,10 @@ json_t *slirp_port_forwards(const struct port *port)
 
 		json_array_append_new(
 			list,
-			json_pack("{s:s, s:s, s:i, s:s, s:s, s:i, s:s}", "proto",
-				  fw->udp ? "udp" : "tcp", "host_address",
-				  fw->host_address, "host_port", fw->host_port,
-				  "guest", fw->guest, "guest_ip",
+			json_pack("{s:s, s:s, s:i, s:s, s:s, s:i, s:s}",
+				  "proto", fw->udp ? "udp" : "tcp",
+				  "host_address", fw->host_address, "host_port",
+				  fw->host_port, "guest", fw->guest, "guest_ip",
 				  inet_ntop(AF_INET, &a, ip, sizeof(ip)),
 				  "guest_port", fw->guest_port, "source",
 				  sp->fwds[i].runtime ? "runtime" : "config"));
@@ -848,12 +880,14 @@ static void slirp_show(const struct port *port, json_t *obj)
 				    json_pack("s++", a, net, ""));
 	}
 	json_object_set_new(obj, "restrict", json_boolean(c->restricted));
-	json_object_set_new(obj, "sockets", json_integer((json_int_t)sp->n_watched));
+	json_object_set_new(obj, "sockets",
+			    json_integer((json_int_t)sp->n_watched));
 	json_object_set_new(obj, "forwards", slirp_port_forwards(port));
 	json_object_set_new(
 		obj, "slirp",
-		json_pack("{s:I, s:I, s:I, s:I, s:I}", "steps",
-			  (json_int_t)sp->steps, "refused_forwards",
+		json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "steps",
+			  (json_int_t)sp->steps, "throttled",
+			  (json_int_t)sp->throttled, "refused_forwards",
 			  (json_int_t)sp->refuse.refused, "queue_drops",
 			  (json_int_t)sp->q_drops, "guest_errors",
 			  (json_int_t)sp->guest_errors, "epoll_errors",
@@ -888,6 +922,7 @@ static struct in6_addr in6_host(const struct in6_addr *prefix, uint8_t host)
 static Slirp *slirp_start(struct slirp_port *sp)
 {
 	const struct cfg_slirp *c = &sp->cfg;
+	uint32_t dhcp_start = (~c->netmask > 15 ? 15 : 4) | c->network;
 	struct sockaddr_in out4 = { .sin_family = AF_INET };
 	struct sockaddr_in6 out6 = { .sin6_family = AF_INET6 };
 	SlirpConfig sc = {
@@ -903,7 +938,8 @@ static Slirp *slirp_start(struct slirp_port *sp)
 		.vprefix_len = (uint8_t)c->prefix6_len,
 		.vhost6 = in6_host(&c->prefix6, 2),
 		.vnameserver6 = in6_host(&c->prefix6, 3),
-		.vdhcp_start.s_addr = htonl(c->network + 15),
+		/* Unused (slirp's DHCP is off), but kept inside the network. */
+		.vdhcp_start.s_addr = htonl(dhcp_start),
 		.vnameserver.s_addr = htonl(c->dns),
 		.vdnssearch = c->n_search ? sp->search : NULL,
 		.vdomainname = c->domain[0] ? c->domain : NULL,
@@ -922,6 +958,45 @@ static Slirp *slirp_start(struct slirp_port *sp)
 	    inet_pton(AF_INET6, c->outbound_address6, &out6.sin6_addr) == 1)
 		sc.outbound_addr6 = &out6;
 	return slirp_new(&sc, &slirp_callbacks, sp);
+}
+
+static void slirp_pin_mac(struct slirp_port *sp, const uint8_t mac[6])
+{
+	if (fdb_add_static(vsw_fdb(sp->port.sw), mac, 0, &sp->port))
+		log_warn("port %s: cannot pin slirp's MAC addresses (MAC "
+			 "table full of static entries?)",
+			 sp->port.name);
+}
+
+/*
+ * slirp's own MACs are static entries of its port, so no guest can take
+ * the gateway's address over by sending from it.  slirp sends IPv4 from
+ * 52:55 and the gateway's address and answers ARP for the DNS address
+ * from 52:55 and that address; IPv6 goes out from 52:55 (its prefix's
+ * ::2 and ::3, whose bytes 12 to 15 are the host part) or 52:56 (the
+ * link-local fe80::2 and ::3), followed by the address's last 4 bytes.
+ * The port going down removes them.
+ */
+static void slirp_pin_macs(struct slirp_port *sp)
+{
+	static const uint8_t v6_prefix[4][2] = {
+		{ 0x52, 0x55 },
+		{ 0x52, 0x55 },
+		{ 0x52, 0x56 },
+		{ 0x52, 0x56 },
+	};
+	const uint32_t v6_host[4] = { 2, 3, 2, 3 };
+	uint8_t mac[6] = { 0x52, 0x55 };
+
+	put_be32(mac + 2, sp->cfg.gateway);
+	slirp_pin_mac(sp, mac);
+	put_be32(mac + 2, sp->cfg.dns);
+	slirp_pin_mac(sp, mac);
+	for (unsigned int i = 0; sp->cfg.ipv6 && i < 4; i++) {
+		memcpy(mac, v6_prefix[i], 2);
+		put_be32(mac + 2, v6_host[i]);
+		slirp_pin_mac(sp, mac);
+	}
 }
 
 /**
@@ -990,10 +1065,12 @@ int slirp_port_create(struct vsw *sw, const struct cfg_slirp *cfg,
 	snprintf(sp->port.peer, sizeof(sp->port.peer), "slirp %s/%d",
 		 ip4(cfg->network, a), __builtin_popcount(cfg->netmask));
 	vsw_port_up(sw, &sp->port);
+	slirp_pin_macs(sp);
 	log_info("port %s: libslirp %s uplink on %s/%d, gateway %s, dns %s, "
-		 "%zu forwards%s", SLIRP_PORT_NAME, slirp_version_string(),
-		 ip4(cfg->network, a), __builtin_popcount(cfg->netmask),
-		 ip4(cfg->gateway, b), ip4(cfg->dns, err), sp->n_fwds,
+		 "%zu forwards%s",
+		 SLIRP_PORT_NAME, slirp_version_string(), ip4(cfg->network, a),
+		 __builtin_popcount(cfg->netmask), ip4(cfg->gateway, b),
+		 ip4(cfg->dns, err), sp->n_fwds,
 		 cfg->restricted ? ", restricted" : "");
 	slirp_step(sp);
 	*out = &sp->port;

@@ -57,6 +57,12 @@ static int parse_port_name(struct cfg_ctx *ctx, const struct cfg_key *key,
 	if (len > CFG_NAME_LEN)
 		return cfg_fail(ctx, "%s is %zu characters long, more than %d",
 				cfg_quoted(&q, s), len, CFG_NAME_LEN);
+	/* Sections may come and go at reload: the names stay theirs. */
+	if (!strcmp(s, "dhcp") || !strcmp(s, "slirp"))
+		return cfg_fail(ctx,
+				"%s is reserved for the port of the \"%s\" "
+				"section",
+				cfg_quoted(&q, s), s);
 	strlcpy_(cfg_key_dst(key, base), s, CFG_NAME_MAX);
 	return 0;
 }
@@ -80,7 +86,7 @@ static int parse_max_connections(struct cfg_ctx *ctx, const struct cfg_key *key,
 	}
 #define PORT_KEY_ADDRESS                                                       \
 	{                                                                      \
-		"address", cfg_parse_address, CFG_V_STR,                           \
+		"address", cfg_parse_address, CFG_V_STR,                       \
 			offsetof(struct cfg_port, address), 0, 0, false        \
 	}
 #define PORT_KEY_PORT(min_)                                                    \
@@ -246,7 +252,7 @@ static int parse_mtu(struct cfg_ctx *ctx, const struct cfg_key *key,
 
 #define PORT_KEY_REMOTE_ADDRESS                                                \
 	{                                                                      \
-		"remote_address", cfg_parse_address, CFG_V_STR,                    \
+		"remote_address", cfg_parse_address, CFG_V_STR,                \
 			offsetof(struct cfg_port, remote_address), 0, 0, false \
 	}
 #define PORT_KEY_REMOTE_PORT                                                   \

@@ -41,7 +41,15 @@ static int parse_network(struct cfg_ctx *ctx, const struct cfg_key *key UNUSED,
 {
 	struct cfg_slirp *sl = base;
 
-	return cfg_get_cidr4(ctx, val, 29, &sl->network, &sl->netmask);
+	struct cfg_quote q;
+	int r;
+
+	r = cfg_get_cidr4(ctx, val, 29, &sl->network, &sl->netmask);
+	/* A network that big would hold every destination: nothing leaves. */
+	if (!r && __builtin_popcount(sl->netmask) < 8)
+		r = cfg_fail(ctx, "%s is too large (at least /8)",
+			     cfg_quoted(&q, json_string_value(val)));
+	return r;
 }
 
 static int parse_prefix6(struct cfg_ctx *ctx, const struct cfg_key *key UNUSED,
@@ -400,6 +408,17 @@ int cfg_parse_slirp(struct cfg_ctx *ctx, const struct cfg_key *key,
 		r = fail_at(ctx, "dns",
 			    "the DNS address must differ from the "
 			    "gateway");
+	/* The default MTU follows a smaller switch.max_frame. */
+	if (!r && !json_object_get(val, "mtu") &&
+	    sl->mtu + 14 > ctx->cfg->sw.max_frame) {
+		if (ctx->cfg->sw.max_frame < 576 + 14)
+			r = fail_at(ctx, "mtu",
+				    "switch.max_frame %u leaves no "
+				    "room for slirp's minimum MTU of 576",
+				    ctx->cfg->sw.max_frame);
+		else
+			sl->mtu = ctx->cfg->sw.max_frame - 14;
+	}
 	if (!r && sl->ipv6 && sl->mtu < 1280)
 		r = fail_at(ctx, "mtu",
 			    "%u is too small for IPv6 (at least "

@@ -64,37 +64,22 @@ static void vswd_forget(struct vswd *d, const char *name)
  */
 int vswd_create_ports(struct vswd *d)
 {
-	if (d->cfg.dhcp.enabled) {
-		int ret;
+	int ret;
 
-		if (find_cfg_port(&d->cfg, INTERNAL_DHCP_PORT_NAME)) {
-			log_err("port %s: the name is taken by the DHCP "
-				"server's internal port",
-				INTERNAL_DHCP_PORT_NAME);
-			return -EEXIST;
-		}
+	if (d->cfg.dhcp.enabled) {
 		ret = internal_dhcp_create(d->sw, &d->cfg.dhcp, &d->dhcp);
 		if (ret)
 			return ret;
 	}
 #ifdef HAVE_SLIRP
 	if (d->cfg.slirp.enabled) {
-		int ret;
-
-		if (find_cfg_port(&d->cfg, SLIRP_PORT_NAME)) {
-			log_err("port %s: the name is taken by the slirp "
-				"uplink's port",
-				SLIRP_PORT_NAME);
-			return -EEXIST;
-		}
 		ret = slirp_port_create(d->sw, &d->cfg.slirp, &d->slirp);
 		if (ret)
 			return ret;
 	}
 #endif
 	for (size_t i = 0; i < d->cfg.n_ports; i++) {
-		int ret = port_create(d->sw, &d->cfg.ports[i]);
-
+		ret = port_create(d->sw, &d->cfg.ports[i]);
 		if (ret)
 			return ret;
 	}
@@ -134,6 +119,13 @@ int vswd_port_add(struct vswd *d, const struct cfg_port *pc, char *err,
 	return ret;
 }
 
+/* The uplink is not running: take it out of the running configuration. */
+static void vswd_slirp_forget(struct vswd *d)
+{
+	free(d->cfg.slirp.forwards);
+	memset(&d->cfg.slirp, 0, sizeof(d->cfg.slirp));
+}
+
 /**
  * vswd_port_del() - remove a port at runtime.
  * @d:		the daemon
@@ -151,11 +143,10 @@ int vswd_port_del(struct vswd *d, struct port *port)
 	if (port->cfg)
 		vswd_forget(d, port->name);
 	if (port == d->slirp) {
-		/* Gone until the file says otherwise: a reload brings it back.
+		/* Gone until the file says so again: a reload brings it back.
 		 */
 		d->slirp = NULL;
-		free(d->cfg.slirp.forwards);
-		memset(&d->cfg.slirp, 0, sizeof(d->cfg.slirp));
+		vswd_slirp_forget(d);
 	}
 	port->ops->close(port);
 	return 0;
@@ -186,19 +177,28 @@ static bool vswd_name_busy(struct vswd *d, const char *name, uint64_t now)
 /* New DHCP server and slirp uplink, once the old ones released their names. */
 static void vswd_builtin_pending(struct vswd *d, uint64_t now)
 {
+	/*
+	 * What could not start leaves the running configuration, so that
+	 * reloading the same file (once the cause is fixed) tries again.
+	 */
 	if (d->dhcp_pending &&
 	    !vswd_name_busy(d, INTERNAL_DHCP_PORT_NAME, now)) {
 		d->dhcp_pending = false;
-		if (internal_dhcp_create(d->sw, &d->cfg.dhcp, &d->dhcp))
+		if (internal_dhcp_create(d->sw, &d->cfg.dhcp, &d->dhcp)) {
 			log_err("reload: the DHCP server could not start (see "
 				"above)");
+			free(d->cfg.dhcp.dc.reservations);
+			memset(&d->cfg.dhcp, 0, sizeof(d->cfg.dhcp));
+		}
 	}
 #ifdef HAVE_SLIRP
 	if (d->slirp_pending && !vswd_name_busy(d, SLIRP_PORT_NAME, now)) {
 		d->slirp_pending = false;
-		if (slirp_port_create(d->sw, &d->cfg.slirp, &d->slirp))
+		if (slirp_port_create(d->sw, &d->cfg.slirp, &d->slirp)) {
 			log_err("reload: the slirp uplink could not start (see "
 				"above)");
+			vswd_slirp_forget(d);
+		}
 	}
 #endif
 }

@@ -24,7 +24,7 @@ enum {
 	/* Multishot receives post many completions per submission: size the
 	 * CQ for a burst, because an overflow ends multishot requests. */
 	LOOP_CQ_ENTRIES = 8192,
-	LOOP_RX_BUFS = 512, /* power of two, at most 32768 */
+	LOOP_RX_BUFS = 512,   /* power of two, at most 32768 */
 	LOOP_DGRAM_BUFS = 64, /* power of two; 4.3 MiB, made on first use */
 };
 
@@ -125,10 +125,10 @@ static void loop_rx_ring_fill(struct loop *loop)
 
 	io_uring_buf_ring_init(loop->rx_ring);
 	for (unsigned int i = 0; i < LOOP_RX_BUFS; i++)
-		io_uring_buf_ring_add(loop->rx_ring,
-				      loop->rx_bufs + (size_t)i * LOOP_RX_BUF_SIZE,
-				      LOOP_RX_BUF_SIZE, (unsigned short)i, mask,
-				      (int)i);
+		io_uring_buf_ring_add(
+			loop->rx_ring,
+			loop->rx_bufs + (size_t)i * LOOP_RX_BUF_SIZE,
+			LOOP_RX_BUF_SIZE, (unsigned short)i, mask, (int)i);
 	io_uring_buf_ring_advance(loop->rx_ring, LOOP_RX_BUFS);
 }
 
@@ -198,8 +198,8 @@ static void loop_probe_drain(struct loop *loop)
 		if (io_uring_peek_cqe(&loop->ring, &cqe))
 			break;
 		if (cqe->flags & IORING_CQE_F_BUFFER)
-			loop_rx_buf_return(loop,
-					   cqe->flags >> IORING_CQE_BUFFER_SHIFT);
+			loop_rx_buf_return(
+				loop, cqe->flags >> IORING_CQE_BUFFER_SHIFT);
 		io_uring_cqe_seen(&loop->ring, cqe);
 	}
 }
@@ -228,8 +228,8 @@ static void loop_probe_features(struct loop *loop)
 		loop->features.multishot_recv =
 			cqe->res == 1 && (cqe->flags & IORING_CQE_F_MORE);
 		if (cqe->flags & IORING_CQE_F_BUFFER)
-			loop_rx_buf_return(loop,
-					   cqe->flags >> IORING_CQE_BUFFER_SHIFT);
+			loop_rx_buf_return(
+				loop, cqe->flags >> IORING_CQE_BUFFER_SHIFT);
 		io_uring_cqe_seen(&loop->ring, cqe);
 	}
 	sqe = io_uring_get_sqe(&loop->ring);
@@ -241,8 +241,8 @@ static void loop_probe_features(struct loop *loop)
 		int res = cqe->res;
 
 		if (cqe->flags & IORING_CQE_F_BUFFER)
-			loop_rx_buf_return(loop,
-					   cqe->flags >> IORING_CQE_BUFFER_SHIFT);
+			loop_rx_buf_return(
+				loop, cqe->flags >> IORING_CQE_BUFFER_SHIFT);
 		io_uring_cqe_seen(&loop->ring, cqe);
 		if (tag == 2) {
 			loop->features.cancel_fd = res >= 0;
@@ -431,17 +431,15 @@ void loop_timer_cancel(struct loop *loop, struct loop_timer *timer)
 	timer->next = timer->prev = NULL;
 }
 
-/* Fires due timers; returns the earliest remaining deadline. */
-static uint64_t loop_run_timers(struct loop *loop)
+/* Fires due timers. */
+static void loop_run_timers(struct loop *loop)
 {
-	uint64_t next = UINT64_MAX;
 	bool again = true;
 
 	/* A callback may arm or cancel any timer, so restart the scan after
 	 * each one fires instead of trusting a saved next pointer. */
 	while (again) {
 		again = false;
-		next = UINT64_MAX;
 		for (struct loop_timer *t = loop->timers; t; t = t->next) {
 			if (t->deadline <= loop->now) {
 				loop_timer_cancel(loop, t);
@@ -449,9 +447,17 @@ static uint64_t loop_run_timers(struct loop *loop)
 				again = true;
 				break;
 			}
-			next = MIN(next, t->deadline);
 		}
 	}
+}
+
+/* The earliest deadline of the armed timers, or UINT64_MAX. */
+static uint64_t loop_next_deadline(const struct loop *loop)
+{
+	uint64_t next = UINT64_MAX;
+
+	for (const struct loop_timer *t = loop->timers; t; t = t->next)
+		next = MIN(next, t->deadline);
 	return next;
 }
 
@@ -561,7 +567,8 @@ int loop_dgram_bufs(struct loop *loop)
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (mem == MAP_FAILED)
 		return -errno;
-	loop->dgram_bufs = malloc((size_t)LOOP_DGRAM_BUFS * LOOP_DGRAM_BUF_SIZE);
+	loop->dgram_bufs =
+		malloc((size_t)LOOP_DGRAM_BUFS * LOOP_DGRAM_BUF_SIZE);
 	if (!loop->dgram_bufs) {
 		ret = -ENOMEM;
 		goto err_unmap;
@@ -575,11 +582,10 @@ int loop_dgram_bufs(struct loop *loop)
 	loop->dgram_ring = mem;
 	io_uring_buf_ring_init(loop->dgram_ring);
 	for (unsigned int i = 0; i < LOOP_DGRAM_BUFS; i++)
-		io_uring_buf_ring_add(loop->dgram_ring,
-				      loop->dgram_bufs +
-					      (size_t)i * LOOP_DGRAM_BUF_SIZE,
-				      LOOP_DGRAM_BUF_SIZE, (unsigned short)i,
-				      mask, (int)i);
+		io_uring_buf_ring_add(
+			loop->dgram_ring,
+			loop->dgram_bufs + (size_t)i * LOOP_DGRAM_BUF_SIZE,
+			LOOP_DGRAM_BUF_SIZE, (unsigned short)i, mask, (int)i);
 	io_uring_buf_ring_advance(loop->dgram_ring, LOOP_DGRAM_BUFS);
 	return 0;
 
@@ -621,7 +627,7 @@ static unsigned int loop_dispatch(struct loop *loop)
 	struct io_uring_cqe *cqe;
 	unsigned int head, n = 0;
 
-	io_uring_for_each_cqe(&loop->ring, head, cqe) {
+	io_uring_for_each_cqe (&loop->ring, head, cqe) {
 		struct uop *op = io_uring_cqe_get_data(cqe);
 
 		/* user_data 0 marks fire-and-forget requests (cancels). */
@@ -648,11 +654,13 @@ int loop_run(struct loop *loop)
 		int ret;
 
 		loop_update_now(loop);
-		next = loop_run_timers(loop);
+		loop_run_timers(loop);
 		loop_run_flushes(loop);
 		loop_run_deferred(loop);
 		if (loop->stop)
 			break;
+		/* After the flushes: they arm timers too (slirp's, aging). */
+		next = loop_next_deadline(loop);
 		if (next != UINT64_MAX) {
 			uint64_t wait = next > loop->now ? next - loop->now : 0;
 

@@ -8,7 +8,8 @@ unit_tests = \
 	tests/unit/test-eth \
 	tests/unit/test-offload \
 	tests/unit/test-dhcp \
-	tests/unit/test-slirp-refuse
+	tests/unit/test-slirp-refuse \
+	tests/unit/test-loop
 
 check_LIBRARIES = tests/libtap.a
 tests_libtap_a_SOURCES = tests/tap.c tests/tap.h
@@ -22,6 +23,7 @@ tests_unit_test_eth_LDADD = $(TEST_LIBS)
 tests_unit_test_offload_LDADD = $(TEST_LIBS)
 tests_unit_test_dhcp_LDADD = $(TEST_LIBS)
 tests_unit_test_slirp_refuse_LDADD = $(TEST_LIBS)
+tests_unit_test_loop_LDADD = $(TEST_LIBS)
 
 ## The DHCP fuzz harness as a plain program replaying corpus files.
 check_PROGRAMS += tests/fuzz/fuzz-dhcp

@@ -57,6 +57,15 @@ check "A pings the gateway over IPv6" \
 	eval 'guest_run a "ping -6 -c 2 -W 2 fec0::2" >/dev/null'
 check "A pings B" guest_ping a "$ip_b"
 check "B pings A" guest_ping b "$ip_a"
+# slirp's and the DHCP server's MACs are static entries: a guest sending
+# from them cannot take them over.
+"$top_builddir/vswitchctl" -s "$TESTDIR/run/ctl.sock" mac >"$TESTDIR/mac.txt"
+sed 's/^/    [mac] /' "$TESTDIR/mac.txt" >&2
+check "the gateway's MAC is pinned to the slirp port" \
+	grep -qi "^52:55:0a:00:02:02 .* slirp .*static\|^52:55:0a:00:02:02 .*slirp.*yes" "$TESTDIR/mac.txt"
+check "the DHCP server's MAC is pinned to its port" \
+	grep -qi "^52:55:0a:00:02:01 .*dhcp" "$TESTDIR/mac.txt"
+
 # No busy polling: with nothing to do the uplink sleeps.  A step is one
 # pass over slirp's sockets; a poller would make thousands in 3 s.
 steps() {
