@@ -53,6 +53,8 @@ enum {
  * @in_len:	bytes in @in
  * @out:	output buffer
  * @out_head, @out_len, @out_cap: sent offset, filled length, capacity
+ * @out_retired: an earlier @out that the send in flight still reads; freed
+ *		when it completes
  * @capture:	the port being captured, NULL when not capturing
  * @tap:	tap on @capture
  * @snaplen:	capture snapshot length
@@ -72,6 +74,7 @@ struct ctl_client {
 	size_t in_len;
 	char *out;
 	size_t out_head, out_len, out_cap;
+	char *out_retired;
 	struct port *capture;
 	struct port_tap tap;
 	uint32_t snaplen;
@@ -136,18 +139,25 @@ int ctl_fail(struct ctl_req *req, int err, const char *fmt, ...)
 
 /* ---- output ---------------------------------------------------------- */
 
+/*
+ * Makes room for @n more bytes.  While a send is in flight the kernel
+ * reads @out from out_head on: that buffer is neither compacted nor
+ * reallocated then; growing copies it into a new one and keeps the old
+ * one until the send completes.
+ */
 static bool ctl_out_reserve(struct ctl_client *c, size_t n)
 {
-	size_t need;
+	bool pinned = c->tx_busy && !c->out_retired;
+	size_t need, cap;
 	char *p;
 
-	if (c->out_head == c->out_len)
+	if (!c->tx_busy && c->out_head == c->out_len)
 		c->out_head = c->out_len = 0;
 	need = c->out_len + n;
 	if (need <= c->out_cap)
 		return true;
 	/* Reclaim what was sent before growing. */
-	if (c->out_head) {
+	if (c->out_head && !pinned) {
 		memmove(c->out, c->out + c->out_head, c->out_len - c->out_head);
 		c->out_len -= c->out_head;
 		c->out_head = 0;
@@ -155,11 +165,20 @@ static bool ctl_out_reserve(struct ctl_client *c, size_t n)
 		if (need <= c->out_cap)
 			return true;
 	}
-	p = realloc(c->out, MAX(need, c->out_cap * 2));
-	if (!p)
-		return false;
+	cap = MAX(need, c->out_cap * 2);
+	if (!pinned) {
+		p = realloc(c->out, cap);
+		if (!p)
+			return false;
+	} else {
+		p = malloc(cap);
+		if (!p)
+			return false;
+		memcpy(p, c->out, c->out_len);
+		c->out_retired = c->out;
+	}
 	c->out = p;
-	c->out_cap = MAX(need, c->out_cap * 2);
+	c->out_cap = cap;
 	return true;
 }
 
@@ -249,6 +268,7 @@ static void ctl_client_free(struct ctl_client *c)
 	srv->n_clients--;
 	free(c->in);
 	free(c->out);
+	free(c->out_retired);
 	free(c);
 }
 
@@ -451,6 +471,8 @@ static void ctl_client_tx_done(struct uop *op, int res, unsigned int flags)
 
 	c->inflight--;
 	c->tx_busy = false;
+	free(c->out_retired);
+	c->out_retired = NULL;
 	if (c->closing) {
 		ctl_client_settle(c);
 		return;
