@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stddef.h>
 #include <getopt.h>
@@ -190,10 +191,33 @@ static void write_pid_file(const char *path)
 		die("cannot write pid file %s: %s", path, strerror(errno));
 }
 
-/* Tells the user how to attach QEMU to every port that VMs attach to. */
-static void print_qemu_args(struct vsw *sw)
+static const char *ip4(uint32_t ip, char *buf)
 {
-	char args[256];
+	struct in_addr a = { htonl(ip) };
+
+	if (!ip)
+		return "none";
+	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
+}
+
+static const char *dhcp_range(const struct dhcp_cfg *dc, char *buf,
+			      size_t size)
+{
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+
+	snprintf(buf, size, "%s-%s", ip4(dc->range_start, a),
+		 ip4(dc->range_end, b));
+	return buf;
+}
+
+/*
+ * Tells the user how to attach QEMU to every port that VMs attach to, and
+ * what the VMs will find there.
+ */
+static void print_qemu_args(struct vsw *sw, const struct vsw_config *cfg)
+{
+	char args[256], range[2 * INET_ADDRSTRLEN + 2];
+	char router[INET_ADDRSTRLEN], dns[INET_ADDRSTRLEN];
 	int n = 0;
 
 	for (struct port *p = vsw_first_port(sw); p; p = p->next) {
@@ -208,6 +232,15 @@ static void print_qemu_args(struct vsw *sw)
 		       "mac=52:54:00:12:34:%02x\n",
 		       p->name, args, 0x10 + n);
 	}
+	if (n && cfg->dhcp.enabled)
+		printf("Guests get addresses by DHCP (%s), router %s, DNS %s%s\n",
+		       dhcp_range(&cfg->dhcp.dc, range, sizeof(range)),
+		       ip4(cfg->dhcp.dc.router, router),
+		       cfg->dhcp.dc.n_dns ? ip4(cfg->dhcp.dc.dns[0], dns) : "none",
+		       cfg->slirp.enabled ? "; the slirp uplink leads out "
+					    "(the gateway is also the host's "
+					    "127.0.0.1)"
+					  : "");
 	fflush(stdout);
 }
 
@@ -366,7 +399,7 @@ int main(int argc, char **argv)
 	log_info("vswitchd %s running with %zu configured ports%s",
 		 PACKAGE_VERSION, d.cfg.n_ports,
 		 d.config_path ? "" : " (built-in default)");
-	print_qemu_args(d.sw);
+	print_qemu_args(d.sw, &d.cfg);
 	notify_systemd("READY=1");
 
 	ret = loop_run(d.loop);
