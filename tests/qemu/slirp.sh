@@ -57,6 +57,24 @@ check "A pings the gateway over IPv6" \
 	eval 'guest_run a "ping -6 -c 2 -W 2 fec0::2" >/dev/null'
 check "A pings B" guest_ping a "$ip_b"
 check "B pings A" guest_ping b "$ip_a"
+# Junk for the uplink: IPv4, IPv6 and ARP frames of every length whose
+# headers are nonsense, to slirp's MAC and broadcast.  slirp drops them;
+# the switch and the uplink carry on.
+{
+	echo "open J unix:$TESTDIR/run/vm.sock"
+	for type in 0x0800 0x86dd 0x0806; do
+		for len in 14 15 20 34 42 54 60 61 100 576 1514 9014; do
+			echo "send J dst=52:55:0a:00:02:02 src=52:54:00:00:06:99 type=$type len=$len"
+			echo "send J dst=ff:ff:ff:ff:ff:ff src=52:54:00:00:06:99 type=$type len=$len"
+		done
+	done
+	echo "sleep 200"
+} >"$TESTDIR/junk.fio"
+check "frameio sends junk to the uplink" \
+	"$top_builddir/tests/tools/frameio" -f "$TESTDIR/junk.fio"
+check "after the junk, A still fetches the host's page" \
+	eval 'http_get a 10.0.2.2 8080 | grep -q "$token"'
+
 # slirp's and the DHCP server's MACs are static entries: a guest sending
 # from them cannot take them over.
 "$top_builddir/vswitchctl" -s "$TESTDIR/run/ctl.sock" mac >"$TESTDIR/mac.txt"
