@@ -101,6 +101,7 @@ bool refuse_from_slirp(struct slirp_refuse *r, const uint8_t *frame,
 		return false;
 	}
 	free_slot->used = true;
+	r->waiting++;
 	free_slot->deadline = now + REFUSE_WAIT_MS;
 	memcpy(free_slot->guest_mac, frame, 6);
 	memcpy(&free_slot->guest_ip, ip + 16, 4);
@@ -126,15 +127,21 @@ void refuse_from_guest(struct slirp_refuse *r, const uint8_t *frame,
 	const uint8_t *src;
 	size_t ihl;
 
+	/* The usual case, on every frame to slirp: nothing waits. */
+	if (!r->waiting)
+		return;
 	if (len >= ETH_LEN + ARP_SPA + 4 && get_be16(frame + 12) == ETHERTYPE_ARP)
 		src = frame + ETH_LEN + ARP_SPA;
 	else if ((src = ipv4_of(frame, len, &ihl)))
 		src += 12;
 	else
 		return;
-	for (size_t i = 0; i < REFUSE_SLOTS; i++)
-		if (r->syn[i].used && !memcmp(&r->syn[i].guest_ip, src, 4))
+	for (size_t i = 0; i < REFUSE_SLOTS; i++) {
+		if (r->syn[i].used && !memcmp(&r->syn[i].guest_ip, src, 4)) {
 			r->syn[i].used = false;
+			r->waiting--;
+		}
+	}
 }
 
 /* The RST|ACK the guest's stack would have sent for a closed port. */
@@ -199,6 +206,7 @@ uint64_t refuse_expire(struct slirp_refuse *r, uint64_t now,
 			continue;
 		}
 		s->used = false;
+		r->waiting--;
 		if (present(s->guest_mac, aux))
 			continue;
 		build_rst(r, s, frame);

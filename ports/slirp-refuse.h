@@ -51,12 +51,14 @@ struct refuse_syn {
 /**
  * struct slirp_refuse - the watch of one slirp port.
  * @syn:	SYNs in wait
+ * @waiting:	slots in use (frames from guests are not looked at when 0)
  * @slirp_mac:	the MAC slirp uses as the gateway (a RST goes to it)
  * @refused:	connections refused so far
  * @dropped:	SYNs not watched because every slot was taken
  */
 struct slirp_refuse {
 	struct refuse_syn syn[REFUSE_SLOTS];
+	unsigned int waiting;
 	uint8_t slirp_mac[6];
 	uint64_t refused, dropped;
 };

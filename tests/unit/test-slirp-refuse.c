@@ -168,6 +168,7 @@ static void test_what_is_watched(const void *data)
 	refuse_expire(&r, REFUSE_WAIT_MS, present, emit, &s);
 	TAP_CHECK_EQ(s.n, 1);
 
+	TAP_CHECK_EQ(r.waiting, 0);
 	/* A full table counts what it cannot watch. */
 	for (unsigned int i = 0; i < REFUSE_SLOTS + 3; i++) {
 		tcp_frame(f, 0x02, 1);
@@ -175,6 +176,9 @@ static void test_what_is_watched(const void *data)
 		refuse_from_slirp(&r, f, 60, 0);
 	}
 	TAP_CHECK_EQ(r.dropped, 3);
+	TAP_CHECK_EQ(r.waiting, REFUSE_SLOTS);
+	refuse_expire(&r, 100000, present, emit, &s);
+	TAP_CHECK_EQ(r.waiting, 0);
 }
 
 int main(void)
