@@ -3,7 +3,10 @@
 # unix-listen port) with 0, 64 and 256 idle connected ports (each has sent
 # one broadcast, so its MAC is learned), and with 1 k, 100 k and 1 M source
 # MACs learned: the measured frames then cycle through those sources, so
-# every frame refreshes a different entry of the table.  vswitchctl
+# every frame refreshes a different entry of the table (mac_fps); and with
+# as many MACs taught by the receiving side, the frames cycling through
+# them as destinations, so every frame looks a different entry up
+# (lookup_fps).  vswitchctl
 # confirms how many entries the switch holds while the generator is still
 # connected (a port's MACs go when it disconnects).
 #
@@ -81,5 +84,7 @@ for m in $BENCH_MACS; do
 	*) name=mac$m ;;
 	esac
 	run "$name" mac_fps --macs "$m"
+	# The same number of entries, each looked up as a destination.
+	run "lookup${name#mac}" lookup_fps --macs "$m" --lookup
 done
 bench_vsw_stop

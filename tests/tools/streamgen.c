@@ -20,7 +20,10 @@
  *     (which proves the switch has learned them all);
  *  2. with --macs M: the senders send M frames, from M distinct source
  *     MACs, so the switch learns them; the measured frames then cycle
- *     through those sources (every frame refreshes one of M entries);
+ *     through those sources (every frame refreshes one of M entries).
+ *     With --lookup too, the receivers teach the M MACs instead, and the
+ *     measured frames go to them, from one source: every frame looks one
+ *     of M entries up (and refreshes the same one);
  *  3. warm-up, then the measured period; then the senders stop and the
  *     receivers drain.  frames_per_s counts frames received during the
  *     period; loss_pct compares everything sent and received after the
@@ -75,6 +78,7 @@ struct peer {
 	size_t ring_len, ring_off;
 	unsigned long long tx_bytes;
 	unsigned long mac_first, mac_count, mac_next; /* --macs share */
+	bool macs_are_dst; /* --lookup: the share is destinations */
 	bool writing;
 	/* reader: stream framing state */
 	uint8_t hdr[4];
@@ -94,6 +98,7 @@ static struct {
 	size_t size;
 	double seconds, warmup;
 	unsigned long macs;
+	bool lookup;
 } opt = {
 	.pairs = 1,
 	.size = 64,
@@ -281,15 +286,18 @@ static void open_peers(void)
 /* ------------------------------------------------------------------ */
 /* sending */
 
-/* Rewrite the source MACs of the ring with the sender's next --macs. */
+/*
+ * Rewrite the source (or, for --lookup, destination) MACs of the ring with
+ * the sender's next --macs.
+ */
 static void ring_next_sources(struct peer *s)
 {
-	size_t wire = opt.size + 4, off;
+	size_t wire = opt.size + 4, off, at = s->macs_are_dst ? 4 : 10;
 	uint8_t mac[6];
 
 	for (off = 0; off < s->ring_len; off += wire) {
 		learn_mac(s->mac_first + s->mac_next, mac);
-		memcpy(s->ring + off + 10, mac, 6);
+		memcpy(s->ring + off + at, mac, 6);
 		if (++s->mac_next == s->mac_count)
 			s->mac_next = 0;
 	}
@@ -528,6 +536,53 @@ static bool learned(void)
 	return true;
 }
 
+/* The pairs trade places: a receiver sends (--lookup's teaching). */
+static void pairs_swap(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < n_peers; i++) {
+		struct peer *s = &peers[i], *r;
+
+		if (s->role != SENDER || !s->mate || s->mate->mate == s)
+			continue;
+		r = s->mate;
+		r->role = SENDER;
+		r->mate = s;
+		s->role = RECEIVER;
+		r->mac_first = s->mac_first;
+		r->mac_count = s->mac_count;
+		r->mac_next = 0;
+		ring_init(r);
+	}
+}
+
+/* ...and back: the senders send to the MACs their receivers taught. */
+static void pairs_unswap(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < n_peers; i++) {
+		struct peer *r = &peers[i], *s;
+
+		if (r->role != SENDER || !r->mate || r->mate->mate != r)
+			continue;
+		s = r->mate;
+		free(r->ring);
+		r->ring = NULL;
+		r->ring_len = r->ring_off = 0;
+		r->mac_count = 0;
+		r->role = RECEIVER;
+		s->role = SENDER;
+		s->mate = r;
+		r->mate = NULL;
+		free(s->ring);
+		s->macs_are_dst = true;
+		s->mac_next = 0;
+		ring_init(s);
+	}
+}
+
 /* Give each sender its share of the --macs set and send it once. */
 static void learn_macs(void)
 {
@@ -548,9 +603,13 @@ static void learn_macs(void)
 			ring_init(&peers[i]);
 	if (!opt.macs)
 		return;
+	if (opt.lookup)
+		pairs_swap();
 	senders_enable(true);
 	run_until(now_s() + 600, learned);
 	drain();
+	if (opt.lookup)
+		pairs_unswap();
 	if (stop_signal)
 		return;
 	fprintf(stderr, "streamgen: sent frames from %lu source MACs\n",
@@ -632,6 +691,8 @@ static void usage(FILE *f)
 	      "broadcast each\n"
 	      "  -m, --macs N         teach the switch N source MACs, then "
 	      "cycle through them\n"
+	      "  -L, --lookup         with --macs: the receivers teach them, "
+	      "the frames go to them\n"
 	      "  -H, --hold           at the end, stay connected until "
 	      "SIGTERM/SIGINT\n"
 	      "  -h, --help           this help\n\n"
@@ -661,6 +722,7 @@ static void parse_args(int argc, char **argv)
 		{ "seconds", required_argument, NULL, 't' },
 		{ "warmup", required_argument, NULL, 'w' },
 		{ "idle", required_argument, NULL, 'i' },
+		{ "lookup", no_argument, NULL, 'L' },
 		{ "macs", required_argument, NULL, 'm' },
 		{ "hold", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
@@ -668,7 +730,7 @@ static void parse_args(int argc, char **argv)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:dn:s:t:w:i:m:Hh", lopts,
+	while ((c = getopt_long(argc, argv, "c:dn:s:t:w:i:m:LHh", lopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -698,6 +760,9 @@ static void parse_args(int argc, char **argv)
 		case 'm':
 			opt.macs = (unsigned long)parse_num(optarg, 0, 1 << 24,
 							    "macs");
+			break;
+		case 'L':
+			opt.lookup = true;
 			break;
 		case 'H':
 			opt.hold = true;
