@@ -12,13 +12,7 @@ set -eu
 isolate_netns "$@"
 
 qemu_setup
-mkdir -p "$TESTDIR/run"
-"$VSWITCHD" --runtime-dir "$TESTDIR/run" </dev/null \
-	>"$TESTDIR/stdout.txt" 2>>"$TESTDIR/vswitchd.log" &
-VSWITCHD_PID=$!
-track_pid "$VSWITCHD_PID"
-vswitchd_wait_ready 10 tcp:7000 "unix:$TESTDIR/run/vm.sock" ||
-	die "the built-in default did not start"
+vswitchd_start_default
 
 guest_boot a 52:54:00:00:05:0a socket,connect=127.0.0.1:7000
 guest_boot b 52:54:00:00:05:0b stream,server=off,addr.type=unix,addr.path="$TESTDIR/run/vm.sock"

@@ -22,6 +22,9 @@
 #   guest_alive NAME           its QEMU still runs
 #   guest_log_tail NAME [N]    the last N (20) lines of the guest's console log
 #   guest_ping NAME ADDR [N]   ping ADDR from the guest, N (3) times
+#   vswitchd_start_default     run vswitchd on its built-in default (no -c),
+#                              runtime dir $TESTDIR/run, stdout in
+#                              $TESTDIR/stdout.txt; wait for both listeners
 #   guest_dhcp NAME            lease an address with udhcpc and apply it
 #                              (address, default route); /tmp/lease, /tmp/ip
 #
@@ -281,4 +284,16 @@ echo "LEASE ip=$ip mask=$mask router=$router dns=$dns serverid=$serverid" >/tmp/
 echo "$ip" >/tmp/ip'
 	guest_run "$1" "ip link set eth0 up && printf '%s\n' '${script//\'/\'\\\'\'}' >/tmp/dhcp.sh && chmod +x /tmp/dhcp.sh" >/dev/null &&
 		guest_run "$1" 'udhcpc -i eth0 -n -q -t 5 -T 2 -s /tmp/dhcp.sh && cat /tmp/lease'
+}
+
+# vswitchd_start_default: the daemon on its built-in default, as README
+# command 1 runs it (see the list at the top).
+vswitchd_start_default() {
+	mkdir -p "$TESTDIR/run"
+	"$VSWITCHD" --runtime-dir "$TESTDIR/run" </dev/null \
+		>"$TESTDIR/stdout.txt" 2>>"$TESTDIR/vswitchd.log" &
+	VSWITCHD_PID=$!
+	track_pid "$VSWITCHD_PID"
+	vswitchd_wait_ready 10 tcp:7000 "unix:$TESTDIR/run/vm.sock" ||
+		die "the built-in default did not start"
 }

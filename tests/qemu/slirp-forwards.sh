@@ -107,6 +107,20 @@ ctl forwards add "{\"host_port\": $FWD_A, \"guest\": \"$ip_b\", \"guest_port\": 
 	2>"$TESTDIR/err.txt" || rc=$?
 check "a forward already in force is refused" \
 	eval '[ "$rc" = 1 ] && grep -q "already forwarded" "$TESTDIR/err.txt"'
+# Bad forward requests: an error reply each, nothing changes.
+for bad in '{"host_port": 0, "guest": "10.0.2.60", "guest_port": 80}' \
+	'{"host_port": 18090, "guest": "nosuch", "guest_port": 80}' \
+	'{"host_port": 18090, "guest": "10.0.9.1", "guest_port": 80}' \
+	'{"proto": "sctp", "host_port": 18090, "guest": "10.0.2.60", "guest_port": 80}' \
+	'{"host_port": 18090, "guest": "10.0.2.60"}'; do
+	check "forwards add refuses $bad" eval '! ctl forwards add "$bad" 2>/dev/null'
+done
+for bad in '{"host_port": 70000}' '{"proto": "sctp", "host_port": 1}' \
+	'{"host_port": 1, "host_address": "localhost"}' '{"host_port": 18099}'; do
+	check "forwards del refuses $bad" eval '! ctl forwards del "$bad" 2>/dev/null'
+done
+check "the bad requests changed nothing (two forwards)" \
+	eval '[ "$(ctl --json forwards | jq length)" = 2 ]'
 check "forwards del" ctl forwards del "{\"host_port\": $FWD_B}"
 check "a deleted forward no longer listens" eval '! host_get "$FWD_B"'
 

@@ -12,18 +12,13 @@ isolate_netns "$@"
 
 qemu_setup
 require_cmd busybox
-mkdir -p "$TESTDIR/run" "$TESTDIR/www"
+mkdir -p "$TESTDIR/www"
 token="host-page-$$-$RANDOM"
 echo "$token" >"$TESTDIR/www/index.html"
 spawn httpd busybox httpd -f -p 127.0.0.1:8080 -h "$TESTDIR/www"
 wait_for_tcp 8080
 
-"$VSWITCHD" --runtime-dir "$TESTDIR/run" </dev/null \
-	>"$TESTDIR/stdout.txt" 2>>"$TESTDIR/vswitchd.log" &
-VSWITCHD_PID=$!
-track_pid "$VSWITCHD_PID"
-vswitchd_wait_ready 10 tcp:7000 "unix:$TESTDIR/run/vm.sock" ||
-	die "the built-in default did not start"
+vswitchd_start_default
 check "the default has the slirp uplink" \
 	grep -q 'port slirp: libslirp .* uplink on 10.0.2.0/24, gateway 10.0.2.2, dns 10.0.2.3' "$TESTDIR/vswitchd.log"
 
