@@ -314,6 +314,14 @@ static uint32_t slots_for(uint32_t cap)
 	return n;
 }
 
+/* Bytes of a table of @n slots, rounded up to whole pages. */
+static size_t table_bytes(uint32_t n)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
+	return ((size_t)n * sizeof(struct fdb_entry) + page - 1) & ~(page - 1);
+}
+
 /* ---- Hash table ------------------------------------------------------- */
 
 /* Return: the slot holding the key, or FDB_NIL. */
@@ -737,27 +745,41 @@ void fdb_params_init(struct fdb_params *params)
 }
 
 /*
- * Allocates an empty table for @cap entries and sets *@mask.  Tables of
- * several megabytes ask for transparent huge pages on the 2 MiB-aligned
- * part of the allocation: a random lookup in a big table otherwise pays a
- * page walk on top of its cache miss.  The advice is only a hint.
+ * Allocates an empty table for @cap entries and sets *@mask.  The table
+ * is mapped directly, aligned to 2 MiB: slots then never straddle cache
+ * lines (malloc's 16-byte header would split every other one), pages are
+ * zero (all empty) and only touched as the table fills, and tables of
+ * several megabytes can sit on transparent huge pages, so that a random
+ * lookup in a big table does not pay a page walk on top of its cache miss.
+ * The huge page advice is only a hint.
  * Return: the table, or NULL.
  */
 static struct fdb_entry *table_alloc(uint32_t cap, uint32_t *mask)
 {
 	uint32_t n = slots_for(cap);
-	size_t size = (size_t)n * sizeof(struct fdb_entry);
-	struct fdb_entry *t = calloc(n, sizeof(*t));
-	uintptr_t huge = FDB_HUGE_PAGE, start, end;
+	size_t size = table_bytes(n), span = size + FDB_HUGE_PAGE;
+	uint8_t *map, *start;
 
-	if (!t)
+	map = mmap(NULL, span, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (map == MAP_FAILED)
 		return NULL;
+	start = (uint8_t *)(((uintptr_t)map + FDB_HUGE_PAGE - 1) &
+			    ~(uintptr_t)(FDB_HUGE_PAGE - 1));
+	if (start > map)
+		munmap(map, (size_t)(start - map));
+	if (start + size < map + span)
+		munmap(start + size, (size_t)(map + span - (start + size)));
+	if (size >= FDB_HUGE_PAGE)
+		madvise(start, size, MADV_HUGEPAGE);
 	*mask = n - 1;
-	start = ((uintptr_t)t + huge - 1) & ~(huge - 1);
-	end = ((uintptr_t)t + size) & ~(huge - 1);
-	if (end > start)
-		madvise((void *)start, end - start, MADV_HUGEPAGE);
-	return t;
+	return (struct fdb_entry *)start;
+}
+
+static void table_free(struct fdb_entry *t, uint32_t mask)
+{
+	if (t)
+		munmap(t, table_bytes(mask + 1));
 }
 
 static struct fdb *fdb_create(const struct fdb_params *params, uint64_t k0,
@@ -836,7 +858,7 @@ void fdb_free(struct fdb *fdb)
 	free(fdb->owner_buckets);
 	free(fdb->owner_heap);
 	free(fdb->owners);
-	free(fdb->entries);
+	table_free(fdb->entries, fdb->slot_mask);
 	free(fdb);
 }
 
@@ -863,7 +885,7 @@ int fdb_set_params(struct fdb *fdb, const struct fdb_params *params)
 {
 	struct fdb_params p = *params;
 	struct fdb_entry *old, *table = NULL;
-	uint32_t mask = 0;
+	uint32_t mask = 0, old_mask;
 	bool resize;
 
 	params_normalize(&p);
@@ -893,6 +915,7 @@ int fdb_set_params(struct fdb *fdb, const struct fdb_params *params)
 	 * list order.  The stored hash bits give the new home slot.
 	 */
 	old = fdb->entries;
+	old_mask = fdb->slot_mask;
 	fdb->entries = table;
 	fdb->slot_mask = mask;
 	fdb->params.max_entries = p.max_entries;
@@ -904,7 +927,7 @@ int fdb_set_params(struct fdb *fdb, const struct fdb_params *params)
 		list_migrate(fdb, old, &o->dyn);
 		list_migrate(fdb, old, &o->statics);
 	}
-	free(old);
+	table_free(old, old_mask);
 	return 0;
 }
 
