@@ -4,6 +4,8 @@
 
 check_PROGRAMS += tests/tools/streamgen
 tests_tools_streamgen_SOURCES = tests/tools/streamgen.c
+check_PROGRAMS += tests/tools/tapwire
+tests_tools_tapwire_SOURCES = tests/tools/tapwire.c
 
 EXTRA_DIST += \
 	tests/bench/run \
@@ -18,7 +20,7 @@ EXTRA_DIST += \
 	tests/bench/slirp.sh
 
 bench:
-	$(MAKE) $(AM_MAKEFLAGS) all tests/tools/streamgen
+	$(MAKE) $(AM_MAKEFLAGS) all tests/tools/streamgen tests/tools/tapwire
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 	BENCH_CFLAGS='$(CFLAGS)' BENCH_SANITIZE_CFLAGS='$(SANITIZE_CFLAGS)' \
 	$(SHELL) '$(abs_top_srcdir)/tests/bench/run' $(BENCH_CASES)

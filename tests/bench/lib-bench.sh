@@ -44,6 +44,7 @@
 : "${BENCH_SECONDS:=10}"
 : "${BENCH_CASE:=$TEST_NAME}"
 STREAMGEN=$top_builddir/tests/tools/streamgen
+TAPWIRE=$top_builddir/tests/tools/tapwire
 VSWITCHCTL=$top_builddir/vswitchctl
 export BENCH_SECONDS
 

@@ -4,6 +4,9 @@
 #   vswitchd-nooff   the same without offload (MTU-sized frames)
 #   bridge           the Linux bridge, with veth pairs (the limit: the
 #                    kernel alone; a TAP would need a user-space reader)
+#   wire             tests/tools/tapwire: one read() and one write() per
+#                    frame between the two TAPs, no switching (the ceiling
+#                    of any user-space program on TAP)
 #   vde              vde_switch, each TAP plugged in by vde_plug2tap
 #   socat            the classic recipe: each TAP bridged by socat to one
 #                    UDP multicast group on lo (a hub; TTL 1)
@@ -20,7 +23,7 @@
 set -eu
 . "$(dirname "$0")/lib-bench.sh"
 
-: "${BENCH_TAP_SUBJECTS:=vswitchd vswitchd-nooff bridge vde socat}"
+: "${BENCH_TAP_SUBJECTS:=vswitchd vswitchd-nooff bridge wire vde socat}"
 bench_netns_init
 bench_require iperf3=iperf3 trafgen=netsniff-ng jq=jq
 make_testdir
@@ -80,6 +83,18 @@ setup_bridge()
 	done
 	to_client vA "$NS_A" $ADDR_A devA
 	to_client vB "$NS_B" $ADDR_B devB
+}
+
+setup_wire()
+{
+	local x
+
+	spawn tapwire ip netns exec "$NS_SW" "$TAPWIRE" vtapA vtapB
+	for x in A B; do
+		wait_dev "vtap$x"
+	done
+	to_client vtapA "$NS_A" $ADDR_A devA
+	to_client vtapB "$NS_B" $ADDR_B devB
 }
 
 setup_vde()
@@ -212,6 +227,10 @@ run_subject()
 	vswitchd) setup_vswitchd true ;;
 	vswitchd-nooff) setup_vswitchd false ;;
 	bridge) setup_bridge ;;
+	wire)
+		[ -x "$TAPWIRE" ] || die "$TAPWIRE is not built (make bench builds it)"
+		setup_wire
+		;;
 	vde)
 		bench_have vde_switch=vde2 vde_plug2tap=vde2 || return 0
 		setup_vde
