@@ -74,6 +74,10 @@ static int parse_gso(const uint8_t *frame, size_t len, unsigned int base,
 		    l3 + IPV6_HLEN != l4)
 			return -EINVAL;
 	}
+	/* The segments' IP length fields are 16 bits wide. */
+	if (len - l3 > (base == VIRTIO_NET_HDR_GSO_TCPV4 ? 0xffffu
+							: 0xffffu + IPV6_HLEN))
+		return -EINVAL;
 	if (len < (size_t)l4 + TCP_HLEN_MIN)
 		return -EINVAL;
 	thl = (frame[l4 + 12] >> 4) * 4u;

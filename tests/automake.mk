@@ -27,7 +27,15 @@ tests_unit_test_loop_LDADD = $(TEST_LIBS)
 
 ## The DHCP fuzz harness as a plain program replaying corpus files.
 check_PROGRAMS += tests/fuzz/fuzz-dhcp
+tests_fuzz_fuzz_dhcp_SOURCES = tests/fuzz/fuzz-dhcp.c tests/fuzz/replay.c
 tests_fuzz_fuzz_dhcp_LDADD = $(TEST_LIBS)
+
+## The stream framing and TAP offload harnesses, replaying likewise.
+check_PROGRAMS += tests/fuzz/fuzz-stream tests/fuzz/fuzz-offload
+tests_fuzz_fuzz_stream_SOURCES = tests/fuzz/fuzz-stream.c tests/fuzz/replay.c
+tests_fuzz_fuzz_stream_LDADD = $(TEST_LIBS)
+tests_fuzz_fuzz_offload_SOURCES = tests/fuzz/fuzz-offload.c tests/fuzz/replay.c
+tests_fuzz_fuzz_offload_LDADD = $(TEST_LIBS)
 
 TESTS += $(unit_tests)
 

@@ -2,7 +2,7 @@
  * fuzz-dhcp.c - fuzz dhcp_server_input().
  *
  * Built with -DVSW_FUZZ_LIBFUZZER (make fuzz-dhcp, clang) it is a libFuzzer
- * target.  Built without, it is a plain program that replays the files
+ * target.  Linked with tests/fuzz/replay.c instead, it replays the files
  * named on its command line, so crashers can be kept as regression tests.
  *
  * Input: the first byte chooses the mode.  Even: the rest is a raw
@@ -131,27 +131,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dhcp_server_free(srv);
 	return 0;
 }
-
-#ifndef VSW_FUZZ_LIBFUZZER
-int main(int argc, char **argv)
-{
-	int rc = 0;
-
-	for (int i = 1; i < argc; i++) {
-		FILE *f = fopen(argv[i], "rb");
-		uint8_t buf[4096];
-		size_t n;
-
-		if (!f) {
-			perror(argv[i]);
-			rc = 1;
-			continue;
-		}
-		n = fread(buf, 1, sizeof(buf), f);
-		fclose(f);
-		LLVMFuzzerTestOneInput(buf, n);
-		printf("%s: ok\n", argv[i]);
-	}
-	return rc;
-}
-#endif

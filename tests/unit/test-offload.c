@@ -293,6 +293,8 @@ static void test_malformed(const void *data)
 	make_super(false, good);
 	set16(super + 14 + 6, 0x2000); /* MF */
 	expect_bad(good, len, "an IPv4 fragment");
+	make_super(false, good);
+	expect_bad(good, OFFLOAD_MAX_FRAME, "an IPv4 packet over 65535 bytes");
 	len = make_super(true, good);
 	super[14 + 6] = 0; /* hop-by-hop extension header */
 	expect_bad(good, len, "IPv6 extension header");
