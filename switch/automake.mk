@@ -29,6 +29,25 @@ endif
 
 VSW_LIBS = libvsw.a $(URING_LIBS) $(JANSSON_LIBS) $(SLIRP_LIBS)
 
+## libFuzzer harness over the configuration loader; not part of all or
+## check (FUZZ_CC is set in dhcp/automake.mk).  Needs clang:
+## make fuzz-cfg && ./fuzz-cfg -dict=$(srcdir)/tests/fuzz/cfg.dict \
+##	CORPUS-DIR $(srcdir)/tests/config
+EXTRA_DIST += tests/fuzz/cfg.dict
+FUZZ_CFG_SRCS = $(srcdir)/tests/fuzz/fuzz-cfg.c \
+	$(srcdir)/switch/cfg.c $(srcdir)/switch/cfg-parse.c \
+	$(srcdir)/switch/cfg-ports.c $(srcdir)/switch/cfg-dhcp.c \
+	$(srcdir)/switch/cfg-slirp.c $(srcdir)/switch/cfg-locate.c \
+	$(srcdir)/switch/log.c $(srcdir)/dhcp/dhcp.c \
+	$(srcdir)/dhcp/options.c $(srcdir)/dhcp/lease.c
+fuzz-cfg: $(FUZZ_CFG_SRCS)
+	$(FUZZ_CC) -std=gnu11 -g -O1 -I$(top_srcdir) -I$(top_builddir) \
+		$(JANSSON_CFLAGS) -DVSW_FUZZ_LIBFUZZER \
+		-fsanitize=fuzzer,address,undefined \
+		-o $@ $(FUZZ_CFG_SRCS) $(JANSSON_LIBS)
+CLEANFILES += fuzz-cfg
+.PHONY: fuzz-cfg
+
 sbin_PROGRAMS += vswitchd
 vswitchd_SOURCES = switch/main.c
 vswitchd_LDADD = $(VSW_LIBS)

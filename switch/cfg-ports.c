@@ -245,8 +245,13 @@ static int parse_mtu(struct cfg_ctx *ctx, const struct cfg_key *key,
 	/* The largest MTU whose frame, with its tag, still fits max_frame. */
 	unsigned int max = ctx->cfg->sw.max_frame - 18;
 
-	return cfg_get_uint(ctx, val, 68, max < 68 ? 68 : max,
-			    "at most switch.max_frame - 18",
+	/* An MTU of 68 would still make frames the switch drops. */
+	if (max < 68)
+		return cfg_fail(ctx,
+				"switch.max_frame %u leaves no room for the "
+				"minimum MTU of 68 (it must be at least 86)",
+				ctx->cfg->sw.max_frame);
+	return cfg_get_uint(ctx, val, 68, max, "at most switch.max_frame - 18",
 			    cfg_key_dst(key, base));
 }
 
@@ -477,6 +482,7 @@ static int mcast_parse(struct cfg_ctx *ctx, const json_t *obj,
 static int tap_parse(struct cfg_ctx *ctx, const json_t *obj,
 		     struct cfg_port *port)
 {
+	struct cfg_quote q;
 	int r = parse_port_keys(ctx, obj, port);
 
 	if (r || port->ifname[0])
@@ -487,6 +493,12 @@ static int tap_parse(struct cfg_ctx *ctx, const json_t *obj,
 				"the port name is too long to name the "
 				"device (set \"ifname\", at most %d bytes)",
 				CFG_IFNAME_MAX - 1);
+	/* Valid port names, but the kernel refuses them as device names. */
+	if (!strcmp(port->name, ".") || !strcmp(port->name, ".."))
+		return cfg_fail(ctx,
+				"the port name %s cannot name the device (set "
+				"\"ifname\")",
+				cfg_quoted(&q, port->name));
 	strlcpy_(port->ifname, port->name, sizeof(port->ifname));
 	return 0;
 }

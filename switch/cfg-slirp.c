@@ -355,6 +355,16 @@ static int slirp_with_dhcp(struct cfg_ctx *ctx, struct cfg_slirp *sl)
 				       ip_text(own[i], a),
 				       ip_text(dc->range_start, b),
 				       ip_text(dc->range_end, c));
+		/*
+		 * A reservation would give the address to a guest too (and
+		 * the gateway may become dhcp.router, which none may hold).
+		 */
+		for (size_t k = 0; k < dc->n_reservations; k++)
+			if (own[i] == dc->reservations[k].ip)
+				return fail_at(ctx, what,
+					       "%s is also reserved by "
+					       "dhcp.reservations[%zu]",
+					       ip_text(own[i], a), k);
 	}
 	if ((sl->gateway & dc->netmask) != dc->subnet)
 		return 0;

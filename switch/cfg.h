@@ -1,10 +1,11 @@
 /*
  * cfg.h - the configuration file: JSON text to a validated struct vsw_config.
  *
- * Loading is a pure function of the text (and of the caller's default
- * runtime directory): it opens no sockets and touches no other file, so
- * main.c can refuse a bad file before anything is created, and a reload can
- * diff two validated configs.  A config either loads whole, with every
+ * Loading is a function of the text (and of the caller's default runtime
+ * directory), with two read-only lookups on the host: a control "group" is
+ * looked up with getgrnam(), a multicast "interface" with if_nametoindex().
+ * It binds nothing and writes nothing, so main.c can refuse a bad file
+ * before anything is created, and a reload can diff two validated configs.  A config either loads whole, with every
  * default resolved (the per-port TX queue limits included), or not at all:
  * on failure the output struct is left untouched and struct vsw_err says
  * what is wrong and where, in the form
@@ -71,12 +72,14 @@ enum {
  * @name:	unique name, 1 to 24 characters from [A-Za-z0-9_.-]; accepted
  *		connections of a listener are named "<name>/<n>"
  * @type:	the port type
- * @address:	tcp-*: the literal IPv4 or IPv6 address as written (never a
- *		host name); empty for other types
- * @port:	tcp-*: TCP port; 0 on tcp-listen means "the kernel picks"
+ * @address:	tcp-*, udp: the literal IPv4 or IPv6 address as written
+ *		(never a host name); empty for other types
+ * @port:	tcp-*, udp, mcast: the port; 0 on tcp-listen means "the
+ *		kernel picks"
  * @path:	unix-*: socket path, fits sun_path; empty for other types
  * @max_connections: *-listen: connections accepted at once; 0 otherwise
- * @mode:	unix-listen: file mode of the socket (0..0777); 0 otherwise
+ * @mode:	unix-listen, unix-dgram: file mode of the socket (0..0777);
+ *		0 otherwise
  * @reconnect_min_ms: *-connect: first retry delay after a failure
  * @reconnect_max_ms: *-connect: cap of the doubling retry delay
  * @tx_queue_frames: TX queue limit in frames (switch default applied)

@@ -30,12 +30,19 @@ check_PROGRAMS += tests/fuzz/fuzz-dhcp
 tests_fuzz_fuzz_dhcp_SOURCES = tests/fuzz/fuzz-dhcp.c tests/fuzz/replay.c
 tests_fuzz_fuzz_dhcp_LDADD = $(TEST_LIBS)
 
+EXTRA_DIST += tests/fuzz/fuzz.h
+
 ## The stream framing and TAP offload harnesses, replaying likewise.
 check_PROGRAMS += tests/fuzz/fuzz-stream tests/fuzz/fuzz-offload
 tests_fuzz_fuzz_stream_SOURCES = tests/fuzz/fuzz-stream.c tests/fuzz/replay.c
 tests_fuzz_fuzz_stream_LDADD = $(TEST_LIBS)
 tests_fuzz_fuzz_offload_SOURCES = tests/fuzz/fuzz-offload.c tests/fuzz/replay.c
 tests_fuzz_fuzz_offload_LDADD = $(TEST_LIBS)
+
+## The configuration loader harness, replaying likewise.
+check_PROGRAMS += tests/fuzz/fuzz-cfg
+tests_fuzz_fuzz_cfg_SOURCES = tests/fuzz/fuzz-cfg.c tests/fuzz/replay.c
+tests_fuzz_fuzz_cfg_LDADD = $(TEST_LIBS)
 
 TESTS += $(unit_tests)
 

@@ -22,8 +22,7 @@
 
 #include "dhcp/dhcp.h"
 #include "switch/util.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "tests/fuzz/fuzz.h"
 
 static size_t sent_bytes;
 

@@ -40,8 +40,7 @@
 #include <string.h>
 
 #include "ports/offload.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "tests/fuzz/fuzz.h"
 
 enum {
 	MAX_INPUT = OFFLOAD_VNET_HDR_LEN + OFFLOAD_MAX_FRAME,
@@ -50,15 +49,6 @@ enum {
 	TCP_CWR = 0x80,
 	UDP_CSUM_OFF = 6,
 };
-
-#define CHECK(expr)                                                            \
-	do {                                                                   \
-		if (!(expr)) {                                                 \
-			fprintf(stderr, "%s:%d: check failed: %s\n",           \
-				__FILE__, __LINE__, #expr);                    \
-			abort();                                               \
-		}                                                              \
-	} while (0)
 
 static uint16_t be16(const uint8_t *p)
 {

@@ -36,8 +36,7 @@
 #include <string.h>
 
 #include "ports/stream.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "tests/fuzz/fuzz.h"
 
 enum {
 	CTRL_LEN = 3,

@@ -16,8 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "tests/fuzz/fuzz.h"
 
 /* Reads all of @f.  Return: a malloc()ed copy of exactly *@len bytes. */
 static uint8_t *read_all(FILE *f, size_t *len)
