@@ -18,8 +18,12 @@ static int parse_cidr(struct cfg_ctx *ctx, const struct cfg_key *key UNUSED,
 		      const json_t *val, void *base)
 {
 	struct cfg_dhcp *dh = base;
+	int r = cfg_get_cidr4(ctx, val, 30, &dh->dc.subnet, &dh->dc.netmask);
 
-	return cfg_get_cidr4(ctx, val, 30, &dh->dc.subnet, &dh->dc.netmask);
+	if (!r && !dh->dc.netmask)
+		return cfg_fail(ctx, "a /0 subnet is all of IPv4, not a LAN "
+				     "(at least /1)");
+	return r;
 }
 
 static int parse_dns(struct cfg_ctx *ctx, const struct cfg_key *key UNUSED,
