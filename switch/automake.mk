@@ -48,6 +48,22 @@ fuzz-cfg: $(FUZZ_CFG_SRCS)
 CLEANFILES += fuzz-cfg
 .PHONY: fuzz-cfg
 
+## libFuzzer harness over the forwarding core (learning, flooding, the
+## batched path, offload metas, ports going up, down and away).  port.c
+## names every port type's constructor, so the whole library is built in.
+## Needs clang and io_uring: make fuzz-switch && ./fuzz-switch CORPUS-DIR
+EXTRA_DIST += tests/fuzz/fuzz-switch.c
+FUZZ_SWITCH_SRCS = $(srcdir)/tests/fuzz/fuzz-switch.c \
+	$(addprefix $(srcdir)/,$(filter %.c,$(libvsw_a_SOURCES)))
+fuzz-switch: $(FUZZ_SWITCH_SRCS)
+	$(FUZZ_CC) -std=gnu11 -g -O1 -I$(top_srcdir) -I$(top_builddir) \
+		$(URING_CFLAGS) $(JANSSON_CFLAGS) $(SLIRP_CFLAGS) \
+		-DVSW_FUZZ_LIBFUZZER -fsanitize=fuzzer,address,undefined \
+		-o $@ $(FUZZ_SWITCH_SRCS) \
+		$(URING_LIBS) $(JANSSON_LIBS) $(SLIRP_LIBS)
+CLEANFILES += fuzz-switch
+.PHONY: fuzz-switch
+
 sbin_PROGRAMS += vswitchd
 vswitchd_SOURCES = switch/main.c
 vswitchd_LDADD = $(VSW_LIBS)

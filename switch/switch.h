@@ -33,7 +33,9 @@ struct frame_meta;
  * struct vsw_stats - switch-wide counters.
  * @flooded:	frames sent to every other port
  * @unicast:	frames sent to exactly one port
- * @dropped:	frames dropped on input (see the ports' counters for why)
+ * @dropped:	frames dropped on input (see the ports' counters for why);
+ *		a frame whose destination sits on its own input port is
+ *		counted only in that port's rx_hairpin
  */
 struct vsw_stats {
 	uint64_t flooded, unicast, dropped;

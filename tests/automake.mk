@@ -44,6 +44,11 @@ check_PROGRAMS += tests/fuzz/fuzz-cfg
 tests_fuzz_fuzz_cfg_SOURCES = tests/fuzz/fuzz-cfg.c tests/fuzz/replay.c
 tests_fuzz_fuzz_cfg_LDADD = $(TEST_LIBS)
 
+## The forwarding core harness, replaying likewise.
+check_PROGRAMS += tests/fuzz/fuzz-switch
+tests_fuzz_fuzz_switch_SOURCES = tests/fuzz/fuzz-switch.c tests/fuzz/replay.c
+tests_fuzz_fuzz_switch_LDADD = $(TEST_LIBS)
+
 TESTS += $(unit_tests)
 
 TEST_EXTENSIONS = .sh
