@@ -46,7 +46,7 @@ if [ -z "${top_builddir-}" ]; then
 		fi
 	done
 fi
-. "$_top/tests/lib.sh"
+. "$_top/tests/bench/lib-bench.sh"
 
 PERIOD=${BENCH_DHCP_PERIOD:-${BENCH_SECONDS:-10}}
 RATE=${BENCH_DHCP_RATE:-30000}
@@ -55,10 +55,10 @@ SUBJECTS=${BENCH_DHCP_SUBJECTS:-vswitchd dnsmasq dnsmasq-nofile}
 PIN=${BENCH_DHCP_PIN:-1}
 LEASE_S=3600
 
-require_root
 PATH=$PATH:/usr/sbin
-require_cmd ip perfdhcp
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
+# Registers the namespace clean-up first, so it runs after the servers stop.
+bench_netns_init
+require_cmd perfdhcp
 make_testdir
 T=$TESTDIR
 
@@ -68,28 +68,6 @@ if [ "$PIN" = 1 ] && [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
 	server_cpu=(taskset -c 1)
 	client_cpu=(taskset -c 0)
 fi
-
-_ns_list=
-_ns_cleanup()
-{
-	local ns
-
-	for ns in $_ns_list; do
-		ip netns del "$ns" 2>/dev/null || :
-	done
-}
-# Registered first, so it runs last: after the servers have stopped.
-on_exit _ns_cleanup
-
-ns_new()
-{
-	local ns="vsw-bench-dhcp-$1-$$"
-
-	ip netns add "$ns" || die "cannot create network namespace $ns"
-	_ns_list="$_ns_list $ns"
-	ip -n "$ns" link set lo up
-	eval "NS_$1=\$ns"
-}
 
 # link_up NS DEV ADDR: address DEV inside NS, without IPv6 chatter.
 link_up()
