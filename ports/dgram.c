@@ -231,6 +231,7 @@ static void dgram_tx_flush(struct loop_flush *flush)
 	sqe = loop_sqe(tx->loop, &tx->op);
 	io_uring_prep_sendmsg(sqe, tx->fd, &tx->msg,
 			      MSG_DONTWAIT | MSG_NOSIGNAL);
+	txq_send_begin(&tx->txq);
 	tx->busy = true;
 }
 
@@ -243,7 +244,9 @@ static void dgram_tx_done(struct uop *op, int res, unsigned int flags)
 
 	(void)flags;
 	tx->busy = false;
+	txq_send_end(&tx->txq);
 	if (tx->stopping) {
+		txq_clear(&tx->txq);
 		tx->stopped(tx);
 		return;
 	}
@@ -297,8 +300,9 @@ void dgram_tx_stop(struct dgram_tx *tx)
 	struct io_uring_sqe *sqe;
 
 	tx->stopping = true;
-	txq_clear(&tx->txq);
+	/* The queue empties once the send in flight, which reads it, ends. */
 	if (!tx->busy) {
+		txq_clear(&tx->txq);
 		tx->stopped(tx);
 		return;
 	}

@@ -258,6 +258,7 @@ static void conn_flush(struct loop_flush *flush)
 		return;
 	sqe = loop_sqe(conn->loop, &conn->tx_op);
 	io_uring_prep_send(sqe, conn->fd, data, len, MSG_NOSIGNAL);
+	txq_send_begin(&conn->txq);
 	conn->tx_busy = true;
 	conn->inflight++;
 }
@@ -269,6 +270,7 @@ static void conn_tx_done(struct uop *op, int res, unsigned int flags)
 
 	conn->inflight--;
 	conn->tx_busy = false;
+	txq_send_end(&conn->txq);
 	if (res > 0) {
 		st->tx_frames +=
 			txq_consume(&conn->txq, (size_t)res, &st->tx_bytes);

@@ -589,6 +589,7 @@ static void tap_tx_done(struct uop *op, int res, unsigned int flags)
 
 	(void)flags;
 	tp->inflight--;
+	txq_send_end(&tp->txq);
 	tx->res = res;
 	tx->done = true;
 	/* Frames leave the queue in order, whatever order writes end in. */
@@ -642,6 +643,7 @@ static void tap_flush(struct loop_flush *flush)
 			tx->iov[1].iov_len = len - first;
 			io_uring_prep_writev(sqe, tp->fd, tx->iov, 2, 0);
 		}
+		txq_send_begin(q);
 		tp->tx_tail++;
 		tp->inflight++;
 	}

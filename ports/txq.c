@@ -37,8 +37,13 @@ int txq_init(struct txq *q, size_t size, unsigned int max_frames)
 	return 0;
 }
 
+/**
+ * txq_fini() - free the queue.
+ * @q: the queue, with no send in flight
+ */
 void txq_fini(struct txq *q)
 {
+	VSW_BUG_ON(q->sends);
 	free(q->buf);
 	free(q->frames);
 	q->buf = NULL;
@@ -51,9 +56,30 @@ void txq_fini(struct txq *q)
  */
 void txq_clear(struct txq *q)
 {
+	VSW_BUG_ON(q->sends);
 	q->head = q->tail = 0;
 	q->fhead = 0;
 	q->n_frames = 0;
+}
+
+/**
+ * txq_send_begin() - a send that reads the queue's bytes was submitted.
+ * @q: the queue
+ */
+void txq_send_begin(struct txq *q)
+{
+	q->sends++;
+}
+
+/**
+ * txq_send_end() - that send completed (consume what it took first or
+ * after, in any order).
+ * @q: the queue
+ */
+void txq_send_end(struct txq *q)
+{
+	VSW_BUG_ON(!q->sends);
+	q->sends--;
 }
 
 static void txq_copy_in(struct txq *q, const uint8_t *src, size_t len)

@@ -8,6 +8,10 @@
  * tail drop, as a hardware switch does.  The sender takes the oldest bytes
  * with txq_peek() and reports how many the kernel took with txq_consume(),
  * so a short write resumes at the exact byte and frames never interleave.
+ * Pushes only write at the tail, outside the bytes a send in flight reads;
+ * each such send is bracketed by txq_send_begin() and txq_send_end(), and
+ * clearing or freeing the queue between them is a bug that aborts (the
+ * buffer rule of loop.h).
  *
  * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
  */
@@ -39,6 +43,8 @@ struct txq_frame {
  * @max_frames:	frame capacity
  * @fhead:	index of the oldest frame record
  * @n_frames:	frames queued
+ * @sends:	sends in flight reading @buf (txq_send_begin/_end): the
+ *		queue may not be cleared or freed while there are any
  */
 struct txq {
 	uint8_t *buf;
@@ -48,6 +54,7 @@ struct txq {
 	unsigned int max_frames;
 	unsigned int fhead;
 	unsigned int n_frames;
+	unsigned int sends;
 };
 
 int txq_init(struct txq *q, size_t size, unsigned int max_frames);
@@ -58,6 +65,8 @@ bool txq_push(struct txq *q, const uint8_t *hdr, size_t hdr_len,
 size_t txq_peek(const struct txq *q, const uint8_t **data);
 int txq_peek_frame(const struct txq *q, struct iovec iov[2]);
 unsigned int txq_consume(struct txq *q, size_t n, uint64_t *bytes);
+void txq_send_begin(struct txq *q);
+void txq_send_end(struct txq *q);
 
 struct json_t;
 void txq_show(const struct txq *q, struct json_t *obj);

@@ -7,7 +7,7 @@ libvsw_a_SOURCES = \
 	switch/fdb.c switch/fdb.h \
 	switch/cfg.c switch/cfg.h switch/cfg-int.h switch/cfg-parse.c \
 	switch/cfg-ports.c switch/cfg-dhcp.c switch/cfg-slirp.c switch/cfg-locate.c switch/cfg-locate.h \
-	switch/loop.c switch/loop.h \
+	switch/loop.c switch/loop.h switch/iobuf.c switch/iobuf.h \
 	switch/switch.c switch/switch.h \
 	switch/daemon.c switch/daemon.h \
 	switch/ctl.c switch/ctl.h switch/ctl-cmds.c \

@@ -21,6 +21,7 @@
 #include "ports/port.h"
 #include "ports/unix-sock.h"
 #include "switch/daemon.h"
+#include "switch/iobuf.h"
 #include "switch/log.h"
 #include "switch/loop.h"
 #include "switch/util.h"
@@ -49,12 +50,9 @@ enum {
  * @discard:	after an over-long line: ignore input until the client
  *		closes, so it reads our error reply rather than a reset
  * @wr_shut:	our sending side is shut down (after the error reply)
- * @in:		input buffer, CTL_MAX_LINE + 1 bytes
- * @in_len:	bytes in @in
- * @out:	output buffer
- * @out_head, @out_len, @out_cap: sent offset, filled length, capacity
- * @out_retired: an earlier @out that the send in flight still reads; freed
- *		when it completes
+ * @in:		request bytes, at most CTL_MAX_LINE; a recv in flight
+ *		fills its tail (so answered lines are consumed, never moved)
+ * @out:	reply bytes; a send in flight reads its front
  * @capture:	the port being captured, NULL when not capturing
  * @tap:	tap on @capture
  * @snaplen:	capture snapshot length
@@ -70,11 +68,8 @@ struct ctl_client {
 	unsigned int inflight;
 	bool rx_armed, tx_busy, closing, close_after_flush, eof;
 	bool discard, wr_shut;
-	char *in;
-	size_t in_len;
-	char *out;
-	size_t out_head, out_len, out_cap;
-	char *out_retired;
+	struct iobuf in;
+	struct iobuf out;
 	struct port *capture;
 	struct port_tap tap;
 	uint32_t snaplen;
@@ -139,74 +134,30 @@ int ctl_fail(struct ctl_req *req, int err, const char *fmt, ...)
 
 /* ---- output ---------------------------------------------------------- */
 
-/*
- * Makes room for @n more bytes.  While a send is in flight the kernel
- * reads @out from out_head on: that buffer is neither compacted nor
- * reallocated then; growing copies it into a new one and keeps the old
- * one until the send completes.
- */
-static bool ctl_out_reserve(struct ctl_client *c, size_t n)
-{
-	bool pinned = c->tx_busy && !c->out_retired;
-	size_t need, cap;
-	char *p;
-
-	if (!c->tx_busy && c->out_head == c->out_len)
-		c->out_head = c->out_len = 0;
-	need = c->out_len + n;
-	if (need <= c->out_cap)
-		return true;
-	/* Reclaim what was sent before growing. */
-	if (c->out_head && !pinned) {
-		memmove(c->out, c->out + c->out_head, c->out_len - c->out_head);
-		c->out_len -= c->out_head;
-		c->out_head = 0;
-		need = c->out_len + n;
-		if (need <= c->out_cap)
-			return true;
-	}
-	cap = MAX(need, c->out_cap * 2);
-	if (!pinned) {
-		p = realloc(c->out, cap);
-		if (!p)
-			return false;
-	} else {
-		p = malloc(cap);
-		if (!p)
-			return false;
-		memcpy(p, c->out, c->out_len);
-		c->out_retired = c->out;
-	}
-	c->out = p;
-	c->out_cap = cap;
-	return true;
-}
-
 static void ctl_out_append(struct ctl_client *c, const void *data, size_t n)
 {
-	if (!ctl_out_reserve(c, n)) {
+	if (!iobuf_append(&c->out, data, n)) {
 		log_warn_rl(&ctl_rl, "control: out of memory for a reply");
 		c->close_after_flush = true;
-		return;
 	}
-	memcpy(c->out + c->out_len, data, n);
-	c->out_len += n;
 }
 
 static size_t ctl_out_pending(const struct ctl_client *c)
 {
-	return c->out_len - c->out_head;
+	return iobuf_len(&c->out);
 }
 
 static void ctl_client_send(struct ctl_client *c)
 {
 	struct io_uring_sqe *sqe;
+	const uint8_t *p;
+	size_t n;
 
 	if (c->tx_busy || c->closing || !ctl_out_pending(c))
 		return;
+	n = iobuf_send_span(&c->out, &p);
 	sqe = loop_sqe(c->srv->loop, &c->tx_op);
-	io_uring_prep_send(sqe, c->fd, c->out + c->out_head,
-			   ctl_out_pending(c), MSG_NOSIGNAL);
+	io_uring_prep_send(sqe, c->fd, p, n, MSG_NOSIGNAL);
 	c->tx_busy = true;
 	c->inflight++;
 }
@@ -266,9 +217,8 @@ static void ctl_client_free(struct ctl_client *c)
 	if (c->next)
 		c->next->prev = c->prev;
 	srv->n_clients--;
-	free(c->in);
-	free(c->out);
-	free(c->out_retired);
+	iobuf_free(&c->in);
+	iobuf_free(&c->out);
 	free(c);
 }
 
@@ -305,12 +255,20 @@ static void ctl_client_close(struct ctl_client *c)
 static void ctl_client_arm_rx(struct ctl_client *c)
 {
 	struct io_uring_sqe *sqe;
+	uint8_t *p;
+	size_t room;
 
-	if (c->rx_armed || c->closing || c->in_len >= CTL_MAX_LINE)
+	if (c->rx_armed || c->closing || iobuf_len(&c->in) >= CTL_MAX_LINE)
 		return;
+	room = iobuf_recv_span(&c->in, &p);
+	if (!room) {
+		/* Out of memory: the client cannot be served. */
+		iobuf_recv_done(&c->in, 0);
+		ctl_client_close(c);
+		return;
+	}
 	sqe = loop_sqe(c->srv->loop, &c->rx_op);
-	io_uring_prep_recv(sqe, c->fd, c->in + c->in_len,
-			   CTL_MAX_LINE - c->in_len, 0);
+	io_uring_prep_recv(sqe, c->fd, p, room, 0);
 	c->rx_armed = true;
 	c->inflight++;
 }
@@ -388,41 +346,43 @@ out:
 	json_decref(msg);
 }
 
-/* Answers complete lines until the output backs up. */
+/*
+ * Answers complete lines until the output backs up.  Answered lines are
+ * consumed from the front of @in, never moved: a recv may be in flight
+ * into its tail (armed while the output was paused), see iobuf.h.
+ */
 static void ctl_client_process(struct ctl_client *c)
 {
-	size_t start = 0;
+	struct iobuf *in = &c->in;
 
 	while (!c->closing && !c->capture && !c->close_after_flush &&
 	       !c->discard && ctl_out_pending(c) < CTL_OUT_PAUSE) {
-		char *nl = memchr(c->in + start, '\n', c->in_len - start);
+		const char *line = (const char *)iobuf_bytes(in);
+		const char *nl = memchr(line, '\n', iobuf_len(in));
 		size_t len;
 
 		if (!nl)
 			break;
-		len = (size_t)(nl - (c->in + start));
+		len = (size_t)(nl - line);
 		/* Blank lines (a bare Enter in socat) are ignored. */
-		if (len && !(len == 1 && c->in[start] == '\r'))
-			ctl_handle_line(c, c->in + start, len);
-		start += len + 1;
-	}
-	if (start) {
-		memmove(c->in, c->in + start, c->in_len - start);
-		c->in_len -= start;
+		if (len && !(len == 1 && line[0] == '\r'))
+			ctl_handle_line(c, line, len);
+		iobuf_consume(in, len + 1);
 	}
 	/* At EOF a last line may lack its newline; then we are done. */
 	if (c->eof && !c->closing && !c->close_after_flush && !c->discard &&
-	    !memchr(c->in, '\n', c->in_len)) {
-		if (c->in_len && !c->capture)
-			ctl_handle_line(c, c->in, c->in_len);
-		c->in_len = 0;
+	    !memchr(iobuf_bytes(in), '\n', iobuf_len(in))) {
+		if (iobuf_len(in) && !c->capture)
+			ctl_handle_line(c, (const char *)iobuf_bytes(in),
+					iobuf_len(in));
+		iobuf_consume(in, iobuf_len(in));
 		c->close_after_flush = true;
 	}
-	if (c->in_len >= CTL_MAX_LINE && !c->close_after_flush &&
-	    !memchr(c->in, '\n', c->in_len)) {
+	if (iobuf_len(in) >= CTL_MAX_LINE && !c->close_after_flush &&
+	    !memchr(iobuf_bytes(in), '\n', iobuf_len(in))) {
 		ctl_reply_error(c, NULL, -EMSGSIZE,
 				"request line too long (limit 65536 bytes)");
-		c->in_len = 0;
+		iobuf_consume(in, iobuf_len(in));
 		c->discard = true;
 	}
 	ctl_client_send(c);
@@ -442,6 +402,7 @@ static void ctl_client_rx_done(struct uop *op, int res, unsigned int flags)
 
 	c->inflight--;
 	c->rx_armed = false;
+	iobuf_recv_done(&c->in, res > 0 ? (size_t)res : 0);
 	if (c->closing) {
 		ctl_client_settle(c);
 		return;
@@ -458,9 +419,7 @@ static void ctl_client_rx_done(struct uop *op, int res, unsigned int flags)
 	if (res > 0) {
 		/* A capture stream is one-way: input only tells us it ended. */
 		if (c->capture || c->discard)
-			c->in_len = 0;
-		else
-			c->in_len += (size_t)res;
+			iobuf_consume(&c->in, iobuf_len(&c->in));
 	}
 	ctl_client_process(c);
 }
@@ -471,8 +430,7 @@ static void ctl_client_tx_done(struct uop *op, int res, unsigned int flags)
 
 	c->inflight--;
 	c->tx_busy = false;
-	free(c->out_retired);
-	c->out_retired = NULL;
+	iobuf_send_done(&c->out, res > 0 ? (size_t)res : 0);
 	if (c->closing) {
 		ctl_client_settle(c);
 		return;
@@ -481,8 +439,6 @@ static void ctl_client_tx_done(struct uop *op, int res, unsigned int flags)
 		ctl_client_close(c);
 		return;
 	}
-	if (res > 0)
-		c->out_head += (size_t)res;
 	ctl_client_process(c);
 }
 
@@ -589,14 +545,12 @@ static void ctl_take(struct ctl_server *srv, int fd)
 		return;
 	}
 	c = calloc(1, sizeof(*c));
-	if (c)
-		c->in = malloc(CTL_MAX_LINE + 1);
-	if (!c || !c->in) {
-		if (c)
-			free(c);
+	if (!c) {
 		close(fd);
 		return;
 	}
+	iobuf_init(&c->in, CTL_MAX_LINE);
+	iobuf_init(&c->out, 0);
 	c->srv = srv;
 	c->fd = fd;
 	c->rx_op.done = ctl_client_rx_done;

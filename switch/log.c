@@ -14,6 +14,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "switch/util.h"
+
 static enum log_level log_threshold = LOG_LVL_INFO;
 
 static const char *const log_names[] = {
@@ -152,4 +154,16 @@ void die(const char *fmt, ...)
 	log_vemit(LOG_LVL_ERR, 0, fmt, ap);
 	va_end(ap);
 	exit(1);
+}
+
+/**
+ * vsw_bug() - report a broken internal invariant and abort (VSW_BUG_ON).
+ * @file:	source file
+ * @line:	line
+ * @what:	the condition that held
+ */
+void vsw_bug(const char *file, int line, const char *what)
+{
+	log_err("BUG at %s:%d: %s", file, line, what);
+	abort();
 }

@@ -51,6 +51,9 @@ struct loop_deferred {
  * @dgram_ring_size: its mapped size
  * @dgram_bufs:	the buffers behind @dgram_ring
  * @ring_up:	@ring exists (loop_exit_ring() not yet called)
+ * @inflight:	submissions whose last completion has not been dispatched
+ * @cancel_op:	completion record of loop_drain()'s cancel-everything
+ * @cancel_busy: that cancel is in flight
  */
 struct loop {
 	struct io_uring ring;
@@ -70,6 +73,9 @@ struct loop {
 	size_t dgram_ring_size;
 	uint8_t *dgram_bufs;
 	bool ring_up;
+	unsigned int inflight;
+	struct uop cancel_op;
+	bool cancel_busy;
 };
 
 static uint64_t loop_clock_ms(void)
@@ -304,6 +310,74 @@ static void loop_run_deferred(struct loop *loop)
 	loop->n_deferred = 0;
 }
 
+static unsigned int loop_dispatch(struct loop *loop);
+
+static void loop_cancel_done(struct uop *op, int res UNUSED,
+			     unsigned int flags UNUSED)
+{
+	container_of(op, struct loop, cancel_op)->cancel_busy = false;
+}
+
+/**
+ * loop_drain() - end every request in flight and dispatch its completions.
+ * @loop:	the loop, stopped
+ * @timeout_ms:	how long to wait at most
+ *
+ * For a clean exit: the owners have stopped their I/O (shut down their
+ * sockets, cancelled their requests); whatever still runs is cancelled
+ * here, again if a handler re-armed it.  Once nothing is in flight no
+ * kernel request holds a socket, a device or a buffer of ours, so closing
+ * the descriptors frees them at once: a new vswitchd can bind the same
+ * addresses right away (io_uring_queue_exit() with requests in flight
+ * tears them down later, in the background).
+ *
+ * Return: 0, or -ETIMEDOUT with requests still in flight (logged).
+ */
+int loop_drain(struct loop *loop, unsigned int timeout_ms)
+{
+	uint64_t end = loop_clock_ms() + timeout_ms;
+
+	if (!loop->ring_up)
+		return 0;
+	loop->cancel_op.done = loop_cancel_done;
+	while (loop->inflight) {
+		struct __kernel_timespec ts = { .tv_nsec = 20 * 1000000 };
+		struct io_uring_cqe *cqe;
+
+		if (loop_clock_ms() >= end) {
+			log_warn("exit: %u io_uring requests still in flight "
+				 "after %u ms",
+				 loop->inflight, timeout_ms);
+			return -ETIMEDOUT;
+		}
+		/* The cancel counts itself: leave it out of "still running". */
+		if (!loop->cancel_busy && loop->inflight) {
+			struct io_uring_sqe *sqe =
+				loop_sqe(loop, &loop->cancel_op);
+
+			io_uring_prep_cancel64(sqe, 0,
+					       IORING_ASYNC_CANCEL_ANY |
+						       IORING_ASYNC_CANCEL_ALL);
+			loop->cancel_busy = true;
+		}
+		io_uring_submit_and_wait_timeout(&loop->ring, &cqe, 1, &ts,
+						 NULL);
+		loop_update_now(loop);
+		loop_dispatch(loop);
+		loop_run_deferred(loop);
+	}
+	return 0;
+}
+
+/**
+ * loop_inflight() - submissions not yet completed (tests, debug checks).
+ * @loop: the loop
+ */
+unsigned int loop_inflight(const struct loop *loop)
+{
+	return loop->inflight;
+}
+
 /**
  * loop_exit_ring() - tear down the ring, ending every request in flight.
  * @loop: the loop
@@ -363,6 +437,8 @@ struct io_uring_sqe *loop_sqe(struct loop *loop, struct uop *op)
 		sqe = io_uring_get_sqe(&loop->ring);
 	}
 	io_uring_sqe_set_data(sqe, op);
+	/* Every submission ends with one completion without F_MORE. */
+	loop->inflight++;
 	return sqe;
 }
 
@@ -630,6 +706,8 @@ static unsigned int loop_dispatch(struct loop *loop)
 	io_uring_for_each_cqe (&loop->ring, head, cqe) {
 		struct uop *op = io_uring_cqe_get_data(cqe);
 
+		if (!(cqe->flags & IORING_CQE_F_MORE) && loop->inflight)
+			loop->inflight--;
 		/* user_data 0 marks fire-and-forget requests (cancels). */
 		if (op)
 			op->done(op, cqe->res, cqe->flags);

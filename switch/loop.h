@@ -19,6 +19,25 @@
  * list is scanned once per iteration, which is fine for the handful of timers
  * a switch has (aging, one per reconnecting port).
  *
+ * Buffers in flight: a buffer handed to an in-flight io_uring operation
+ * (a recv's destination, a send's or write's source, a msghdr and its
+ * iovecs) is not moved, resized or freed before that operation's last
+ * completion.  The kernel keeps the address it was given; compacting the
+ * bytes around it, realloc() or free() make it read stale bytes or write
+ * where they no longer belong, silently.  Keep to one of these shapes:
+ *   - byte buffers that are consumed and refilled (the control socket)
+ *     are a struct iobuf (iobuf.h), whose pin/unpin calls bracket the
+ *     request and whose checks abort on a violation;
+ *   - rings of frames (struct txq) only ever write at the tail, outside
+ *     the bytes in flight, and count their sends in flight: clearing or
+ *     freeing one with a send in flight aborts (VSW_BUG_ON);
+ *   - buffers of a port's own (single-shot receive buffers, msghdrs) live
+ *     as long as the port, which frees them only once its in-flight count
+ *     is zero (the deferred-release rule above).
+ * At exit, loop_drain() ends every request before anything is freed or
+ * closed: io_uring_queue_exit() alone would leave the kernel tearing
+ * requests down in the background, still holding sockets and buffers.
+ *
  * Transmit batching: ports queue frames during a batch of completions and ask
  * for a flush with loop_want_flush(); before the loop sleeps it calls each
  * such port's flush function once, so many frames leave in one send.
@@ -95,6 +114,8 @@ struct loop_features {
 };
 
 struct loop *loop_new(int *err);
+int loop_drain(struct loop *loop, unsigned int timeout_ms);
+unsigned int loop_inflight(const struct loop *loop);
 void loop_exit_ring(struct loop *loop);
 void loop_free(struct loop *loop);
 int loop_run(struct loop *loop);

@@ -33,6 +33,32 @@
 
 static void notify_systemd(const char *state);
 
+/* At exit, how long the kernel gets to end the requests in flight. */
+enum { EXIT_DRAIN_MS = 3000 };
+
+/*
+ * At exit every port goes the way of "port del": it cancels its requests,
+ * closes its descriptors once they have ended, removes its files and is
+ * released, so loop_drain() then finds nothing of it in flight.  (Closing
+ * a descriptor with a request in flight frees nothing: the request keeps
+ * the socket, bound, until the ring is gone.)  A close may release other
+ * ports (a listener its connections), so look for the next one afresh.
+ */
+static void close_all_ports(struct vsw *sw)
+{
+	for (;;) {
+		struct port *p = vsw_first_port(sw);
+
+		while (p && p->removing)
+			p = p->next;
+		if (!p)
+			return;
+		p->ops->close(p);
+		/* port.h: close marks the port at once; else no progress. */
+		VSW_BUG_ON(!p->removing);
+	}
+}
+
 /**
  * struct signal_reader - SIGTERM/SIGINT stop the loop, SIGHUP reloads.
  * @fd:		signalfd
@@ -382,9 +408,9 @@ int main(int argc, char **argv)
 	}
 	if (ret) {
 		/* Nothing starts half-configured. */
-		for (struct port *p = vsw_first_port(d.sw); p; p = p->next)
-			if (p->ops->shutdown)
-				p->ops->shutdown(p);
+		close_all_ports(d.sw);
+		if (loop_drain(d.loop, EXIT_DRAIN_MS))
+			return 1;
 		loop_exit_ring(d.loop);
 		vsw_free(d.sw);
 		vswd_fini(&d);
@@ -406,10 +432,15 @@ int main(int argc, char **argv)
 
 	log_info("stopping");
 	notify_systemd("STOPPING=1");
-	for (struct port *p = vsw_first_port(d.sw); p; p = p->next)
-		if (p->ops->shutdown)
-			p->ops->shutdown(p);
-	/* The ring goes first: it ends every request naming a port. */
+	close_all_ports(d.sw);
+	/* "Stopped" means the ports are free: every request ends before the
+	 * descriptors close (see loop_drain()).  If the kernel kept one, its
+	 * buffers must not be freed under it: leave them to the exit. */
+	if (loop_drain(d.loop, EXIT_DRAIN_MS)) {
+		if (pid_file)
+			unlink(pid_file);
+		return 1;
+	}
 	loop_exit_ring(d.loop);
 	ctl_server_free(d.ctl);
 	vsw_free(d.sw);

@@ -24,6 +24,19 @@
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
+/*
+ * A broken invariant of our own code (never of outside input): log the
+ * place and abort.  Never compiled out, so the tests trip over it; keep
+ * the condition cheap.
+ */
+#define VSW_BUG_ON(cond)                                                       \
+	do {                                                                   \
+		if (unlikely(cond))                                            \
+			vsw_bug(__FILE__, __LINE__, #cond);                    \
+	} while (0)
+void vsw_bug(const char *file, int line, const char *what)
+	__attribute__((noreturn, cold));
+
 /* Six-byte Ethernet address length; used wherever MACs are copied. */
 enum { ETH_ALEN_ = 6 };
 

@@ -9,7 +9,8 @@ unit_tests = \
 	tests/unit/test-offload \
 	tests/unit/test-dhcp \
 	tests/unit/test-slirp-refuse \
-	tests/unit/test-loop
+	tests/unit/test-loop \
+	tests/unit/test-iobuf
 
 check_LIBRARIES = tests/libtap.a
 tests_libtap_a_SOURCES = tests/tap.c tests/tap.h
@@ -24,6 +25,7 @@ tests_unit_test_offload_LDADD = $(TEST_LIBS)
 tests_unit_test_dhcp_LDADD = $(TEST_LIBS)
 tests_unit_test_slirp_refuse_LDADD = $(TEST_LIBS)
 tests_unit_test_loop_LDADD = $(TEST_LIBS)
+tests_unit_test_iobuf_LDADD = $(TEST_LIBS)
 
 ## The DHCP fuzz harness as a plain program replaying corpus files.
 check_PROGRAMS += tests/fuzz/fuzz-dhcp
@@ -90,6 +92,10 @@ check-unit:
 ## Component tier: vswitchd driven by frameio (docs/testing.md).
 check_PROGRAMS += tests/tools/frameio
 tests_tools_frameio_SOURCES = tests/tools/frameio.c
+check_PROGRAMS += tests/tools/ctlpipe
+tests_tools_ctlpipe_SOURCES = tests/tools/ctlpipe.c
+tests_tools_ctlpipe_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+tests_tools_ctlpipe_LDADD = $(JANSSON_LIBS)
 
 component_tests = \
 	tests/component/learning.sh \
@@ -104,6 +110,7 @@ component_tests = \
 	tests/component/config-errors.sh \
 	tests/component/sigterm.sh \
 	tests/component/ctl-protocol.sh \
+	tests/component/ctl-pipeline.sh \
 	tests/component/ctl-cli.sh \
 	tests/component/ctl-reload.sh \
 	tests/component/examples.sh \
@@ -125,6 +132,7 @@ netns_tests = \
 	tests/netns/tap-stream.sh \
 	tests/netns/tap-gone.sh \
 	tests/netns/tap-errors.sh \
+	tests/netns/restart-cycles.sh \
 	tests/netns/tap-offload.sh \
 	tests/netns/dhcp-udhcpc.sh \
 	tests/netns/dhcp-clients.sh \
