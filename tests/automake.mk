@@ -111,7 +111,8 @@ component_tests = \
 	tests/component/unix-dgram.sh \
 	tests/component/mcast.sh \
 	tests/component/banner-order.sh \
-	tests/component/peer-pid.sh
+	tests/component/peer-pid.sh \
+	tests/component/quickstart.sh
 TESTS += $(component_tests)
 dist_check_SCRIPTS += $(component_tests)
 EXTRA_DIST += tests/component/lib-component.sh
