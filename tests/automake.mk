@@ -115,7 +115,8 @@ component_tests = \
 	tests/component/banner-order.sh \
 	tests/component/peer-pid.sh \
 	tests/component/quickstart.sh \
-	tests/component/dgram-drops.sh
+	tests/component/dgram-drops.sh \
+	tests/component/doc-examples.sh
 TESTS += $(component_tests)
 dist_check_SCRIPTS += $(component_tests)
 EXTRA_DIST += tests/component/lib-component.sh
