@@ -26,6 +26,7 @@
 #include "ports/port.h"
 #include "ports/sockaddr.h"
 #include "ports/stream-conn.h"
+#include "ports/unix-sock.h"
 #include "switch/cfg.h"
 #include "switch/log.h"
 #include "switch/switch.h"
@@ -111,7 +112,10 @@ static void connect_done(struct uop *op, int res, unsigned int flags)
 		connect_failed(cp, res);
 		return;
 	}
-	if (cp->addr.ss.ss_family != AF_UNIX)
+	/* A UNIX peer is named by its pid, as listen.c names its own. */
+	if (cp->addr.ss.ss_family == AF_UNIX)
+		cp->conn.port.pid = unix_sock_peer_pid(fd);
+	else
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	cp->last_err = 0;
 	cp->connected_at = loop_now(loop);
@@ -161,6 +165,8 @@ static void connect_closed(struct stream_conn *conn)
 {
 	struct connect_port *cp = container_of(conn, struct connect_port, conn);
 
+	/* The next connection may reach another process. */
+	conn->port.pid = 0;
 	if (conn->port.removing) {
 		connect_maybe_release(cp);
 		return;

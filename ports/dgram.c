@@ -258,15 +258,12 @@ static void dgram_tx_done(struct uop *op, int res, unsigned int flags)
 	if (res >= 0) {
 		st->tx_frames++;
 		st->tx_bytes += bytes;
-	} else if (res == -EAGAIN || res == -ENOBUFS || res == -ENOMEM) {
-		st->tx_drop_full++;
-	} else {
-		/* ECONNREFUSED, ENOENT: nobody is bound there (yet). */
-		st->tx_drop_down++;
-		if (res != -ECONNREFUSED && res != -ENOENT)
-			log_warn_rl(&rl, "port %s: send to %s: %s",
-				    tx->port->name, tx->port->peer,
-				    strerror(-res));
+	} else if (!port_count_tx_error(tx->port, res)) {
+		/* Too big, full, nobody bound there (yet) are counted only:
+		 * they happen per frame.  The port stays up either way: a
+		 * datagram peer has no connection to lose. */
+		log_warn_rl(&rl, "port %s: send to %s: %s", tx->port->name,
+			    tx->port->peer, strerror(-res));
 	}
 	dgram_tx_flush(&tx->flush);
 }

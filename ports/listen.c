@@ -132,16 +132,12 @@ static void listen_describe_peer(struct listen_port *l, int fd, char *buf,
 
 	*pid = 0;
 	if (l->is_unix) {
-		struct ucred cred;
-		socklen_t clen = sizeof(cred);
-
 		/* The pid identifies the QEMU behind an anonymous peer. */
-		if (!getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen)) {
-			snprintf(buf, size, "pid %d", (int)cred.pid);
-			*pid = (int)cred.pid;
-		} else {
+		*pid = unix_sock_peer_pid(fd);
+		if (*pid)
+			snprintf(buf, size, "pid %d", *pid);
+		else
 			snprintf(buf, size, "%s", l->path);
-		}
 		return;
 	}
 	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0)

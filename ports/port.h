@@ -52,10 +52,16 @@ enum { PORT_NAME_MAX = 40 };
  * @rx_bad_len:		stream length prefixes out of range (connection closed)
  * @rx_hairpin:		frames whose destination sits on the same port
  * @rx_echo:		mcast: our own datagrams heard back from the group
- * @tx_drop_full:	frames dropped because the TX queue was full
- * @tx_drop_down:	frames for the port while it was not connected
- * @tx_drop_too_big:	offload super-frames whose segments (or the frame
- *			itself) would exceed max_frame on this port
+ * @tx_drop_full:	frames dropped because a TX queue (ours or the
+ *			kernel's) was full
+ * @tx_drop_down:	frames for the port while it (or its link) was not up
+ * @tx_drop_too_big:	frames too big for this port: offload super-frames
+ *			whose segments (or the frame itself) would exceed
+ *			max_frame, datagrams the socket cannot carry
+ * @tx_drop_no_peer:	datagrams nobody was there to take (no socket bound
+ *			at the peer's path or port, no route)
+ * @tx_drop_error:	frames the kernel refused for another reason (logged,
+ *			rate-limited)
  * @tx_queue_hwm:	most frames ever queued at once
  * @connects:		connections made (connect-out) or accepted (listener)
  * @disconnects:	connections lost
@@ -70,6 +76,7 @@ struct port_stats {
 	uint64_t rx_runt, rx_too_big, rx_bad_src, rx_bad_len, rx_hairpin;
 	uint64_t rx_echo;
 	uint64_t tx_drop_full, tx_drop_down, tx_drop_too_big;
+	uint64_t tx_drop_no_peer, tx_drop_error;
 	uint64_t tx_queue_hwm;
 	uint64_t connects, disconnects, refused;
 };
@@ -79,7 +86,8 @@ struct port_stats {
  * @type:	type name as in the config ("tcp-listen", ...)
  * @send:	queue one frame for transmission; the frame is borrowed and
  *		must be copied.  Returns 0, -ENOBUFS when the queue is full or
- *		-ENOTCONN when the port is down (the caller counts the drop).
+ *		-ENOTCONN when the port is down (the caller counts the drop
+ *		with port_count_tx_error()).
  *		NULL for ports that carry no frames.
  * @send_meta:	like @send, for a port with @offload set: the frame comes
  *		with its offload meta (partial checksum, GSO super-frame;
@@ -175,6 +183,7 @@ void port_tap_add(struct port *port, struct port_tap *tap);
 void port_tap_del(struct port *port, struct port_tap *tap);
 void port_tap_run(struct port *port, const uint8_t *frame, size_t len);
 void port_detach_taps(struct port *port);
+bool port_count_tx_error(struct port *port, int err);
 
 /* Constructors of the port types, called by port_create(). */
 int listen_port_create(struct vsw *sw, const struct cfg_port *cfg);

@@ -42,7 +42,8 @@
  * queue releases a frame only when it and every older frame completed, so a
  * write never names bytes that were reused.  TAP writes never block: the
  * kernel takes the frame or fails, and a write while the link is down fails
- * with EIO, which is a counted drop (tx_drop_down), never a retry.
+ * with EIO, which is a counted drop (tx_drop_down), never a retry; every
+ * write error counts where port_count_tx_error() says.
  *
  * Errors: a read or write that says the device is gone (ip link del;
  * EBADFD) puts the port down with one log line; it stays down, with its
@@ -563,23 +564,23 @@ static void tap_tx_account(struct tap_port *tp, const struct tap_tx *tx)
 	}
 	txq_consume(&tp->txq, tx->len, &ignored);
 	switch (tx->res) {
-	case -EIO: /* link down */
-	case -ECANCELED:
-		st->tx_drop_down++;
-		return;
 	case -EBADFD: /* the device went away */
 	case -ENODEV:
 	case -ENXIO:
 		tp->tx_errors++;
+		st->tx_drop_down++;
 		tap_fail(tp, "write failed", tx->res);
 		return;
-	default:
-		tp->tx_errors++;
-		log_warn_rl(&tx_rl, "port %s: writing a %u-byte frame to %s: "
-			    "%s", tp->port.name, tx->len, tp->ifname,
-			    tx->res < 0 ? strerror(-tx->res) : "short write");
-		return;
 	}
+	/* EIO, a link that is down, and the like are counted only. */
+	if (tx->res < 0 && port_count_tx_error(&tp->port, tx->res))
+		return;
+	if (tx->res >= 0)
+		st->tx_drop_error++;
+	tp->tx_errors++;
+	log_warn_rl(&tx_rl, "port %s: writing a %u-byte frame to %s: %s",
+		    tp->port.name, tx->len, tp->ifname,
+		    tx->res < 0 ? strerror(-tx->res) : "short write");
 }
 
 static void tap_tx_done(struct uop *op, int res, unsigned int flags)

@@ -155,3 +155,24 @@ const char *unix_sock_strerror(int err)
 		return "in use by a running process (another vswitchd?)";
 	return strerror(-err);
 }
+
+/**
+ * unix_sock_peer_pid() - the pid of the process at the other end.
+ * @fd: a connected UNIX stream socket, accepted or connected out
+ *
+ * SO_PEERCRED holds the credentials the peer had when it called connect()
+ * (seen from the accepting side) or listen() (seen from the connecting
+ * side), so one call names the QEMU behind either kind of UNIX port.
+ *
+ * Return: the pid, or 0 if the kernel cannot say.
+ */
+int unix_sock_peer_pid(int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) ||
+	    len < sizeof(cred) || cred.pid <= 0)
+		return 0;
+	return (int)cred.pid;
+}

@@ -1,7 +1,8 @@
 /*
  * unix-sock.h - bound UNIX sockets that are safe to create and remove.
  *
- * Used by unix-listen and unix-dgram ports and by the control socket.  A
+ * Used by unix-listen and unix-dgram ports and by the control socket;
+ * unix_sock_peer_pid() by both kinds of UNIX stream port.  A
  * socket file left by a daemon that died is replaced; one that a live
  * process still accepts on (or, for datagram sockets, is bound to) is
  * refused, and anything that is not a socket is never touched.  The socket
@@ -33,5 +34,6 @@ int unix_sock_listen(const char *who, const char *path, unsigned int mode,
 		     long gid, int backlog, struct unix_sock_id *id);
 void unix_sock_unlink(const char *path, struct unix_sock_id *id);
 const char *unix_sock_strerror(int err);
+int unix_sock_peer_pid(int fd);
 
 #endif /* VSW_PORTS_UNIX_SOCK_H */

@@ -11,7 +11,7 @@ libvsw_a_SOURCES = \
 	switch/switch.c switch/switch.h \
 	switch/daemon.c switch/daemon.h \
 	switch/ctl.c switch/ctl.h switch/ctl-cmds.c \
-	ports/port.c ports/port.h \
+	ports/port.c ports/port.h ports/tx-drop.c \
 	ports/stream.c ports/stream.h \
 	ports/txq.c ports/txq.h \
 	ports/stream-conn.c ports/stream-conn.h \

@@ -133,7 +133,7 @@ static int set_result(struct ctl_req *req, json_t *result)
 static json_t *port_stats_json(const struct port_stats *st)
 {
 	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-			 "s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+			 "s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 			 "rx_frames", (json_int_t)st->rx_frames, "rx_bytes",
 			 (json_int_t)st->rx_bytes, "tx_frames",
 			 (json_int_t)st->tx_frames, "tx_bytes",
@@ -146,7 +146,9 @@ static json_t *port_stats_json(const struct port_stats *st)
 			 (json_int_t)st->rx_echo, "tx_drop_full",
 			 (json_int_t)st->tx_drop_full, "tx_drop_down",
 			 (json_int_t)st->tx_drop_down, "tx_drop_too_big",
-			 (json_int_t)st->tx_drop_too_big, "tx_queue_hwm",
+			 (json_int_t)st->tx_drop_too_big, "tx_drop_no_peer",
+			 (json_int_t)st->tx_drop_no_peer, "tx_drop_error",
+			 (json_int_t)st->tx_drop_error, "tx_queue_hwm",
 			 (json_int_t)st->tx_queue_hwm, "connects",
 			 (json_int_t)st->connects, "disconnects",
 			 (json_int_t)st->disconnects, "refused",

@@ -238,7 +238,9 @@ static const char *dhcp_range(const struct dhcp_cfg *dc, char *buf,
 
 /*
  * Tells the user how to attach QEMU to every port that VMs attach to, and
- * what the VMs will find there.
+ * what the VMs will find there.  Ports come in the order of the
+ * configuration, which the reader has in front of them; the switch's own
+ * list is newest first.
  */
 static void print_qemu_args(struct vsw *sw, const struct vsw_config *cfg)
 {
@@ -246,8 +248,10 @@ static void print_qemu_args(struct vsw *sw, const struct vsw_config *cfg)
 	char router[INET_ADDRSTRLEN], dns[INET_ADDRSTRLEN];
 	int n = 0;
 
-	for (struct port *p = vsw_first_port(sw); p; p = p->next) {
-		if (!p->ops->qemu_args)
+	for (size_t i = 0; i < cfg->n_ports; i++) {
+		struct port *p = vsw_find_port(sw, cfg->ports[i].name);
+
+		if (!p || !p->ops->qemu_args)
 			continue;
 		p->ops->qemu_args(p, args, sizeof(args));
 		if (!n++)

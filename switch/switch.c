@@ -308,10 +308,8 @@ static void vsw_output_one(struct port *out, const uint8_t *frame, size_t len,
 			port_tap_run(out, frame, len);
 		return;
 	}
-	if (ret == -ENOBUFS)
-		out->stats.tx_drop_full++;
-	else
-		out->stats.tx_drop_down++;
+	/* The same counters as the ports' own send errors; never logged. */
+	port_count_tx_error(out, ret);
 }
 
 /*

@@ -10,7 +10,8 @@ unit_tests = \
 	tests/unit/test-dhcp \
 	tests/unit/test-slirp-refuse \
 	tests/unit/test-loop \
-	tests/unit/test-iobuf
+	tests/unit/test-iobuf \
+	tests/unit/test-tx-drop
 
 check_LIBRARIES = tests/libtap.a
 tests_libtap_a_SOURCES = tests/tap.c tests/tap.h
@@ -26,6 +27,7 @@ tests_unit_test_dhcp_LDADD = $(TEST_LIBS)
 tests_unit_test_slirp_refuse_LDADD = $(TEST_LIBS)
 tests_unit_test_loop_LDADD = $(TEST_LIBS)
 tests_unit_test_iobuf_LDADD = $(TEST_LIBS)
+tests_unit_test_tx_drop_LDADD = $(TEST_LIBS)
 
 ## The DHCP fuzz harness as a plain program replaying corpus files.
 check_PROGRAMS += tests/fuzz/fuzz-dhcp
@@ -116,7 +118,12 @@ component_tests = \
 	tests/component/examples.sh \
 	tests/component/udp.sh \
 	tests/component/unix-dgram.sh \
-	tests/component/mcast.sh
+	tests/component/mcast.sh \
+	tests/component/banner-order.sh \
+	tests/component/peer-pid.sh \
+	tests/component/quickstart.sh \
+	tests/component/dgram-drops.sh \
+	tests/component/doc-examples.sh
 TESTS += $(component_tests)
 dist_check_SCRIPTS += $(component_tests)
 EXTRA_DIST += tests/component/lib-component.sh

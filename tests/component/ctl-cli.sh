@@ -138,8 +138,8 @@ has "$T/out" '^NAME +TYPE +STATE +PEER +MACS +RX-FRAMES +TX-FRAMES +DROPS$' \
 	'^vm/2 +stream +up +pid=[0-9]+ +1 +1 +2 +0$'
 aligned "ports"
 ok "ports -s" ports -s
-has "$T/out" '^NAME +TYPE +STATE +PEER +MACS +RX-FRAMES +RX-BYTES +TX-FRAMES +TX-BYTES +DROPS +RX-RUNT +RX-TOO-BIG +RX-BAD-SRC +RX-BAD-LEN +RX-HAIRPIN +RX-ECHO +TX-DROP-FULL +TX-DROP-DOWN +TX-DROP-TOO-BIG$' \
-	'^vm/1 +stream +up +pid=[0-9]+ +2 +2 +120 +1 +60 +0( +0){9}$'
+has "$T/out" '^NAME +TYPE +STATE +PEER +MACS +RX-FRAMES +RX-BYTES +TX-FRAMES +TX-BYTES +DROPS +RX-RUNT +RX-TOO-BIG +RX-BAD-SRC +RX-BAD-LEN +RX-HAIRPIN +RX-ECHO +TX-DROP-FULL +TX-DROP-DOWN +TX-DROP-TOO-BIG +TX-DROP-NO-PEER +TX-DROP-ERROR$' \
+	'^vm/1 +stream +up +pid=[0-9]+ +2 +2 +120 +1 +60 +0( +0){11}$'
 aligned "ports -s"
 ok "ports --json" ports --json
 has "$T/out" '^\[$' '^    "name": "vm/1",$' '^      "rx_frames": 2,$'
@@ -147,7 +147,8 @@ has "$T/out" '^\[$' '^    "name": "vm/1",$' '^      "rx_frames": 2,$'
 ok "port show" port show vm/1
 for key in name type parent state peer pid macs rx_frames rx_bytes \
 	tx_frames tx_bytes rx_runt rx_too_big rx_bad_src rx_bad_len \
-	rx_hairpin tx_drop_full tx_drop_down tx_drop_too_big tx_queue_hwm connects \
+	rx_hairpin tx_drop_full tx_drop_down tx_drop_too_big tx_drop_no_peer \
+	tx_drop_error tx_queue_hwm connects \
 	disconnects refused; do
 	has "$T/out" "^$key: +[^ ]"
 done

@@ -4,6 +4,7 @@
 # QEMU-style group members reach a stream port and back; their MACs are
 # learned on the mcast port only; the switch's own datagrams, heard back
 # from the group, are dropped and counted (rx_echo) and never re-learned;
+# a frame above what UDP carries is counted as tx_drop_too_big, unlogged;
 # and nothing loops once traffic stops.  Then the same with an IPv6
 # (link-local scope) group.
 set -eu
@@ -94,6 +95,9 @@ expect M2 dst=$BCAST src=$MAC_C tag=c-bcast
 send M2 dst=$MAC_C src=$MAC_B tag=b-to-c
 expect S dst=$MAC_C src=$MAC_B tag=b-to-c
 expect M1 dst=$MAC_C src=$MAC_B tag=b-to-c
+# Above what UDP over IPv4 carries (65507 bytes), within max_frame: too
+# big for this port, counted, not logged.
+send S dst=$MAC_A src=$MAC_C len=65535 tag=too-big
 # Nothing comes back to S: the echo of our own sends is not forwarded.
 expect-none S ms=300
 expect-none M1 ms=0
@@ -113,6 +117,11 @@ EOF2
 		die "m: rx_frames is $(stat m rx_frames), expected 3"
 	[ "$(stat m tx_frames)" = 2 ] ||
 		die "m: tx_frames is $(stat m tx_frames), expected 2"
+	[ "$(stat m tx_drop_too_big)" = 1 ] && [ "$(stat m tx_drop_down)" = 0 ] ||
+		die "m: tx_drop_too_big $(stat m tx_drop_too_big)," \
+			"tx_drop_down $(stat m tx_drop_down); expected 1 and 0"
+	! grep 'Message too long' "$VSW_LOG" ||
+		die "m: a frame too big for the group was logged"
 	# No loop: the counters stay put once traffic has stopped.
 	before=$("$VSWITCHCTL" ports -s)
 	sleep 0.5

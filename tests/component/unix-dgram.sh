@@ -4,7 +4,7 @@
 # a stalled peer's full queue (EAGAIN) counted as tx_drop_full, a
 # datagram too big for the receive buffer (MSG_TRUNC) and one above
 # max_frame counted as rx_too_big, a fixed remote_path that is not bound
-# yet (tx_drop_down), the socket file removed at exit, and a stale one
+# yet (tx_drop_no_peer), the socket file removed at exit, and a stale one
 # left by a killed daemon replaced.
 set -eu
 . "$(dirname "$0")/lib-component.sh"
@@ -95,7 +95,8 @@ expect S dst=$MAC_C src=$MAC_D tag=from-r
 EOF2
 	expect_stat d/1 rx_too_big 2
 	expect_stat_gt0 d/2 tx_drop_full
-	expect_stat_gt0 r/1 tx_drop_down
+	expect_stat_gt0 r/1 tx_drop_no_peer
+	expect_stat r/1 tx_drop_down 0
 	expect_stat d peers 2
 	"$VSWITCHCTL" ports >"$T/ports.out"
 	grep -q "^d/1 .*fio-.*-A.dgram" "$T/ports.out" ||
