@@ -626,9 +626,12 @@ static bool ip_free(const struct dhcp_server *srv, uint32_t ip,
 /*
  * RFC 2131 §4.3.1: choosing the address for a DHCPOFFER.  Order: the
  * client's static reservation; its current or previous address; the
- * address it asks for (option 50) if free; a never-used address found by
- * hashing its key into the range and probing linearly; the least recently
- * used stale address.  Returns NULL when the pool is exhausted.
+ * address it asks for (option 50) if free; the first never-used one of
+ * its LEASE_CANDIDATES candidates (a function of its key alone, so which
+ * of them it gets depends only on whether another client holds one of
+ * them, not on who else came before); a never-used address probing
+ * linearly from its first candidate; the least recently used stale
+ * address.  Returns NULL when the pool is exhausted.
  */
 static struct lease *pick(struct dhcp_server *srv, const struct dhcp_rx *rx,
 			  uint64_t now_ms)
@@ -638,7 +641,7 @@ static struct lease *pick(struct dhcp_server *srv, const struct dhcp_rx *rx,
 	struct lease *l = lease_find_key(&srv->leases, &rx->key);
 	const uint8_t *req = rx->opts.val[DOPT_REQUESTED_IP];
 	uint32_t size = c->range_end - c->range_start + 1;
-	uint32_t start, best_ip = 0;
+	uint32_t hash, start, best_ip = 0;
 	uint64_t best = UINT64_MAX;
 
 	if (r)
@@ -657,7 +660,16 @@ static struct lease *pick(struct dhcp_server *srv, const struct dhcp_rx *rx,
 		    ip_free(srv, ip, now_ms))
 			return claim(srv, ip, &rx->key, rx->chaddr);
 	}
-	start = lease_key_hash(&rx->key) % size;
+	/* The client's own candidates first: see lease_candidate(). */
+	hash = lease_key_hash(&rx->key);
+	for (unsigned int i = 0; i < LEASE_CANDIDATES; i++) {
+		uint32_t ip = c->range_start + lease_candidate(hash, i, size);
+
+		if (!lease_find_ip(&srv->leases, ip) &&
+		    !reservation_by_ip(srv, ip) && assignable(c, ip))
+			return claim(srv, ip, &rx->key, rx->chaddr);
+	}
+	start = lease_candidate(hash, 0, size);
 	for (uint32_t i = 0; i < size; i++) {
 		uint32_t ip = c->range_start + (start + i) % size;
 
