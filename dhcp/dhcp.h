@@ -211,6 +211,8 @@ void dhcp_server_foreach_lease(const struct dhcp_server *srv,
 
 int dhcp_server_save(const struct dhcp_server *srv, FILE *f, uint64_t now_ms,
 		     time_t wall_now);
+int dhcp_server_save_lease(const struct dhcp_server *srv, FILE *f,
+			   uint32_t ip, uint64_t now_ms, time_t wall_now);
 int dhcp_server_load(struct dhcp_server *srv, FILE *f, uint64_t now_ms,
 		     time_t wall_now, char *err, size_t err_size);
 
