@@ -626,9 +626,12 @@ static bool ip_free(const struct dhcp_server *srv, uint32_t ip,
 /*
  * RFC 2131 §4.3.1: choosing the address for a DHCPOFFER.  Order: the
  * client's static reservation; its current or previous address; the
- * address it asks for (option 50) if free; a never-used address found by
- * hashing its key into the range and probing linearly; the least recently
- * used stale address.  Returns NULL when the pool is exhausted.
+ * address it asks for (option 50) if free; the first never-used one of
+ * its LEASE_CANDIDATES candidates (a function of its key alone, so which
+ * of them it gets depends only on whether another client holds one of
+ * them, not on who else came before); a never-used address probing
+ * linearly from its first candidate; the least recently used stale
+ * address.  Returns NULL when the pool is exhausted.
  */
 static struct lease *pick(struct dhcp_server *srv, const struct dhcp_rx *rx,
 			  uint64_t now_ms)
@@ -638,7 +641,7 @@ static struct lease *pick(struct dhcp_server *srv, const struct dhcp_rx *rx,
 	struct lease *l = lease_find_key(&srv->leases, &rx->key);
 	const uint8_t *req = rx->opts.val[DOPT_REQUESTED_IP];
 	uint32_t size = c->range_end - c->range_start + 1;
-	uint32_t start, best_ip = 0;
+	uint32_t hash, start, best_ip = 0;
 	uint64_t best = UINT64_MAX;
 
 	if (r)
@@ -657,7 +660,16 @@ static struct lease *pick(struct dhcp_server *srv, const struct dhcp_rx *rx,
 		    ip_free(srv, ip, now_ms))
 			return claim(srv, ip, &rx->key, rx->chaddr);
 	}
-	start = lease_key_hash(&rx->key) % size;
+	/* The client's own candidates first: see lease_candidate(). */
+	hash = lease_key_hash(&rx->key);
+	for (unsigned int i = 0; i < LEASE_CANDIDATES; i++) {
+		uint32_t ip = c->range_start + lease_candidate(hash, i, size);
+
+		if (!lease_find_ip(&srv->leases, ip) &&
+		    !reservation_by_ip(srv, ip) && assignable(c, ip))
+			return claim(srv, ip, &rx->key, rx->chaddr);
+	}
+	start = lease_candidate(hash, 0, size);
 	for (uint32_t i = 0; i < size; i++) {
 		uint32_t ip = c->range_start + (start + i) % size;
 
@@ -1124,6 +1136,28 @@ void dhcp_server_foreach_lease(const struct dhcp_server *srv,
 	}
 }
 
+/* One lease line; @wall_now 0 writes EXPIRES 0 (see save_lease). */
+static void save_line(FILE *f, const struct lease *l, uint64_t now_ms,
+		      time_t wall_now)
+{
+	const uint8_t *m = l->mac;
+	int64_t expires = 0;
+	char ip[16];
+
+	if (wall_now)
+		expires = (int64_t)wall_now +
+			  (int64_t)((l->expires_ms - now_ms + 999) / 1000);
+	fmt_ip(l->ip, ip);
+	fprintf(f, "%s %02x:%02x:%02x:%02x:%02x:%02x %" PRId64 " ", ip, m[0],
+		m[1], m[2], m[3], m[4], m[5], expires);
+	if (l->key.type == LEASE_KEY_CLIENT_ID)
+		for (size_t k = 0; k < l->key.len; k++)
+			fprintf(f, "%02x", l->key.data[k]);
+	else
+		fputc('-', f);
+	fprintf(f, " %s\n", l->hostname[0] ? l->hostname : "-");
+}
+
 /**
  * dhcp_server_save() - write the bound leases as text.
  * @srv:	server
@@ -1143,24 +1177,48 @@ int dhcp_server_save(const struct dhcp_server *srv, FILE *f, uint64_t now_ms,
 	fprintf(f, "# vswitchd dhcp leases v1: ip mac expires client-id hostname\n");
 	for (size_t i = 0; i < srv->leases.n; i++) {
 		const struct lease *l = &srv->leases.leases[i];
-		const uint8_t *m = l->mac;
-		char ip[16];
 
 		if (l->state != LEASE_BOUND || !lease_active(l, now_ms))
 			continue;
-		fmt_ip(l->ip, ip);
-		fprintf(f, "%s %02x:%02x:%02x:%02x:%02x:%02x %" PRId64 " ", ip,
-			m[0], m[1], m[2], m[3], m[4], m[5],
-			(int64_t)wall_now +
-				(int64_t)((l->expires_ms - now_ms + 999) / 1000));
-		if (l->key.type == LEASE_KEY_CLIENT_ID)
-			for (size_t k = 0; k < l->key.len; k++)
-				fprintf(f, "%02x", l->key.data[k]);
-		else
-			fputc('-', f);
-		fprintf(f, " %s\n", l->hostname[0] ? l->hostname : "-");
+		save_line(f, l, now_ms, wall_now);
 	}
 	return fflush(f) || ferror(f) ? -EIO : 0;
+}
+
+/**
+ * dhcp_server_save_lease() - append the line for one address.
+ * @srv:	server
+ * @f:		output (the lease file, after what is there)
+ * @ip:		the address whose lease changed
+ * @now_ms:	monotonic time, to convert deadlines
+ * @wall_now:	wall-clock time at @now_ms
+ *
+ * A bound lease gets its line as in dhcp_server_save(); anything else
+ * (released, declined, moved away) a line with EXPIRES 0, which
+ * dhcp_server_load() takes as "no lease here any more".  A later line for
+ * an address or a client replaces earlier ones, so a lease file may be a
+ * snapshot followed by such lines.
+ *
+ * Return: 0, or -EIO if writing failed.
+ */
+int dhcp_server_save_lease(const struct dhcp_server *srv, FILE *f,
+			   uint32_t ip, uint64_t now_ms, time_t wall_now)
+{
+	const struct lease *l = lease_find_ip(&srv->leases, ip);
+	struct lease gone;
+
+	if (!l || l->state != LEASE_BOUND || !lease_active(l, now_ms)) {
+		memset(&gone, 0, sizeof(gone));
+		gone.ip = ip;
+		if (l && l->key.type != LEASE_KEY_NONE) {
+			gone.key = l->key;
+			memcpy(gone.mac, l->mac, 6);
+		}
+		save_line(f, &gone, now_ms, 0);
+	} else {
+		save_line(f, l, now_ms, wall_now);
+	}
+	return ferror(f) ? -EIO : 0;
 }
 
 static bool parse_ip(const char *s, uint32_t *ip)
@@ -1253,12 +1311,16 @@ static bool parse_line(char *line, struct lease *l, long long *expires)
  * @err:	buffer for a message naming the bad line
  * @err_size:	its size
  *
- * Blank lines and '#' comments are skipped.  Leases that have expired,
- * lie outside the current range (unless reserved for the same MAC),
- * collide with a reservation for another MAC, or repeat an address or a
- * client already loaded are dropped silently: the configuration may have
- * changed since the file was written.  A malformed line stops loading;
- * the leases before it stay loaded.
+ * Blank lines and '#' comments are skipped.  A line for an address or a
+ * client already loaded replaces the earlier lease (the file may be a
+ * snapshot followed by appended lines, dhcp_server_save_lease()).  Leases
+ * that have expired (EXPIRES 0: the lease ended), lie outside the current
+ * range (unless reserved for the same MAC) or collide with a reservation
+ * for another MAC are dropped silently: the configuration may have
+ * changed since the file was written.  A last line without its newline
+ * is an append that a crash cut short (its ACK never went out) and is
+ * ignored.  A malformed line stops loading; the leases before it stay
+ * loaded.
  *
  * Return: 0, or -EINVAL with a message in @err, or -ENOMEM.
  */
@@ -1280,12 +1342,21 @@ int dhcp_server_load(struct dhcp_server *srv, FILE *f, uint64_t now_ms,
 			line[--n] = '\0';
 		else if (!feof(f))
 			return fail(err, err_size, "line %u: too long", lineno);
+		else
+			break;	/* torn append */
 		if (!n || line[0] == '#')
 			continue;
 		memset(&tmp, 0, sizeof(tmp));
 		if (!parse_line(line, &tmp, &expires))
 			return fail(err, err_size, "line %u: malformed lease",
 				    lineno);
+		/* Later lines win: forget what this one supersedes. */
+		l = lease_find_ip(&srv->leases, tmp.ip);
+		if (l)
+			lease_remove(&srv->leases, l);
+		l = lease_find_key(&srv->leases, &tmp.key);
+		if (l)
+			lease_remove(&srv->leases, l);
 		if (expires <= (long long)wall_now ||
 		    expires - (long long)wall_now > 100LL * 365 * 86400)
 			continue;
@@ -1294,9 +1365,6 @@ int dhcp_server_load(struct dhcp_server *srv, FILE *f, uint64_t now_ms,
 			continue;
 		if (!r && (tmp.ip < c->range_start || tmp.ip > c->range_end ||
 			   !assignable(c, tmp.ip)))
-			continue;
-		if (lease_find_ip(&srv->leases, tmp.ip) ||
-		    lease_find_key(&srv->leases, &tmp.key))
 			continue;
 		l = lease_add(&srv->leases, tmp.ip);
 		if (!l)

@@ -15,9 +15,12 @@
  * struct dhcp_stats and the caller reports them.
  *
  * Leases are keyed by option 61 when the client sends it, else by chaddr
- * (RFC 2131 §4.2).  A client's first offer is a hash of its key into the
- * range (so it is the same after a restart even without the lease file),
- * a static reservation for its MAC wins over everything, and a client
+ * (RFC 2131 §4.2).  A client's first offer is the first free one of a
+ * sequence of candidate addresses computed from its key alone (so it is
+ * the same after a restart even without the lease file, and does not
+ * depend on the order other clients came in unless one of them holds one
+ * of its candidates; docs/dhcp.md states the guarantee), a static
+ * reservation for its MAC wins over everything, and a client
  * that had an address gets it back while nobody else took it.  Addresses
  * are handed to strangers free-first, then least recently used first.
  *
@@ -208,6 +211,8 @@ void dhcp_server_foreach_lease(const struct dhcp_server *srv,
 
 int dhcp_server_save(const struct dhcp_server *srv, FILE *f, uint64_t now_ms,
 		     time_t wall_now);
+int dhcp_server_save_lease(const struct dhcp_server *srv, FILE *f,
+			   uint32_t ip, uint64_t now_ms, time_t wall_now);
 int dhcp_server_load(struct dhcp_server *srv, FILE *f, uint64_t now_ms,
 		     time_t wall_now, char *err, size_t err_size);
 

@@ -331,3 +331,30 @@ uint32_t lease_key_hash(const struct lease_key *key)
 		h = (h ^ key->data[i]) * 16777619u;
 	return h;
 }
+
+/**
+ * lease_candidate() - the @i-th address a client would like, as an offset.
+ * @hash:	lease_key_hash() of the client's key
+ * @i:		0 to LEASE_CANDIDATES - 1
+ * @size:	addresses in the range, at least 1
+ *
+ * Candidate 0 is @hash modulo @size (the first offer of every earlier
+ * version); the others are independent mixes of @hash (a SplitMix64
+ * finaliser).  The sequence is a function of the key alone, never of
+ * which addresses other clients took, so one collision does not push a
+ * client onto the next client's first choice (linear probing did).
+ *
+ * Return: an offset into the range, below @size.
+ */
+uint32_t lease_candidate(uint32_t hash, unsigned int i, uint32_t size)
+{
+	uint64_t z;
+
+	if (!i)
+		return hash % size;
+	z = hash + (uint64_t)i * 0x9e3779b97f4a7c15ull;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	z ^= z >> 31;
+	return (uint32_t)(z % size);
+}

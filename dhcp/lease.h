@@ -121,4 +121,8 @@ uint64_t lease_expire(struct lease_table *t, uint64_t now_ms);
 bool lease_key_eq(const struct lease_key *a, const struct lease_key *b);
 uint32_t lease_key_hash(const struct lease_key *key);
 
+/* Addresses a client's first offer is chosen from (dhcp.c pick()). */
+enum { LEASE_CANDIDATES = 16 };
+uint32_t lease_candidate(uint32_t hash, unsigned int i, uint32_t size);
+
 #endif /* VSW_DHCP_LEASE_H */

@@ -4,10 +4,12 @@
  * send() hands a frame straight to the handler (dhcp_server_input() with
  * the loop's clock).  What the handler emits is copied into a bounded
  * queue and injected with vsw_input() on this port from the port's loop
- * flush, so forwarding never re-enters itself.  A loop timer runs
- * dhcp_server_expire() at the deadline it returns; another saves the lease
- * file at most once a second after a change, and shutdown saves it once
- * more.
+ * flush, so forwarding never re-enters itself; except an ACK that binds
+ * or renews a lease: that one is held by the group commit
+ * (ports/lease-commit.h) until the lease file has it on disk, and is
+ * injected when the batch's fsync completes.  The flush ends the batch.
+ * A loop timer runs dhcp_server_expire() at the deadline it returns.
+ * Close and shutdown write the whole file once more.
  *
  * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
  */
@@ -26,19 +28,20 @@
 #include <unistd.h>
 
 #include "dhcp/dhcp.h"
+#include "ports/lease-commit.h"
 #include "ports/port.h"
 #include "switch/cfg.h"
 #include "switch/eth.h"
 #include "switch/fdb.h"
 #include "switch/log.h"
 #include "switch/loop.h"
+#include "switch/safe-file.h"
 #include "switch/switch.h"
 #include "switch/util.h"
 
 enum {
 	INTERNAL_QUEUE_FRAMES = 64,
 	INTERNAL_FRAME_MAX = 2048,
-	INTERNAL_SAVE_DELAY_MS = 1000,
 };
 
 struct internal_frame {
@@ -53,15 +56,14 @@ struct internal_frame {
  * @srv:	the server
  * @dc:		its configuration (reservations not kept)
  * @lease_file:	where leases persist
- * @flush:	injects the queued frames
+ * @flush:	injects the queued frames, ends the commit batch
  * @expire:	runs dhcp_server_expire()
- * @save:	writes the lease file after a change
- * @dirty:	leases changed since the last save
+ * @lc:		the lease file's group commit
+ * @binds:	the message being handled bound or renewed a lease
+ * @closing:	close() waits for the commit in flight
  * @q:		frames emitted by the handler, waiting for the flush
  * @q_head:	first queued frame
  * @q_len:	frames queued
- * @saves:	lease file writes
- * @save_errors: failed writes
  */
 struct internal_port {
 	struct port port;
@@ -71,11 +73,10 @@ struct internal_port {
 	char lease_file[CFG_FILE_MAX];
 	struct loop_flush flush;
 	struct loop_timer expire;
-	struct loop_timer save;
-	bool dirty;
+	struct lease_commit *lc;
+	bool binds, closing;
 	struct internal_frame q[INTERNAL_QUEUE_FRAMES];
 	unsigned int q_head, q_len;
-	uint64_t saves, save_errors;
 };
 
 static const struct port_ops internal_ops;
@@ -121,6 +122,30 @@ static void internal_flush(struct loop_flush *flush)
 		ip->q_len--;
 		vsw_input(ip->port.sw, &ip->port, f->data, f->len);
 	}
+	if (!ip->port.removing && !ip->closing)
+		lease_commit_kick(ip->lc);
+}
+
+/* lease_commit_send_fn: an ACK whose lease is on disk. */
+static void internal_commit_send(void *aux, const uint8_t *frame, size_t len)
+{
+	struct internal_port *ip = aux;
+
+	if (!ip->port.removing)
+		vsw_input(ip->port.sw, &ip->port, frame, len);
+}
+
+static void internal_finish_close(struct internal_port *ip);
+
+/* lease_commit_idle_fn: the batch in flight is done; start the next. */
+static void internal_commit_idle(void *aux)
+{
+	struct internal_port *ip = aux;
+
+	if (ip->closing)
+		internal_finish_close(ip);
+	else
+		lease_commit_kick(ip->lc);
 }
 
 static void internal_arm_expire(struct internal_port *ip, uint64_t now)
@@ -141,95 +166,48 @@ static void internal_expire_fire(struct loop_timer *timer, uint64_t now)
 	internal_arm_expire(ip, now);
 }
 
-/* Makes a rename in @path's directory durable. */
-static int sync_dir_of(const char *path)
-{
-	char dir[CFG_FILE_MAX];
-	char *slash;
-	int fd, ret = 0;
-
-	strlcpy_(dir, path, sizeof(dir));
-	slash = strrchr(dir, '/');
-	if (!slash)
-		strcpy(dir, ".");
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd))
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 /**
- * internal_dhcp_save() - write the lease file now (tmp, fsync, rename,
- * fsync of the directory).
- * @port: the DHCP port
+ * internal_dhcp_save() - write the whole lease file now (safe-file.h) and
+ * release the ACKs held for it.
+ * @port: the DHCP port, with no commit in flight
  *
  * Return: 0 or a negative errno (logged).
  */
 int internal_dhcp_save(struct port *port)
 {
 	struct internal_port *ip = ip_of(port);
-	char tmp[CFG_FILE_MAX + 8];
-	FILE *f;
-	int ret = 0;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", ip->lease_file);
-	f = fopen(tmp, "we");
-	if (!f) {
-		ret = -errno;
-		goto out;
-	}
-	if (dhcp_server_save(ip->srv, f, loop_now(ip->loop), time(NULL)) ||
-	    fflush(f) || fsync(fileno(f)))
-		ret = errno ? -errno : -EIO;
-	if (fclose(f) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, ip->lease_file))
-		ret = -errno;
-	if (!ret)
-		ret = sync_dir_of(ip->lease_file);
-	if (ret)
-		unlink(tmp);
-out:
-	if (ret) {
-		ip->save_errors++;
-		log_warn_errno(ret, "dhcp: cannot save leases to %s",
-			       ip->lease_file);
-		return ret;
-	}
-	ip->saves++;
-	ip->dirty = false;
-	return 0;
-}
-
-static void internal_save_fire(struct loop_timer *timer, uint64_t now UNUSED)
-{
-	struct internal_port *ip =
-		container_of(timer, struct internal_port, save);
-
-	if (ip->dirty)
-		internal_dhcp_save(&ip->port);
+	return lease_commit_sync(ip->lc, true);
 }
 
 static int internal_send(struct port *port, const uint8_t *frame, size_t len)
 {
 	struct internal_port *ip = ip_of(port);
 	uint64_t now = loop_now(ip->loop);
+	unsigned int mark = ip->q_len;
 	struct dhcp_stats a, b;
 
-	if (port->removing)
+	if (port->removing || ip->closing)
 		return -ENOTCONN;
 	port->stats.tx_frames++;
 	port->stats.tx_bytes += len;
 	dhcp_server_stats(ip->srv, &a);
+	ip->binds = false;
 	dhcp_server_input(ip->srv, frame, len, now);
 	dhcp_server_stats(ip->srv, &b);
+	/* The ACK of a binding waits for the lease file (RFC 2131 §3.1). */
+	while (ip->binds && ip->q_len > mark) {
+		struct internal_frame *f =
+			&ip->q[(ip->q_head + mark) % INTERNAL_QUEUE_FRAMES];
+
+		if (lease_commit_hold(ip->lc, f->data, f->len))
+			port->stats.tx_drop_full++;
+		/* Later frames of this message (none today) move up. */
+		for (unsigned int i = mark + 1; i < ip->q_len; i++)
+			ip->q[(ip->q_head + i - 1) % INTERNAL_QUEUE_FRAMES] =
+				ip->q[(ip->q_head + i) % INTERNAL_QUEUE_FRAMES];
+		ip->q_len--;
+	}
 	/* An offer holds an address until a deadline of its own. */
 	if (a.offer != b.offer)
 		internal_arm_expire(ip, now);
@@ -240,8 +218,7 @@ static const char *ip_str(uint32_t ip, char *buf);
 
 /*
  * Lease events: one log line each (a hostile client can make many, so
- * rate-limited), and a lease file save soon after anything that changes
- * what a restart should remember.
+ * rate-limited), and the address's line in the next commit batch.
  */
 static void internal_event(void *aux, const struct dhcp_event *ev)
 {
@@ -272,10 +249,10 @@ static void internal_event(void *aux, const struct dhcp_event *ev)
 		log_info_rl(&lease_rl, "dhcp: %s %s %s", addr, what[ev->type],
 			    mac);
 	internal_arm_expire(ip, now);
-	ip->dirty = true;
-	if (!ip->save.armed)
-		loop_timer_arm(ip->loop, &ip->save,
-			       now + INTERNAL_SAVE_DELAY_MS);
+	if (ev->type == DHCP_EV_BOUND)
+		ip->binds = true;
+	lease_commit_changed(ip->lc, ev->ip);
+	loop_want_flush(ip->loop, &ip->flush);
 }
 
 static void internal_destroy(struct port *port)
@@ -283,35 +260,44 @@ static void internal_destroy(struct port *port)
 	struct internal_port *ip = ip_of(port);
 
 	loop_timer_cancel(ip->loop, &ip->expire);
-	loop_timer_cancel(ip->loop, &ip->save);
+	lease_commit_free(ip->lc);
 	dhcp_server_free(ip->srv);
 	port_fini(port);
 	free(ip);
 }
 
-/* At exit: the last word on the leases. */
+/* At exit: the last word on the leases.  The loop has stopped, so the
+ * held ACKs are dropped even though the file now has their leases; the
+ * clients ask again and the next run ACKs them from the file. */
 static void internal_shutdown(struct port *port)
 {
 	struct internal_port *ip = ip_of(port);
 
-	if (ip->dirty)
-		internal_dhcp_save(port);
+	lease_commit_sync(ip->lc, false);
+}
+
+/* Once no commit is in flight: the whole file, the held ACKs out, away. */
+static void internal_finish_close(struct internal_port *ip)
+{
+	struct port *port = &ip->port;
+
+	lease_commit_sync(ip->lc, true);
+	port->removing = true;
+	vsw_port_down(port->sw, port);
+	loop_timer_cancel(ip->loop, &ip->expire);
+	ip->q_len = 0;
+	vsw_release_port(port->sw, port);
 }
 
 static void internal_close(struct port *port)
 {
 	struct internal_port *ip = ip_of(port);
 
-	if (port->removing)
+	if (port->removing || ip->closing)
 		return;
-	if (ip->dirty)
-		internal_dhcp_save(port);
-	port->removing = true;
-	vsw_port_down(port->sw, port);
-	loop_timer_cancel(ip->loop, &ip->expire);
-	loop_timer_cancel(ip->loop, &ip->save);
-	ip->q_len = 0;
-	vsw_release_port(port->sw, port);
+	ip->closing = true;
+	if (!lease_commit_busy(ip->lc))
+		internal_finish_close(ip);
 }
 
 static const char *ip_str(uint32_t ip, char *buf)
@@ -331,12 +317,14 @@ json_t *internal_dhcp_stats(const struct port *port)
 {
 	const struct internal_port *ip =
 		container_of(port, const struct internal_port, port);
+	struct lease_commit_stats cs;
 	struct dhcp_stats st;
 
 	dhcp_server_stats(ip->srv, &st);
+	lease_commit_stats(ip->lc, &cs);
 	return json_pack(
 		"{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-		"s:I, s:I, s:I, s:I}",
+		"s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 		"discover", (json_int_t)st.discover, "request",
 		(json_int_t)st.request, "release", (json_int_t)st.release,
 		"decline", (json_int_t)st.decline, "inform",
@@ -344,8 +332,12 @@ json_t *internal_dhcp_stats(const struct port *port)
 		(json_int_t)st.ack, "nak", (json_int_t)st.nak, "malformed",
 		(json_int_t)st.malformed, "pool_full", (json_int_t)st.pool_full,
 		"arp_replies", (json_int_t)st.arp_replies, "ignored",
-		(json_int_t)st.ignored, "lease_saves", (json_int_t)ip->saves,
-		"lease_save_errors", (json_int_t)ip->save_errors);
+		(json_int_t)st.ignored, "lease_saves", (json_int_t)cs.commits,
+		"lease_save_errors", (json_int_t)cs.errors, "lease_snapshots",
+		(json_int_t)cs.snapshots, "acks_held", (json_int_t)cs.acks_held,
+		"acks_dropped", (json_int_t)cs.acks_dropped, "acks_waiting",
+		(json_int_t)lease_commit_held(ip->lc), "max_commit_batch",
+		(json_int_t)cs.max_batch);
 }
 
 static void internal_show(const struct port *port, json_t *obj)
@@ -356,7 +348,8 @@ static void internal_show(const struct port *port, json_t *obj)
 
 	eth_format_mac(ip->dc.server_mac, mac);
 	json_object_set_new(obj, "state",
-			    json_string(port->removing ? "closing" : "up"));
+			    json_string(port->removing || ip->closing ? "closing"
+								       : "up"));
 	json_object_set_new(obj, "handler", json_string("dhcp"));
 	json_object_set_new(obj, "server_ip",
 			    json_string(ip_str(ip->dc.server_ip, ipb)));
@@ -427,10 +420,14 @@ json_t *internal_dhcp_leases(struct port *port)
 static void internal_load(struct internal_port *ip)
 {
 	char err[256] = "";
-	FILE *f = fopen(ip->lease_file, "re");
+	/* Never through a link (refused at create; this closes the race). */
+	int fd = open(ip->lease_file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
 	int ret;
 
 	if (!f) {
+		if (fd >= 0)
+			close(fd);
 		if (errno != ENOENT)
 			log_warn_errno(-errno,
 				       "dhcp: cannot read %s (starting "
@@ -457,10 +454,17 @@ static void internal_load(struct internal_port *ip)
 int internal_dhcp_create(struct vsw *sw, const struct cfg_dhcp *cfg,
 			 struct port **out)
 {
-	struct internal_port *ip = calloc(1, sizeof(*ip));
-	char ipb[INET_ADDRSTRLEN];
+	struct internal_port *ip;
+	char ipb[INET_ADDRSTRLEN], err[CFG_FILE_MAX + 80];
 	int ret;
 
+	/* Never written through a link, never onto a device or directory. */
+	ret = safe_file_check(cfg->lease_file, err, sizeof(err));
+	if (ret) {
+		log_err("dhcp: lease_file %s", err);
+		return ret;
+	}
+	ip = calloc(1, sizeof(*ip));
 	if (!ip) {
 		log_err("dhcp: out of memory");
 		return -ENOMEM;
@@ -473,12 +477,16 @@ int internal_dhcp_create(struct vsw *sw, const struct cfg_dhcp *cfg,
 	strlcpy_(ip->lease_file, cfg->lease_file, sizeof(ip->lease_file));
 	loop_flush_init(&ip->flush, internal_flush);
 	loop_timer_init(&ip->expire, internal_expire_fire);
-	loop_timer_init(&ip->save, internal_save_fire);
 	ip->srv = dhcp_server_new(&cfg->dc, internal_emit, ip);
-	if (ip->srv)
+	if (ip->srv) {
 		dhcp_server_set_event_fn(ip->srv, internal_event, ip);
-	if (!ip->srv) {
+		ip->lc = lease_commit_new(ip->loop, ip->lease_file, ip->srv,
+					  internal_commit_send,
+					  internal_commit_idle, ip);
+	}
+	if (!ip->lc) {
 		log_err("dhcp: cannot create the server");
+		dhcp_server_free(ip->srv);
 		port_fini(&ip->port);
 		free(ip);
 		return -ENOMEM;

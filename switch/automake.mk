@@ -8,6 +8,7 @@ libvsw_a_SOURCES = \
 	switch/cfg.c switch/cfg.h switch/cfg-int.h switch/cfg-parse.c \
 	switch/cfg-ports.c switch/cfg-dhcp.c switch/cfg-slirp.c switch/cfg-locate.c switch/cfg-locate.h \
 	switch/loop.c switch/loop.h switch/iobuf.c switch/iobuf.h \
+	switch/safe-file.c switch/safe-file.h \
 	switch/switch.c switch/switch.h \
 	switch/daemon.c switch/daemon.h \
 	switch/ctl.c switch/ctl.h switch/ctl-cmds.c \
@@ -22,6 +23,7 @@ libvsw_a_SOURCES = \
 	ports/offload.c ports/offload.h
 
 libvsw_a_SOURCES += ports/tap.c ports/internal.c ports/internal.h \
+	ports/lease-commit.c ports/lease-commit.h \
 	ports/slirp-refuse.c ports/slirp-refuse.h
 if HAVE_SLIRP
 libvsw_a_SOURCES += ports/slirp.c ports/slirp.h

@@ -28,6 +28,7 @@
 #include "switch/daemon.h"
 #include "switch/log.h"
 #include "switch/loop.h"
+#include "switch/safe-file.h"
 #include "switch/switch.h"
 #include "switch/util.h"
 
@@ -209,12 +210,14 @@ static void notify_systemd(const char *state)
 	close(fd);
 }
 
+/* Through safe-file.c: never through a link, never half-written. */
 static void write_pid_file(const char *path)
 {
-	FILE *f = fopen(path, "we");
+	char buf[24], err[256];
+	int n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
 
-	if (!f || fprintf(f, "%d\n", (int)getpid()) < 0 || fclose(f))
-		die("cannot write pid file %s: %s", path, strerror(errno));
+	if (safe_file_write(path, buf, (size_t)n, err, sizeof(err)))
+		die("cannot write pid file: %s", err);
 }
 
 static const char *ip4(uint32_t ip, char *buf)

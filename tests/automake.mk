@@ -99,6 +99,10 @@ tests_tools_ctlpipe_SOURCES = tests/tools/ctlpipe.c
 tests_tools_ctlpipe_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 tests_tools_ctlpipe_LDADD = $(JANSSON_LIBS)
 
+## Many DHCP clients on a packet socket, for tests/netns/dhcp-crash.sh.
+check_PROGRAMS += tests/tools/dhcpstorm
+tests_tools_dhcpstorm_SOURCES = tests/tools/dhcpstorm.c
+
 component_tests = \
 	tests/component/learning.sh \
 	tests/component/vlan.sh \
@@ -143,7 +147,9 @@ netns_tests = \
 	tests/netns/tap-offload.sh \
 	tests/netns/dhcp-udhcpc.sh \
 	tests/netns/dhcp-clients.sh \
-	tests/netns/dhcp-perfdhcp.sh
+	tests/netns/dhcp-perfdhcp.sh \
+	tests/netns/dhcp-crash.sh \
+	tests/netns/dhcp-files.sh
 TESTS += $(netns_tests)
 dist_check_SCRIPTS += $(netns_tests)
 EXTRA_DIST += tests/netns/lib-netns.sh
