@@ -267,7 +267,6 @@ static const struct port_ops connect_ops = {
 	.send = stream_conn_send,
 	.destroy = connect_destroy,
 	.qemu_args = connect_qemu_args,
-	.shutdown = connect_shutdown,
 	.close = connect_close,
 	.show = connect_show,
 };

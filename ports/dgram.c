@@ -766,7 +766,6 @@ static const struct port_ops dgram_ops = {
 	.type = "dgram",
 	.destroy = dgram_destroy,
 	.qemu_args = dgram_qemu_args,
-	.shutdown = dgram_shutdown,
 	.close = dgram_close,
 	.show = dgram_show,
 };

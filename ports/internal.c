@@ -9,7 +9,7 @@
  * (ports/lease-commit.h) until the lease file has it on disk, and is
  * injected when the batch's fsync completes.  The flush ends the batch.
  * A loop timer runs dhcp_server_expire() at the deadline it returns.
- * Close and shutdown write the whole file once more.
+ * Closing (port del, reload, exit) writes the whole file once more.
  *
  * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
  */
@@ -266,16 +266,6 @@ static void internal_destroy(struct port *port)
 	free(ip);
 }
 
-/* At exit: the last word on the leases.  The loop has stopped, so the
- * held ACKs are dropped even though the file now has their leases; the
- * clients ask again and the next run ACKs them from the file. */
-static void internal_shutdown(struct port *port)
-{
-	struct internal_port *ip = ip_of(port);
-
-	lease_commit_sync(ip->lc, false);
-}
-
 /* Once no commit is in flight: the whole file, the held ACKs out, away. */
 static void internal_finish_close(struct internal_port *ip)
 {
@@ -363,7 +353,6 @@ static const struct port_ops internal_ops = {
 	.type = "internal",
 	.send = internal_send,
 	.destroy = internal_destroy,
-	.shutdown = internal_shutdown,
 	.close = internal_close,
 	.show = internal_show,
 };

@@ -17,7 +17,8 @@
  * synchronous into the page cache, and the held ACKs live in this
  * object's own queue until released.  The object is busy (one fsync in
  * flight) between lease_commit_kick() and the idle callback; its owner
- * must not free it meanwhile (at exit the ring is torn down first).
+ * must not free it meanwhile (at exit the port closes like on port del,
+ * which waits for the fsync, and the loop drains).
  *
  * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
  */

@@ -345,7 +345,6 @@ static const struct port_ops listen_ops = {
 	.type = "listen",
 	.destroy = listen_destroy,
 	.qemu_args = listen_qemu_args,
-	.shutdown = listen_shutdown,
 	.close = listen_close,
 	.show = listen_show,
 };

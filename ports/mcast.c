@@ -237,7 +237,6 @@ static const struct port_ops mcast_ops = {
 	.send = mcast_send,
 	.destroy = mcast_destroy,
 	.qemu_args = mcast_qemu_args,
-	.shutdown = mcast_shutdown,
 	.close = mcast_close,
 	.show = mcast_show,
 };
@@ -247,7 +246,6 @@ static const struct port_ops mcast6_ops = {
 	.type = "mcast",
 	.send = mcast_send,
 	.destroy = mcast_destroy,
-	.shutdown = mcast_shutdown,
 	.close = mcast_close,
 	.show = mcast_show,
 };

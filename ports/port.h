@@ -21,8 +21,9 @@
  *      requests is in flight
  *   -> vsw_release_port(): out of the switch, taps detached, and freed
  *      with ops->destroy after the current batch of completions.
- * At exit the ring is torn down first, which ends every request, and then
- * every remaining port is destroyed directly.
+ * At exit every port is closed the same way, the loop drains until no
+ * request is in flight (loop_drain()), and then every remaining port is
+ * destroyed directly.
  *
  * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
  */
@@ -96,8 +97,6 @@ struct port_stats {
  * @destroy:	free the port; called only when no request is in flight
  * @qemu_args:	write the QEMU -netdev option that attaches a VM to this
  *		port (without id=), or NULL if VMs do not attach to it
- * @shutdown:	stop listening and remove files the port created (exit);
- *		may be NULL
  * @close:	start removing the port at runtime: stop its I/O and, once
  *		no request is in flight, call vsw_release_port().  Idempotent.
  * @show:	add type-specific members ("state", "peer", "tx_queue"...)
@@ -110,7 +109,6 @@ struct port_ops {
 			 const struct frame_meta *meta);
 	void (*destroy)(struct port *port);
 	void (*qemu_args)(const struct port *port, char *buf, size_t size);
-	void (*shutdown)(struct port *port);
 	void (*close)(struct port *port);
 	void (*show)(const struct port *port, struct json_t *obj);
 };

@@ -656,10 +656,33 @@ void ctl_server_usage(const struct ctl_server *srv, unsigned int *clients,
 }
 
 /**
+ * ctl_server_stop() - stop accepting and close every client (exit).
+ * @srv: the server, or NULL
+ *
+ * Their requests end as the loop drains; ctl_server_free() follows.
+ */
+void ctl_server_stop(struct ctl_server *srv)
+{
+	struct io_uring_sqe *sqe;
+
+	if (!srv)
+		return;
+	loop_timer_cancel(srv->loop, &srv->retry);
+	for (struct ctl_client *c = srv->clients; c; c = c->next)
+		ctl_client_close(c);
+	if (srv->armed) {
+		sqe = loop_sqe(srv->loop, NULL);
+		io_uring_prep_cancel64(sqe, (uint64_t)(uintptr_t)&srv->accept_op,
+				       IORING_ASYNC_CANCEL_ALL);
+	}
+}
+
+/**
  * ctl_server_free() - close the socket and every client (exit only).
  * @srv: the server, or NULL
  *
- * Call after loop_exit_ring(): no request may still name a client.
+ * Call after ctl_server_stop() and loop_drain() (or loop_exit_ring()):
+ * no request may still name a client.
  */
 void ctl_server_free(struct ctl_server *srv)
 {

@@ -67,6 +67,7 @@ const struct ctl_cmd *ctl_find_cmd(const char *name);
 const struct ctl_cmd *ctl_cmds(size_t *n);
 
 struct ctl_server *ctl_server_new(struct vswd *d, int *err);
+void ctl_server_stop(struct ctl_server *srv);
 void ctl_server_free(struct ctl_server *srv);
 const char *ctl_server_path(const struct ctl_server *srv);
 void ctl_server_usage(const struct ctl_server *srv, unsigned int *clients,

@@ -26,6 +26,7 @@ enum {
 	LOOP_CQ_ENTRIES = 8192,
 	LOOP_RX_BUFS = 512,   /* power of two, at most 32768 */
 	LOOP_DGRAM_BUFS = 64, /* power of two; 4.3 MiB, made on first use */
+	LOOP_DRAIN_GRACE_MS = 200,
 };
 
 struct loop_deferred {
@@ -324,8 +325,8 @@ static void loop_cancel_done(struct uop *op, int res UNUSED,
  * @timeout_ms:	how long to wait at most
  *
  * For a clean exit: the owners have stopped their I/O (shut down their
- * sockets, cancelled their requests); whatever still runs is cancelled
- * here, again if a handler re-armed it.  Once nothing is in flight no
+ * sockets, cancelled their requests); whatever still runs after a short
+ * grace is cancelled here, again if a handler re-armed it.  Once nothing is in flight no
  * kernel request holds a socket, a device or a buffer of ours, so closing
  * the descriptors frees them at once: a new vswitchd can bind the same
  * addresses right away (io_uring_queue_exit() with requests in flight
@@ -335,7 +336,7 @@ static void loop_cancel_done(struct uop *op, int res UNUSED,
  */
 int loop_drain(struct loop *loop, unsigned int timeout_ms)
 {
-	uint64_t end = loop_clock_ms() + timeout_ms;
+	uint64_t start = loop_clock_ms(), end = start + timeout_ms;
 
 	if (!loop->ring_up)
 		return 0;
@@ -350,8 +351,10 @@ int loop_drain(struct loop *loop, unsigned int timeout_ms)
 				 loop->inflight, timeout_ms);
 			return -ETIMEDOUT;
 		}
-		/* The cancel counts itself: leave it out of "still running". */
-		if (!loop->cancel_busy && loop->inflight) {
+		/* The owners' own cancels first (a closing DHCP port finishes
+		 * its lease file fsync); then whatever is left. */
+		if (!loop->cancel_busy &&
+		    loop_clock_ms() >= start + LOOP_DRAIN_GRACE_MS) {
 			struct io_uring_sqe *sqe =
 				loop_sqe(loop, &loop->cancel_op);
 

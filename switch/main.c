@@ -43,21 +43,25 @@ enum { EXIT_DRAIN_MS = 3000 };
  * released, so loop_drain() then finds nothing of it in flight.  (Closing
  * a descriptor with a request in flight frees nothing: the request keeps
  * the socket, bound, until the ring is gone.)  A close may release other
- * ports (a listener its connections), so look for the next one afresh.
+ * ports (a listener its connections), which only go to a deferred free,
+ * so the pointers taken first stay valid; closing twice is harmless.
  */
 static void close_all_ports(struct vsw *sw)
 {
-	for (;;) {
-		struct port *p = vsw_first_port(sw);
+	struct port **all;
+	size_t n = 0, cap = 0;
 
-		while (p && p->removing)
-			p = p->next;
-		if (!p)
-			return;
-		p->ops->close(p);
-		/* port.h: close marks the port at once; else no progress. */
-		VSW_BUG_ON(!p->removing);
-	}
+	for (struct port *p = vsw_first_port(sw); p; p = p->next)
+		cap++;
+	all = calloc(cap ? cap : 1, sizeof(*all));
+	if (!all)
+		die("out of memory at exit");
+	for (struct port *p = vsw_first_port(sw); p && n < cap; p = p->next)
+		all[n++] = p;
+	for (size_t i = 0; i < n; i++)
+		if (!all[i]->removing)
+			all[i]->ops->close(all[i]);
+	free(all);
 }
 
 /**
@@ -440,6 +444,7 @@ int main(int argc, char **argv)
 	log_info("stopping");
 	notify_systemd("STOPPING=1");
 	close_all_ports(d.sw);
+	ctl_server_stop(d.ctl);
 	/* "Stopped" means the ports are free: every request ends before the
 	 * descriptors close (see loop_drain()).  If the kernel kept one, its
 	 * buffers must not be freed under it: leave them to the exit. */

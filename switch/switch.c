@@ -110,8 +110,8 @@ err_nomem:
  * vsw_free() - destroy the switch and every port still registered.
  * @sw: the switch, or NULL
  *
- * Call only after loop_exit_ring(), so no request names a port, and
- * before loop_free().
+ * Call only after loop_drain() or loop_exit_ring(), so no request names
+ * a port, and before loop_free().
  */
 void vsw_free(struct vsw *sw)
 {
