@@ -79,12 +79,15 @@ int unix_sock_bind(const char *who, const char *path, unsigned int mode,
 		ret = -errno;
 		goto err_close;
 	}
-	if (stat(path, &st) == 0) {
+	/* Never follow a link here: between bind() and these calls someone
+	 * with write access to the directory could swap one in, and chown()
+	 * would then hand the group of any file to the socket's group. */
+	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode)) {
 		id->dev = st.st_dev;
 		id->ino = st.st_ino;
 		id->valid = true;
 	}
-	if (gid >= 0 && chown(path, (uid_t)-1, (gid_t)gid) < 0) {
+	if (gid >= 0 && lchown(path, (uid_t)-1, (gid_t)gid) < 0) {
 		ret = -errno;
 		goto err_unlink;
 	}
