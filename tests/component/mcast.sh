@@ -30,27 +30,31 @@ VSWITCHCTL=${VSWITCHCTL:-$top_builddir/vswitchctl}
 [ -x "$VSWITCHCTL" ] || die "$VSWITCHCTL is not built (run make)"
 
 ip link set lo up
-P=5000
-GROUP=239.192.0.1
 
-cat >"$T/sw.json" <<EOF2
+# mcast_config FILE GROUP PORT: an mcast port m on lo and a stream port s.
+mcast_config()
+{
+	cat >"$1" <<EOF2
 { "log_level": "debug",
   "ports": [
-    { "name": "m", "type": "mcast", "group": "$GROUP", "port": $P,
+    { "name": "m", "type": "mcast", "group": "$2", "port": $3,
       "interface": "lo" },
     { "name": "s", "type": "unix-listen", "path": "$T/s.sock" } ] }
 EOF2
+}
 
-# Without multicast on lo and a route, joining fails: the error names the
-# interface and the fix, and vswitchd does not change the host.
-rc=0
-timeout 10 "$VSWITCHD" -c "$T/sw.json" >"$T/nojoin.out" 2>&1 || rc=$?
-[ $rc != 0 ] || die "vswitchd started without a multicast route"
-grep -q "port m: cannot join $GROUP on interface lo: .*ip route add 224.0.0.0/4 dev lo" \
-	"$T/nojoin.out" || die "no helpful join error: $(cat "$T/nojoin.out")"
+# join_fails CONFIG NAME GROUP FIX: without a route, vswitchd -c CONFIG
+# fails, naming GROUP, the interface and the command FIX that would help
+# (output in $T/NAME.out).
+join_fails()
+{
+	local rc=0
 
-ip link set lo multicast on
-ip route add 224.0.0.0/4 dev lo
+	timeout 10 "$VSWITCHD" -c "$1" >"$T/$2.out" 2>&1 || rc=$?
+	[ $rc != 0 ] || die "vswitchd started without a multicast route ($3)"
+	grep -q "port m: cannot join $3 on interface lo: .*$4" "$T/$2.out" ||
+		die "no helpful join error for $3: $(cat "$T/$2.out")"
+}
 
 stat()
 {
@@ -58,6 +62,100 @@ stat()
 		sed -n "s/^ *\"$2\": \"\\{0,1\\}\\([0-9a-z.:-]*\\)\"\\{0,1\\},\\{0,1\\}\$/\\1/p" |
 		head -n 1
 }
+
+# mcast_round NAME WHERE SUFFIX TOO_BIG: one round against the daemon
+# started last, whose port m is in the group frameio reaches at WHERE
+# (mcast:GROUP:PORT); NAME names the output files and the failures,
+# SUFFIX ends each frame's tag.  Two group members and a stream port S
+# exchange broadcast and unicast frames; their MACs are learned where
+# they are; the switch's own datagrams, heard back, are counted as
+# rx_echo and not forwarded; nothing loops once traffic stops; removing m
+# at runtime leaves the group; the daemon exits with status 0.  With
+# TOO_BIG 1, S also sends a 65535-byte frame, above what UDP over IPv4
+# carries (65507 bytes) but within max_frame: counted as tx_drop_too_big,
+# not as tx_drop_down, and not logged.
+mcast_round()
+{
+	local name=$1 where=$2 s=$3 too_big=$4 big= fio_pid echo_n before after
+
+	[ "$too_big" = 0 ] ||
+		big="send S dst=$MAC_A src=$MAC_C len=65535 tag=too-big$s"
+	# In the background, so that the MAC table can be read while S is
+	# still connected (its MACs go when it hangs up).
+	"$FRAMEIO" -v >"$T/fio-$name.out" 2>&1 <<EOF2 &
+open S unix:$T/s.sock
+open M1 $where
+open M2 $where
+# A group member's broadcast reaches the stream port, and (directly,
+# through the group) the other member.
+send M1 dst=$BCAST src=$MAC_A tag=m1-hello$s
+expect S dst=$BCAST src=$MAC_A tag=m1-hello$s
+expect M2 dst=$BCAST src=$MAC_A tag=m1-hello$s
+send M2 dst=$BCAST src=$MAC_B tag=m2-hello$s
+expect S dst=$BCAST src=$MAC_B tag=m2-hello$s
+expect M1 dst=$BCAST src=$MAC_B tag=m2-hello$s
+# And back: the switch sends once to the group, every member hears it.
+send S dst=$MAC_A src=$MAC_C tag=c-to-a$s
+expect M1 dst=$MAC_A src=$MAC_C tag=c-to-a$s
+expect M2 dst=$MAC_A src=$MAC_C tag=c-to-a$s
+send S dst=$BCAST src=$MAC_C tag=c-bcast$s
+expect M1 dst=$BCAST src=$MAC_C tag=c-bcast$s
+expect M2 dst=$BCAST src=$MAC_C tag=c-bcast$s
+send M2 dst=$MAC_C src=$MAC_B tag=b-to-c$s
+expect S dst=$MAC_C src=$MAC_B tag=b-to-c$s
+expect M1 dst=$MAC_C src=$MAC_B tag=b-to-c$s
+$big
+# Nothing comes back to S: the echo of our own sends is not forwarded.
+expect-none S ms=300
+expect-none M1 ms=0
+expect-none M2 ms=0
+sleep 2000
+EOF2
+	fio_pid=$!
+	wait_log "$T/fio-$name.out" 'sleep 2000' 10
+	"$VSWITCHCTL" mac show >"$T/macs-$name.out"
+	grep -qi "$MAC_A .*\\bm\\b" "$T/macs-$name.out" &&
+		grep -qi "$MAC_B .*\\bm\\b" "$T/macs-$name.out" &&
+		grep -qi "$MAC_C .*s/1" "$T/macs-$name.out" ||
+		die "$name: MACs on the wrong ports: $(cat "$T/macs-$name.out")"
+	echo_n=$(stat m rx_echo)
+	[ "$echo_n" -ge 2 ] || die "$name m: rx_echo is '$echo_n', expected >= 2"
+	[ "$(stat m rx_frames)" = 3 ] ||
+		die "$name m: rx_frames is $(stat m rx_frames), expected 3"
+	[ "$(stat m tx_frames)" = 2 ] ||
+		die "$name m: tx_frames is $(stat m tx_frames), expected 2"
+	if [ "$too_big" = 1 ]; then
+		[ "$(stat m tx_drop_too_big)" = 1 ] &&
+			[ "$(stat m tx_drop_down)" = 0 ] ||
+			die "$name m: tx_drop_too_big $(stat m tx_drop_too_big)," \
+				"tx_drop_down $(stat m tx_drop_down); expected 1 and 0"
+		! grep 'Message too long' "$VSW_LOG" ||
+			die "$name m: a frame too big for the group was logged"
+	fi
+	# No loop: the counters stay put once traffic has stopped.
+	before=$("$VSWITCHCTL" ports -s)
+	sleep 0.5
+	after=$("$VSWITCHCTL" ports -s)
+	[ "$before" = "$after" ] || die "$name: counters still moving: $after"
+	wait $fio_pid || die "frameio failed: $(cat "$T/fio-$name.out")"
+	# Runtime removal leaves the group.
+	"$VSWITCHCTL" port del m >/dev/null
+	wait_log "$VSW_LOG" 'port m: removed'
+	vsw_stop
+	[ "$VSW_RC" = 0 ] || die "$name: vswitchd exited with $VSW_RC"
+}
+
+# --- IPv4 ---------------------------------------------------------------
+P=5000
+GROUP=239.192.0.1
+mcast_config "$T/sw.json" "$GROUP" $P
+
+# Without multicast on lo and a route, joining fails: the error names the
+# interface and the fix, and vswitchd does not change the host.
+join_fails "$T/sw.json" nojoin "$GROUP" 'ip route add 224.0.0.0/4 dev lo'
+
+ip link set lo multicast on
+ip route add 224.0.0.0/4 dev lo
 
 for mode in multishot single-shot; do
 	if [ $mode = single-shot ]; then
@@ -70,89 +168,17 @@ for mode in multishot single-shot; do
 	"$VSWITCHCTL" qemu-args m >"$T/qemu-args.out"
 	grep -q "socket,mcast=$GROUP:$P,localaddr=127.0.0.1" "$T/qemu-args.out" ||
 		die "qemu-args m: $(cat "$T/qemu-args.out")"
-
-	# In the background, so that the MAC table can be read while S is
-	# still connected (its MACs go when it hangs up).
-	"$FRAMEIO" -v >"$T/fio-$mode.out" 2>&1 <<EOF2 &
-open S unix:$T/s.sock
-open M1 mcast:$GROUP:$P
-open M2 mcast:$GROUP:$P
-# A group member's broadcast reaches the stream port, and (directly,
-# through the group) the other member.
-send M1 dst=$BCAST src=$MAC_A tag=m1-hello
-expect S dst=$BCAST src=$MAC_A tag=m1-hello
-expect M2 dst=$BCAST src=$MAC_A tag=m1-hello
-send M2 dst=$BCAST src=$MAC_B tag=m2-hello
-expect S dst=$BCAST src=$MAC_B tag=m2-hello
-expect M1 dst=$BCAST src=$MAC_B tag=m2-hello
-# And back: the switch sends once to the group, every member hears it.
-send S dst=$MAC_A src=$MAC_C tag=c-to-a
-expect M1 dst=$MAC_A src=$MAC_C tag=c-to-a
-expect M2 dst=$MAC_A src=$MAC_C tag=c-to-a
-send S dst=$BCAST src=$MAC_C tag=c-bcast
-expect M1 dst=$BCAST src=$MAC_C tag=c-bcast
-expect M2 dst=$BCAST src=$MAC_C tag=c-bcast
-send M2 dst=$MAC_C src=$MAC_B tag=b-to-c
-expect S dst=$MAC_C src=$MAC_B tag=b-to-c
-expect M1 dst=$MAC_C src=$MAC_B tag=b-to-c
-# Above what UDP over IPv4 carries (65507 bytes), within max_frame: too
-# big for this port, counted, not logged.
-send S dst=$MAC_A src=$MAC_C len=65535 tag=too-big
-# Nothing comes back to S: the echo of our own sends is not forwarded.
-expect-none S ms=300
-expect-none M1 ms=0
-expect-none M2 ms=0
-sleep 2000
-EOF2
-	fio_pid=$!
-	wait_log "$T/fio-$mode.out" 'sleep 2000' 10
-	"$VSWITCHCTL" mac show >"$T/macs.out"
-	grep -qi "$MAC_A .*\\bm\\b" "$T/macs.out" &&
-		grep -qi "$MAC_B .*\\bm\\b" "$T/macs.out" &&
-		grep -qi "$MAC_C .*s/1" "$T/macs.out" ||
-		die "MACs on the wrong ports: $(cat "$T/macs.out")"
-	echo_n=$(stat m rx_echo)
-	[ "$echo_n" -ge 2 ] || die "m: rx_echo is '$echo_n', expected >= 2"
-	[ "$(stat m rx_frames)" = 3 ] ||
-		die "m: rx_frames is $(stat m rx_frames), expected 3"
-	[ "$(stat m tx_frames)" = 2 ] ||
-		die "m: tx_frames is $(stat m tx_frames), expected 2"
-	[ "$(stat m tx_drop_too_big)" = 1 ] && [ "$(stat m tx_drop_down)" = 0 ] ||
-		die "m: tx_drop_too_big $(stat m tx_drop_too_big)," \
-			"tx_drop_down $(stat m tx_drop_down); expected 1 and 0"
-	! grep 'Message too long' "$VSW_LOG" ||
-		die "m: a frame too big for the group was logged"
-	# No loop: the counters stay put once traffic has stopped.
-	before=$("$VSWITCHCTL" ports -s)
-	sleep 0.5
-	after=$("$VSWITCHCTL" ports -s)
-	[ "$before" = "$after" ] || die "counters still moving: $after"
-	wait $fio_pid || die "frameio failed: $(cat "$T/fio-$mode.out")"
-	# Runtime removal leaves the group.
-	"$VSWITCHCTL" port del m >/dev/null
-	wait_log "$VSW_LOG" 'port m: removed'
-	vsw_stop
-	[ "$VSW_RC" = 0 ] || die "vswitchd exited with $VSW_RC"
+	mcast_round "$mode" "mcast:$GROUP:$P" "" 1
 done
 
-# IPv6: a link-local-scope group (bound and joined with lo's index).
+# --- IPv6: a link-local-scope group (bound and joined with lo's index) ----
 GROUP6=ff12::5
 P6=5002
-cat >"$T/sw6.json" <<EOF2
-{ "log_level": "debug",
-  "ports": [
-    { "name": "m", "type": "mcast", "group": "$GROUP6", "port": $P6,
-      "interface": "lo" },
-    { "name": "s", "type": "unix-listen", "path": "$T/s.sock" } ] }
-EOF2
+mcast_config "$T/sw6.json" "$GROUP6" $P6
 
 # lo does multicast now, but IPv6 has no route there yet: the error says
 # which one works on lo.
-rc=0
-timeout 10 "$VSWITCHD" -c "$T/sw6.json" >"$T/nojoin6.out" 2>&1 || rc=$?
-[ $rc != 0 ] || die "vswitchd started without an IPv6 multicast route"
-grep -q "port m: cannot join $GROUP6 on interface lo: .*ip -6 route add local ff00::/8 dev lo" \
-	"$T/nojoin6.out" || die "no helpful IPv6 join error: $(cat "$T/nojoin6.out")"
+join_fails "$T/sw6.json" nojoin6 "$GROUP6" 'ip -6 route add local ff00::/8 dev lo'
 
 ip -6 route add local ff00::/8 dev lo
 
@@ -164,49 +190,4 @@ grep -q "$GROUP6" "$T/show6.out" || die "port show m: $(cat "$T/show6.out")"
 if "$VSWITCHCTL" qemu-args m >"$T/qemu-args6.out" 2>&1; then
 	die "qemu-args for an IPv6 group: $(cat "$T/qemu-args6.out")"
 fi
-"$FRAMEIO" -v >"$T/fio-ipv6.out" 2>&1 <<EOF2 &
-open S unix:$T/s.sock
-open M1 mcast:[$GROUP6]:$P6
-open M2 mcast:[$GROUP6]:$P6
-send M1 dst=$BCAST src=$MAC_A tag=m1-hello6
-expect S dst=$BCAST src=$MAC_A tag=m1-hello6
-expect M2 dst=$BCAST src=$MAC_A tag=m1-hello6
-send M2 dst=$BCAST src=$MAC_B tag=m2-hello6
-expect S dst=$BCAST src=$MAC_B tag=m2-hello6
-expect M1 dst=$BCAST src=$MAC_B tag=m2-hello6
-send S dst=$MAC_A src=$MAC_C tag=c-to-a6
-expect M1 dst=$MAC_A src=$MAC_C tag=c-to-a6
-expect M2 dst=$MAC_A src=$MAC_C tag=c-to-a6
-send S dst=$BCAST src=$MAC_C tag=c-bcast6
-expect M1 dst=$BCAST src=$MAC_C tag=c-bcast6
-expect M2 dst=$BCAST src=$MAC_C tag=c-bcast6
-send M2 dst=$MAC_C src=$MAC_B tag=b-to-c6
-expect S dst=$MAC_C src=$MAC_B tag=b-to-c6
-expect M1 dst=$MAC_C src=$MAC_B tag=b-to-c6
-expect-none S ms=300
-expect-none M1 ms=0
-expect-none M2 ms=0
-sleep 2000
-EOF2
-fio_pid=$!
-wait_log "$T/fio-ipv6.out" 'sleep 2000' 10
-"$VSWITCHCTL" mac show >"$T/macs6.out"
-grep -qi "$MAC_A .*\\bm\\b" "$T/macs6.out" &&
-	grep -qi "$MAC_B .*\\bm\\b" "$T/macs6.out" &&
-	grep -qi "$MAC_C .*s/1" "$T/macs6.out" ||
-	die "IPv6: MACs on the wrong ports: $(cat "$T/macs6.out")"
-echo_n=$(stat m rx_echo)
-[ "$echo_n" -ge 2 ] || die "IPv6 m: rx_echo is '$echo_n', expected >= 2"
-[ "$(stat m rx_frames)" = 3 ] ||
-	die "IPv6 m: rx_frames is $(stat m rx_frames), expected 3"
-[ "$(stat m tx_frames)" = 2 ] ||
-	die "IPv6 m: tx_frames is $(stat m tx_frames), expected 2"
-before=$("$VSWITCHCTL" ports -s)
-sleep 0.5
-after=$("$VSWITCHCTL" ports -s)
-[ "$before" = "$after" ] || die "IPv6: counters still moving: $after"
-wait $fio_pid || die "frameio failed: $(cat "$T/fio-ipv6.out")"
-"$VSWITCHCTL" port del m >/dev/null
-wait_log "$VSW_LOG" 'port m: removed'
-vsw_stop
-[ "$VSW_RC" = 0 ] || die "vswitchd exited with $VSW_RC"
+mcast_round ipv6 "mcast:[$GROUP6]:$P6" 6 0
