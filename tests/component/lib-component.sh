@@ -74,15 +74,132 @@ log_has()
 # VSW_LOG.
 vsw_start()
 {
-	local name=${2:-vswitchd}
+	vsw_spawn "${2:-vswitchd}" "$VSWITCHD" -c "$1"
+}
 
-	spawn "$name" "$VSWITCHD" -c "$1"
+# vsw_spawn NAME CMD...: vsw_start's work for a daemon that CMD starts
+# (vswitchd itself, or vswitchd under a wrapper that execs it, as
+# ip netns exec does): log to $T/NAME.log, checked at exit like the
+# others; wait until it runs.  Sets VSW_PID and VSW_LOG.
+vsw_spawn()
+{
+	local name=$1
+
+	shift
+	spawn "$name" "$@"
 	VSW_PID=$SPAWN_PID
 	VSW_LOG=$T/$name.log
 	_vsw_pids="$_vsw_pids $VSW_PID"
 	# After spawn's own cleanup, so that it runs before it.
 	on_exit _vsw_stop_left
 	wait_log "$VSW_LOG" ' running with '
+}
+
+# vsw_config [-s SWITCH-KEYS] PORT...: write $T/sw.json, the configuration
+# most tests start from: log_level debug, a "switch" section holding the
+# JSON members SWITCH-KEYS (e.g. '"mac_aging_s": 1') if given, and one
+# port per argument:
+#   unix:NAME[:KEYS]   a unix-listen port NAME on $T/NAME.sock, with the
+#                      further JSON members KEYS if given
+#   tcp:NAME           a tcp-listen port NAME on 127.0.0.1, port 0 (the
+#                      kernel's pick: vsw_tcp_port NAME says which)
+#   {...}              this port object as it is
+vsw_config()
+{
+	local sw= ports= p name keys
+
+	if [ "${1-}" = -s ]; then
+		sw="
+  \"switch\": { $2 },"
+		shift 2
+	fi
+	for p in "$@"; do
+		case $p in
+		unix:*)
+			name=${p#unix:} keys=
+			case $name in *:*) keys=", ${name#*:}" name=${name%%:*} ;; esac
+			p="{ \"name\": \"$name\", \"type\": \"unix-listen\", \"path\": \"$T/$name.sock\"$keys }" ;;
+		tcp:*)
+			p="{ \"name\": \"${p#tcp:}\", \"type\": \"tcp-listen\", \"address\": \"127.0.0.1\",
+      \"port\": 0 }" ;;
+		'{'*) ;;
+		*) die "vsw_config: bad port '$p'" ;;
+		esac
+		ports="$ports${ports:+,}
+    $p"
+	done
+	printf '{ "log_level": "debug",%s\n  "ports": [%s ] }\n' "$sw" "$ports" \
+		>"$T/sw.json"
+}
+
+# vsw_up [-s SWITCH-KEYS] PORT...: vsw_config, then vsw_start $T/sw.json.
+vsw_up()
+{
+	vsw_config "$@"
+	vsw_start "$T/sw.json"
+}
+
+# vm_open NAME...: frameio lines (for a fio script) that connect each NAME
+# to the unix-listen port vm ($T/vm.sock) in turn and wait until the
+# switch has them all (vm/1 ... vm/N, on a port nobody used before).
+vm_open()
+{
+	local n
+
+	for n in "$@"; do
+		echo "open $n unix:$T/vm.sock"
+	done
+	echo "wait-log $VSW_LOG port vm/$#: connected"
+}
+
+# fio_bg_start NAME: a frameio in the background (-i: it runs each line as
+# it comes) that fio_bg NAME feeds; its output in $T/NAME.out.  For a test
+# that must act between two steps of one script, its connections open.
+# fio_bg NAME: append the script lines on stdin.
+# fio_bg_sync NAME: wait until frameio has run every line appended so far.
+# fio_bg_end NAME: end the script; the test fails unless frameio passed.
+declare -gA _fio_fd=() _fio_pid=() _fio_sync=()
+fio_bg_start()
+{
+	local fd
+
+	mkfifo "$T/$1.in"
+	"$FRAMEIO" -i -v <"$T/$1.in" >"$T/$1.out" 2>&1 &
+	_fio_pid[$1]=$!
+	track_pid "$!"
+	exec {fd}>"$T/$1.in"
+	_fio_fd[$1]=$fd
+	_fio_sync[$1]=0
+}
+fio_bg()
+{
+	cat >&"${_fio_fd[$1]}"
+}
+fio_bg_sync()
+{
+	local n=$((_fio_sync[$1] + 1))
+
+	_fio_sync[$1]=$n
+	# frameio -v prints each command as it starts it: once this one
+	# (a sleep of n ms, unique) is printed, every line before it ran.
+	echo "sleep $n" | fio_bg "$1"
+	wait_log "$T/$1.out" ": sleep $n\$" 20
+}
+fio_bg_end()
+{
+	local rc=0 fd=${_fio_fd[$1]}
+
+	exec {fd}>&-
+	wait "${_fio_pid[$1]}" || rc=$?
+	unset '_vsw_live[${_fio_pid[$1]}]'
+	[ $rc = 0 ] || die "frameio $1 failed (exit status $rc): $(cat "$T/$1.out")"
+}
+
+# time_warp MS: move the switch clock of the daemon started last MS
+# milliseconds forward (debug/time-warp), instead of waiting for real.
+time_warp()
+{
+	ctl_ok "{\"cmd\":\"debug/time-warp\",\"args\":{\"ms\":$1}}" >/dev/null
 }
 
 # vsw_stop [PID]: SIGTERM, reap (SIGKILL after 5 s); VSW_RC = exit status.
