@@ -4,17 +4,10 @@
 set -eu
 . "$(dirname "$0")/lib-component.sh"
 
-cat >"$T/sw.json" <<EOF
-{ "log_level": "debug",
-  "ports": [ { "name": "vm", "type": "unix-listen", "path": "$T/vm.sock" } ] }
-EOF
-vsw_start "$T/sw.json"
+vsw_up unix:vm
 
 fio <<EOF
-open A unix:$T/vm.sock
-open B unix:$T/vm.sock
-open C unix:$T/vm.sock
-wait-log $VSW_LOG port vm/3: connected
+$(vm_open A B C)
 
 # MAC_A learned on A, also in a VLAN; unicast reaches A alone.
 send A dst=$BCAST src=$MAC_A tag=hello

@@ -6,11 +6,7 @@
 set -eu
 . "$(dirname "$0")/lib-component.sh"
 
-cat >"$T/sw.json" <<EOF
-{ "log_level": "debug",
-  "ports": [ { "name": "vm", "type": "unix-listen", "path": "$T/vm.sock" } ] }
-EOF
-vsw_start "$T/sw.json"
+vsw_up unix:vm
 
 # Each bad input goes to a fresh connection: vm/3, vm/4, ... in this order.
 bad="00000000 00000005 0000000d 00011001 00011170 ffffffff"
@@ -34,9 +30,7 @@ script=$(for hex in $bad random; do
 done)
 
 fio <<EOF
-open A unix:$T/vm.sock
-open B unix:$T/vm.sock
-wait-log $VSW_LOG port vm/2: connected
+$(vm_open A B)
 send B dst=$BCAST src=$MAC_B tag=b-here
 expect A dst=$BCAST src=$MAC_B tag=b-here
 $script

@@ -4,14 +4,7 @@
 set -eu
 . "$(dirname "$0")/lib-component.sh"
 
-cat >"$T/sw.json" <<EOF
-{ "log_level": "debug",
-  "ports": [
-    { "name": "vm", "type": "unix-listen", "path": "$T/vm.sock" },
-    { "name": "vm-tcp", "type": "tcp-listen", "address": "127.0.0.1",
-      "port": 0 } ] }
-EOF
-vsw_start "$T/sw.json"
+vsw_up unix:vm tcp:vm-tcp
 tcp=$(vsw_tcp_port vm-tcp)
 
 fio <<EOF

@@ -4,18 +4,10 @@
 set -eu
 . "$(dirname "$0")/lib-component.sh"
 
-cat >"$T/sw.json" <<EOF
-{ "log_level": "debug",
-  "ports": [ { "name": "vm", "type": "unix-listen", "path": "$T/vm.sock",
-	       "max_connections": 3 } ] }
-EOF
-vsw_start "$T/sw.json"
+vsw_up 'unix:vm:"max_connections": 3'
 
 fio <<EOF
-open A unix:$T/vm.sock
-open B unix:$T/vm.sock
-open C unix:$T/vm.sock
-wait-log $VSW_LOG port vm/3: connected
+$(vm_open A B C)
 
 # The fourth is refused, even when it has already sent a frame (raw, as
 # the switch may hang up before we get to write it).

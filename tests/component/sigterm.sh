@@ -4,17 +4,9 @@
 set -eu
 . "$(dirname "$0")/lib-component.sh"
 
-cat >"$T/sw.json" <<EOF
-{ "log_level": "debug",
-  "ports": [
-    { "name": "vm", "type": "unix-listen", "path": "$T/vm.sock" },
-    { "name": "vm2", "type": "unix-listen", "path": "$T/vm2.sock" },
-    { "name": "vm-tcp", "type": "tcp-listen", "address": "127.0.0.1",
-      "port": 0 },
-    { "name": "out", "type": "unix-connect", "path": "$T/peer.sock",
-      "reconnect_min_ms": 20, "reconnect_max_ms": 100 } ] }
-EOF
-vsw_start "$T/sw.json"
+vsw_up unix:vm unix:vm2 tcp:vm-tcp \
+	"{ \"name\": \"out\", \"type\": \"unix-connect\", \"path\": \"$T/peer.sock\",
+      \"reconnect_min_ms\": 20, \"reconnect_max_ms\": 100 }"
 tcp=$(vsw_tcp_port vm-tcp)
 for s in vm vm2; do
 	[ -S "$T/$s.sock" ] || die "no socket file $T/$s.sock"

@@ -4,12 +4,7 @@
 set -eu
 . "$(dirname "$0")/lib-component.sh"
 
-cat >"$T/sw.json" <<EOF
-{ "log_level": "debug",
-  "switch": { "tx_queue_frames": 256 },
-  "ports": [ { "name": "vm", "type": "unix-listen", "path": "$T/vm.sock" } ] }
-EOF
-vsw_start "$T/sw.json"
+vsw_up -s '"tx_queue_frames": 256' unix:vm
 
 # 20 rounds of 200 frames of 1000 bytes: about 4 MB, far beyond what C's
 # socket and queue can hold.  Each round fits B's queue even if the switch
@@ -20,10 +15,7 @@ rounds=$(for i in $(seq 20); do
 done)
 
 fio <<EOF
-open A unix:$T/vm.sock
-open B unix:$T/vm.sock
-open C unix:$T/vm.sock
-wait-log $VSW_LOG port vm/3: connected
+$(vm_open A B C)
 send C dst=$BCAST src=$MAC_C tag=c-here
 expect A dst=$BCAST src=$MAC_C tag=c-here
 expect B dst=$BCAST src=$MAC_C tag=c-here

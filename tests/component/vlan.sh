@@ -4,18 +4,11 @@
 set -eu
 . "$(dirname "$0")/lib-component.sh"
 
-cat >"$T/sw.json" <<EOF
-{ "log_level": "debug",
-  "ports": [ { "name": "vm", "type": "unix-listen", "path": "$T/vm.sock" } ] }
-EOF
-vsw_start "$T/sw.json"
+vsw_up unix:vm
 
 # MAC_A lives on A in VLAN 10 and on B in VLAN 20 (two VMs, one MAC).
 fio <<EOF
-open A unix:$T/vm.sock
-open B unix:$T/vm.sock
-open C unix:$T/vm.sock
-wait-log $VSW_LOG port vm/3: connected
+$(vm_open A B C)
 
 send A dst=$BCAST src=$MAC_A vlan=10 tag=hello-10
 expect B dst=$BCAST src=$MAC_A vlan=10 tag=hello-10
