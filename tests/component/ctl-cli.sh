@@ -7,8 +7,7 @@
 set -eu
 . "$(dirname "$0")/lib-component.sh"
 
-VSWITCHCTL=${VSWITCHCTL:-$top_builddir/vswitchctl}
-[ -x "$VSWITCHCTL" ] || die "$VSWITCHCTL is not built (run make)"
+need_vswitchctl
 
 # Both the daemon and vswitchctl find the control socket from this.
 export VSWITCHD_RUNTIME_DIR=$T/run

@@ -22,12 +22,7 @@ write_config() {
 }
 
 write_config gone:gone change:change
-spawn vswitchd "$VSWITCHD" -c "$T/sw.json" --pid-file "$T/vswitchd.pid"
-VSW_PID=$SPAWN_PID
-VSW_LOG=$T/vswitchd.log
-_vsw_pids="$_vsw_pids $VSW_PID"
-on_exit _vsw_stop_left
-wait_log "$VSW_LOG" ' running with '
+vsw_spawn vswitchd "$VSWITCHD" -c "$T/sw.json" --pid-file "$T/vswitchd.pid"
 [ "$(cat "$T/vswitchd.pid")" = "$VSW_PID" ] || die "pid file is wrong"
 
 # A and B stay connected to "keep" across every reload; each side holds

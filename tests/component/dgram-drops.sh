@@ -9,8 +9,7 @@
 set -eu
 . "$(dirname "$0")/lib-component.sh"
 
-VSWITCHCTL=${VSWITCHCTL:-$top_builddir/vswitchctl}
-[ -x "$VSWITCHCTL" ] || die "$VSWITCHCTL is not built (run make)"
+need_vswitchctl
 
 # A UDP port unlikely to be taken.
 P=$((20000 + ($$ * 7) % 30000))
@@ -23,20 +22,6 @@ cat >"$T/sw.json" <<EOF
 EOF
 vsw_start "$T/sw.json"
 
-# stat PORT KEY: a member of "port show PORT" (number or string).
-stat()
-{
-	"$VSWITCHCTL" --json port show "$1" |
-		sed -n "s/^ *\"$2\": \"\\{0,1\\}\\([0-9a-z]*\\)\"\\{0,1\\},\\{0,1\\}\$/\\1/p" |
-		head -n 1
-}
-expect_stat()
-{
-	local v
-
-	v=$(stat "$1" "$2")
-	[ "$v" = "$3" ] || die "port $1: $2 is '$v', expected $3"
-}
 
 fio <<EOF
 open S unix:$T/s.sock

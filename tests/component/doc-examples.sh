@@ -11,8 +11,7 @@
 set -eu
 . "$(dirname "$0")/lib-component.sh"
 
-VSWITCHCTL=${VSWITCHCTL:-$top_builddir/vswitchctl}
-[ -x "$VSWITCHCTL" ] || die "$VSWITCHCTL is not built (run make)"
+need_vswitchctl
 MAN5=$top_srcdir/docs/vswitchd.json.5.md
 MAN8=$top_srcdir/docs/vswitchctl.8.md
 PROTO=$top_srcdir/docs/control-protocol.md
@@ -82,6 +81,20 @@ keys() { sed -n 's/^\([^:]*\):  *.*$/\1/p'; }
 # valcol: the column where the values start.
 valcol() { sed -n 's/^\([^:]*:  *\).*$/\1/p' | head -n 1 | awk '{ print length }'; }
 
+# like_real WHAT KIND EX REAL: every line of the example EX, normalised
+# (norm), is a line of the real output REAL, normalised; else a mismatch
+# "WHAT: KIND unlike real output".
+like_real()
+{
+	printf '%s\n' "$4" | norm >"$T/real.norm"
+	printf '%s\n' "$3" | norm | while IFS= read -r k; do
+		grep -q -x -F -- "$k" "$T/real.norm" || echo "$k"
+	done >"$T/ex.bad"
+	[ ! -s "$T/ex.bad" ] ||
+		fail "$1: $2 unlike real output: $(tr '\n' '|' <"$T/ex.bad")" \
+			"(real: $(tr '\n' '|' <"$T/real.norm"))"
+}
+
 # check_kv FILE CMD [all|values]: a key: value example against the real
 # output: its keys in the same order, its values in the same column; with
 # "all", every real key is in the example; with "values", each value is
@@ -116,13 +129,7 @@ check_kv()
 			fail "$what: the example lacks $(tr '\n' ' ' <"$T/missing")"
 	fi
 	[ "${3-}" = values ] || return 0
-	printf '%s\n' "$real" | norm >"$T/real.norm"
-	printf '%s\n' "$ex" | norm | while IFS= read -r k; do
-		grep -q -x -F -- "$k" "$T/real.norm" || echo "$k"
-	done >"$T/ex.bad"
-	[ ! -s "$T/ex.bad" ] ||
-		fail "$what: lines unlike real output: $(tr '\n' '|' <"$T/ex.bad")" \
-			"(real: $(tr '\n' '|' <"$T/real.norm"))"
+	like_real "$what" lines "$ex" "$real"
 }
 
 # check_table FILE CMD [rows]: a table example: the same header, and with
@@ -141,13 +148,7 @@ check_table()
 		fail "$what: header '$(printf '%s\n' "$ex" | head -n 1)'," \
 			"real '$(printf '%s\n' "$real" | head -n 1)'"
 	[ "${3-}" = rows ] || return 0
-	printf '%s\n' "$real" | norm >"$T/real.norm"
-	printf '%s\n' "$ex" | norm | while IFS= read -r k; do
-		grep -q -x -F -- "$k" "$T/real.norm" || echo "$k"
-	done >"$T/ex.bad"
-	[ ! -s "$T/ex.bad" ] ||
-		fail "$what: rows unlike real output: $(tr '\n' '|' <"$T/ex.bad")" \
-			"(real: $(tr '\n' '|' <"$T/real.norm"))"
+	like_real "$what" rows "$ex" "$real"
 }
 
 # Every example is checked: a new one must be added here.

@@ -15,6 +15,7 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 FRAMEIO=$top_builddir/tests/tools/frameio
+VSWITCHCTL=${VSWITCHCTL:-$top_builddir/vswitchctl}
 for _prog in "$VSWITCHD" "$FRAMEIO"; do
 	[ -x "$_prog" ] || die "$_prog is not built (run make check)"
 done
@@ -200,6 +201,40 @@ fio_bg_end()
 time_warp()
 {
 	ctl_ok "{\"cmd\":\"debug/time-warp\",\"args\":{\"ms\":$1}}" >/dev/null
+}
+
+# need_vswitchctl: fail unless $VSWITCHCTL (default: the one built here)
+# is there.
+need_vswitchctl()
+{
+	[ -x "$VSWITCHCTL" ] || die "$VSWITCHCTL is not built (run make)"
+}
+
+# port_stat PORT KEY: a member of "vswitchctl --json port show PORT" (a
+# number or a string) on the daemon whose control socket vswitchctl finds.
+port_stat()
+{
+	"$VSWITCHCTL" --json port show "$1" |
+		sed -n "s/^ *\"$2\": \"\\{0,1\\}\\([0-9a-z.:-]*\\)\"\\{0,1\\},\\{0,1\\}\$/\\1/p" |
+		head -n 1
+}
+
+# expect_stat PORT KEY VALUE: port_stat PORT KEY is VALUE, or the test fails.
+expect_stat()
+{
+	local v
+
+	v=$(port_stat "$1" "$2")
+	[ "$v" = "$3" ] || die "port $1: $2 is '$v', expected $3"
+}
+
+# expect_stat_gt0 PORT KEY: port_stat PORT KEY is a number above 0.
+expect_stat_gt0()
+{
+	local v
+
+	v=$(port_stat "$1" "$2")
+	[ -n "$v" ] && [ "$v" -gt 0 ] || die "port $1: $2 is '$v', expected > 0"
 }
 
 # vsw_stop [PID]: SIGTERM, reap (SIGKILL after 5 s); VSW_RC = exit status.

@@ -26,8 +26,7 @@ fi
 
 . "$(dirname "$0")/lib-component.sh"
 
-VSWITCHCTL=${VSWITCHCTL:-$top_builddir/vswitchctl}
-[ -x "$VSWITCHCTL" ] || die "$VSWITCHCTL is not built (run make)"
+need_vswitchctl
 
 ip link set lo up
 
@@ -56,12 +55,6 @@ join_fails()
 		die "no helpful join error for $3: $(cat "$T/$2.out")"
 }
 
-stat()
-{
-	"$VSWITCHCTL" --json port show "$1" |
-		sed -n "s/^ *\"$2\": \"\\{0,1\\}\\([0-9a-z.:-]*\\)\"\\{0,1\\},\\{0,1\\}\$/\\1/p" |
-		head -n 1
-}
 
 # mcast_round NAME WHERE SUFFIX TOO_BIG: one round against the daemon
 # started last, whose port m is in the group frameio reaches at WHERE
@@ -118,17 +111,17 @@ EOF2
 		grep -qi "$MAC_B .*\\bm\\b" "$T/macs-$name.out" &&
 		grep -qi "$MAC_C .*s/1" "$T/macs-$name.out" ||
 		die "$name: MACs on the wrong ports: $(cat "$T/macs-$name.out")"
-	echo_n=$(stat m rx_echo)
+	echo_n=$(port_stat m rx_echo)
 	[ "$echo_n" -ge 2 ] || die "$name m: rx_echo is '$echo_n', expected >= 2"
-	[ "$(stat m rx_frames)" = 3 ] ||
-		die "$name m: rx_frames is $(stat m rx_frames), expected 3"
-	[ "$(stat m tx_frames)" = 2 ] ||
-		die "$name m: tx_frames is $(stat m tx_frames), expected 2"
+	[ "$(port_stat m rx_frames)" = 3 ] ||
+		die "$name m: rx_frames is $(port_stat m rx_frames), expected 3"
+	[ "$(port_stat m tx_frames)" = 2 ] ||
+		die "$name m: tx_frames is $(port_stat m tx_frames), expected 2"
 	if [ "$too_big" = 1 ]; then
-		[ "$(stat m tx_drop_too_big)" = 1 ] &&
-			[ "$(stat m tx_drop_down)" = 0 ] ||
-			die "$name m: tx_drop_too_big $(stat m tx_drop_too_big)," \
-				"tx_drop_down $(stat m tx_drop_down); expected 1 and 0"
+		[ "$(port_stat m tx_drop_too_big)" = 1 ] &&
+			[ "$(port_stat m tx_drop_down)" = 0 ] ||
+			die "$name m: tx_drop_too_big $(port_stat m tx_drop_too_big)," \
+				"tx_drop_down $(port_stat m tx_drop_down); expected 1 and 0"
 		! grep 'Message too long' "$VSW_LOG" ||
 			die "$name m: a frame too big for the group was logged"
 	fi
@@ -164,7 +157,7 @@ for mode in multishot single-shot; do
 		unset VSWITCHD_NO_MULTISHOT
 	fi
 	vsw_start "$T/sw.json" "vswitchd-$mode"
-	[ "$(stat m receive)" = $mode ] || die "m does not use $mode receives"
+	[ "$(port_stat m receive)" = $mode ] || die "m does not use $mode receives"
 	"$VSWITCHCTL" qemu-args m >"$T/qemu-args.out"
 	grep -q "socket,mcast=$GROUP:$P,localaddr=127.0.0.1" "$T/qemu-args.out" ||
 		die "qemu-args m: $(cat "$T/qemu-args.out")"

@@ -7,8 +7,7 @@
 set -eu
 . "$(dirname "$0")/lib-component.sh"
 
-VSWITCHCTL=${VSWITCHCTL:-$top_builddir/vswitchctl}
-[ -x "$VSWITCHCTL" ] || die "$VSWITCHCTL is not built (run make)"
+need_vswitchctl
 command -v socat >/dev/null ||
 	skip "socat is not installed (build-aux/deps.sh test installs it)"
 

@@ -6,8 +6,7 @@
 set -eu
 . "$(dirname "$0")/lib-component.sh"
 
-VSWITCHCTL=${VSWITCHCTL:-$top_builddir/vswitchctl}
-[ -x "$VSWITCHCTL" ] || die "$VSWITCHCTL is not built (run make)"
+need_vswitchctl
 
 # Ports unlikely to be taken; three in a row.
 P=$((20000 + ($$ * 3) % 30000))
@@ -25,20 +24,6 @@ cat >"$T/sw.json" <<EOF2
 EOF2
 vsw_start "$T/sw.json"
 
-# stat PORT KEY: a counter or member of "port show PORT".
-stat()
-{
-	"$VSWITCHCTL" --json port show "$1" |
-		sed -n "s/^ *\"$2\": \\([0-9a-z]*\\),\\{0,1\\}\$/\\1/p" | head -n 1
-}
-# expect_stat PORT KEY VALUE
-expect_stat()
-{
-	local v
-
-	v=$(stat "$1" "$2")
-	[ "$v" = "$3" ] || die "port $1: $2 is '$v', expected $3"
-}
 
 # The fixed remote's child exists from the start, and gets floods before
 # it has sent anything.

@@ -9,8 +9,7 @@
 set -eu
 . "$(dirname "$0")/lib-component.sh"
 
-VSWITCHCTL=${VSWITCHCTL:-$top_builddir/vswitchctl}
-[ -x "$VSWITCHCTL" ] || die "$VSWITCHCTL is not built (run make)"
+need_vswitchctl
 
 cat >"$T/sw.json" <<EOF2
 { "log_level": "debug",
@@ -23,26 +22,6 @@ cat >"$T/sw.json" <<EOF2
     { "name": "s", "type": "unix-listen", "path": "$T/s.sock" } ] }
 EOF2
 
-stat()
-{
-	"$VSWITCHCTL" --json port show "$1" |
-		sed -n "s/^ *\"$2\": \"\\{0,1\\}\\([0-9a-z-]*\\)\"\\{0,1\\},\\{0,1\\}\$/\\1/p" |
-		head -n 1
-}
-expect_stat()
-{
-	local v
-
-	v=$(stat "$1" "$2")
-	[ "$v" = "$3" ] || die "port $1: $2 is '$v', expected $3"
-}
-expect_stat_gt0()
-{
-	local v
-
-	v=$(stat "$1" "$2")
-	[ -n "$v" ] && [ "$v" -gt 0 ] || die "port $1: $2 is '$v', expected > 0"
-}
 
 for mode in multishot single-shot; do
 	if [ $mode = single-shot ]; then
