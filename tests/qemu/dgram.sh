@@ -68,7 +68,6 @@ done
 [ -n "$started" ] || die "vswitchd could not bind a free UDP port in 5 tries"
 P1=$(free_udp_port)
 while [ "$P1" = "$P0" ]; do P1=$(free_udp_port); done
-ctl() { "$top_builddir/vswitchctl" -s "$run/ctl.sock" "$@"; }
 
 guest_boot a "$MAC_A" dgram,local.type=unix,local.path="$vmdg",remote.type=unix,remote.path="$swdg"
 guest_boot b "$MAC_B" stream,server=off,addr.type=unix,addr.path="$usock"
@@ -89,19 +88,7 @@ check "A (unix-dgram) pings C (udp)" guest_ping a 10.0.5.3
 check "B (unix stream) pings C (udp)" guest_ping b 10.0.5.3
 
 ctl ports -s >&2 || :
-ctl mac show >"$TESTDIR/macs.out"
-sed 's/^/    [mac show] /' "$TESTDIR/macs.out" >&2
-# mac_port MAC: the port MAC is learned on (empty if none); fails if twice
-mac_port() {
-	awk -v m="$1" 'tolower($1) == m { print $3; n++ } END { exit n > 1 }' "$TESTDIR/macs.out"
-}
-# learned_on MAC PATTERN: MAC is learned once, on a port matching PATTERN
-learned_on() {
-	local p
-	p=$(mac_port "$1") || return 1
-	# shellcheck disable=SC2053 # a glob on purpose
-	[[ $p == $2 ]]
-}
+mac_table_save
 check "A's MAC is learned on a child of vm-dg" learned_on "$MAC_A" 'vm-dg/[0-9]*'
 check "B's MAC is learned on a connection of vm-unix" learned_on "$MAC_B" 'vm-unix/[0-9]*'
 check "C's MAC is learned on a child of vm-udp" learned_on "$MAC_C" 'vm-udp/[0-9]*'

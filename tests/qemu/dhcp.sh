@@ -21,7 +21,6 @@ guest_wait_ready b
 
 check "guest A gets a lease" guest_dhcp a
 check "guest B gets a lease" guest_dhcp b
-ctl() { "$top_builddir/vswitchctl" -s "$TESTDIR/run/ctl.sock" "$@"; }
 ctl leases >"$TESTDIR/leases.txt" || :
 sed 's/^/    [leases] /' "$TESTDIR/leases.txt" >&2
 ip_a=$(grep -i '52:54:00:00:05:0a' "$TESTDIR/leases.txt" | awk '{print $1}')

@@ -27,6 +27,14 @@
 #                              $TESTDIR/stdout.txt; wait for both listeners
 #   guest_dhcp NAME            lease an address with udhcpc and apply it
 #                              (address, default route); /tmp/lease, /tmp/ip
+#   ctl ARGS...                vswitchctl ARGS against $TESTDIR/run/ctl.sock
+#                              (the --runtime-dir the tests give vswitchd)
+#   mac_table_save             `ctl mac show` into $TESTDIR/macs.out, and a
+#                              copy in the test log
+#   mac_port MAC               the port MAC is learned on in $TESTDIR/macs.out
+#                              (empty if none); fails if learned twice
+#   learned_on MAC PATTERN     MAC is learned once, on a port matching the
+#                              glob PATTERN (for `check`)
 #
 # Guests still running at exit are killed by the lib.sh cleanup.
 #
@@ -296,4 +304,28 @@ vswitchd_start_default() {
 	track_pid "$VSWITCHD_PID"
 	vswitchd_wait_ready 10 tcp:7000 "unix:$TESTDIR/run/vm.sock" ||
 		die "the built-in default did not start"
+}
+
+# ctl ARGS...: vswitchctl against the daemon the test started with
+# --runtime-dir $TESTDIR/run.
+ctl() { "$top_builddir/vswitchctl" -s "$TESTDIR/run/ctl.sock" "$@"; }
+
+# mac_table_save: the MAC table now, in $TESTDIR/macs.out (which mac_port
+# and learned_on read) and in the test log.
+mac_table_save() {
+	ctl mac show >"$TESTDIR/macs.out"
+	sed 's/^/    [mac show] /' "$TESTDIR/macs.out" >&2
+}
+
+# mac_port MAC: the port MAC is learned on (empty if none); fails if twice
+mac_port() {
+	awk -v m="$1" 'tolower($1) == m { print $3; n++ } END { exit n > 1 }' "$TESTDIR/macs.out"
+}
+
+# learned_on MAC PATTERN: MAC is learned once, on a port matching PATTERN
+learned_on() {
+	local p
+	p=$(mac_port "$1") || return 1
+	# shellcheck disable=SC2053 # a glob on purpose
+	[[ $p == $2 ]]
 }

@@ -73,7 +73,6 @@ JSON
 vswitchd_start "$TESTDIR/vswitchd.json" --runtime-dir "$run"
 vswitchd_wait_ready 10 "unix:$usock" "unix:$run/ctl.sock" ||
 	die "vswitchd did not start (config $TESTDIR/vswitchd.json)"
-ctl() { "$top_builddir/vswitchctl" -s "$run/ctl.sock" "$@"; }
 
 guest_boot d "$MAC_D" dgram,remote.type=inet,remote.host="$GROUP",remote.port="$MPORT",local.type=inet,local.host=127.0.0.1,local.port="$MPORT"
 guest_boot k "$MAC_K" socket,mcast="$GROUP:$MPORT",localaddr=127.0.0.1
@@ -100,17 +99,7 @@ for from in d k s; do
 	done
 done
 
-ctl mac show >"$TESTDIR/macs.out"
-sed 's/^/    [mac show] /' "$TESTDIR/macs.out" >&2
-mac_port() {
-	awk -v m="$1" 'tolower($1) == m { print $3; n++ } END { exit n > 1 }' "$TESTDIR/macs.out"
-}
-learned_on() {
-	local p
-	p=$(mac_port "$1") || return 1
-	# shellcheck disable=SC2053 # a glob on purpose
-	[[ $p == $2 ]]
-}
+mac_table_save
 check "the dgram guest's MAC is learned on the mcast port (once)" learned_on "$MAC_D" seg
 check "the socket,mcast guest's MAC is learned on the mcast port (once)" learned_on "$MAC_K" seg
 check "the stream guest's MAC is learned on its connection (once)" learned_on "$MAC_S" 'vm-unix/[0-9]*'

@@ -23,7 +23,6 @@ gen_config() {
 JSON
 }
 vswitchd_start_free_port gen_config "unix:$usock"
-ctl() { "$top_builddir/vswitchctl" -s "$TESTDIR/run/ctl.sock" "$@"; }
 
 guest_boot a 52:54:00:00:03:0a socket,connect=127.0.0.1:"$VSW_TCP_PORT"
 guest_boot b 52:54:00:00:03:0b stream,server=off,addr.type=unix,addr.path="$usock"

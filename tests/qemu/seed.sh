@@ -90,7 +90,6 @@ JSON
 vswitchd_start "$TESTDIR/vswitchd.json" --runtime-dir "$run"
 vswitchd_wait_ready 10 "unix:$usock" "unix:$run/ctl.sock" ||
 	die "vswitchd did not start (config $TESTDIR/vswitchd.json)"
-ctl() { "$top_builddir/vswitchctl" -s "$run/ctl.sock" "$@"; }
 
 # The host: the TAP vswitchd made, moved into $NS_HOST (it keeps working).
 wait_for "TAP device $TAPDEV" 5 ip link show "$TAPDEV" >/dev/null
@@ -135,18 +134,7 @@ for from in host m1 m2 s; do
 done
 
 # --- MACs: each learned once, on its own port
-ctl mac show >"$TESTDIR/macs.out"
-sed 's/^/    [mac show] /' "$TESTDIR/macs.out" >&2
-mac_port() {
-	awk -v m="$1" 'tolower($1) == m { print $3; n++ } END { exit n > 1 }' "$TESTDIR/macs.out"
-}
-# learned_on MAC PATTERN: MAC is learned once, on a port matching PATTERN
-learned_on() {
-	local p
-	p=$(mac_port "$1") || return 1
-	# shellcheck disable=SC2053 # a glob on purpose
-	[[ $p == $2 ]]
-}
+mac_table_save
 check "m1's MAC is learned on the mcast port (once)" learned_on "$MAC_M1" seg
 check "m2's MAC is learned on the mcast port (once)" learned_on "$MAC_M2" seg
 check "s's MAC is learned on its connection (once)" learned_on "$MAC_S" 'vm-unix/[0-9]*'

@@ -63,7 +63,6 @@ check "the message names the forward and its port" \
 config "$FWD_A" >"$TESTDIR/vswitchd.json"
 vswitchd_start "$TESTDIR/vswitchd.json"
 vswitchd_wait_ready 10 "unix:$TESTDIR/run/vm.sock" || die "vswitchd did not start"
-ctl() { "$top_builddir/vswitchctl" -s "$TESTDIR/run/ctl.sock" "$@"; }
 
 guest_boot a "$MAC_A" stream,server=off,addr.type=unix,addr.path="$TESTDIR/run/vm.sock"
 guest_boot b "$MAC_B" stream,server=off,addr.type=unix,addr.path="$TESTDIR/run/vm.sock"
