@@ -27,6 +27,8 @@
 #   vsw_ctl ARGS...        vswitchctl on that daemon
 #   rss_mib PID            resident set size of PID in MiB (VmRSS)
 #   hwm_mib PID            its peak (VmHWM)
+#   bench_netns_init       ns_init of tests/lib-ns.sh (skip unless root,
+#                          ip, /dev/net/tun), after installing iproute2
 #   ns_new NAME            network namespace vsw-bench-<case>-NAME-<pid>,
 #                          lo up, deleted at exit; name in $NS_<NAME>
 #   ns_del NAME            delete it now
@@ -159,51 +161,15 @@ hwm_mib()
 # ---------------------------------------------------------------------------
 # network namespaces: nothing is addressed in the root namespace
 
-_bench_ns_list=
-
-_bench_ns_cleanup()
-{
-	local ns
-
-	for ns in $_bench_ns_list; do
-		ip netns del "$ns" 2>/dev/null || :
-	done
-}
+# ns_new, ns_del and in_ns come from tests/lib-ns.sh.
+. "$(dirname "${BASH_SOURCE[0]}")/../lib-ns.sh"
+NS_PREFIX=bench-$BENCH_CASE
 
 bench_netns_init()
 {
 	require_root
 	bench_require ip=iproute2
-	ip netns list >/dev/null 2>&1 || skip "ip netns does not work here"
-	[ -c /dev/net/tun ] || skip "no /dev/net/tun"
-	# Registered before any daemon starts, so it runs after they stop.
-	on_exit _bench_ns_cleanup
-}
-
-ns_new()
-{
-	local ns="vsw-bench-$BENCH_CASE-$1-$$"
-
-	ip netns add "$ns" || die "cannot create network namespace $ns"
-	_bench_ns_list="$_bench_ns_list $ns"
-	ip -n "$ns" link set lo up
-	eval "NS_$1=\$ns"
-}
-
-ns_del()
-{
-	local ns
-
-	eval "ns=\$NS_$1"
-	ip netns del "$ns" 2>/dev/null || :
-}
-
-in_ns()
-{
-	local ns=$1
-
-	shift
-	ip netns exec "$ns" "$@"
+	ns_init
 }
 
 # ---------------------------------------------------------------------------

@@ -11,8 +11,7 @@
 set -eu
 . "$(dirname "$0")/lib-netns.sh"
 netns_init
-require_cmd busybox
-busybox udhcpc --help >/dev/null 2>&1 || skip "busybox has no udhcpc"
+need_udhcpc
 ns_new C
 
 victim=$T/victim
@@ -52,8 +51,8 @@ ln -s "$victim" "$T/leases.tmp"
 config "$T/leases"
 vsw_ns_start "$T/sw.json" vswitchd-1
 tap_to_ns vfilesC "$NS_C" 10.76.0.9/24
-in_ns "$NS_C" busybox udhcpc -i vfilesC -f -q -n -t 5 -T 1 -s /bin/true \
-	>"$T/udhcpc.log" 2>&1 || die "udhcpc got no lease: $(cat "$T/udhcpc.log")"
+udhcpc_in "$NS_C" vfilesC "$T/udhcpc.log" -s /bin/true ||
+	die "udhcpc got no lease: $(cat "$T/udhcpc.log")"
 # The ACK came after the commit: the lease is in the file now.
 [ -f "$T/leases" ] && [ ! -L "$T/leases" ] || die "the lease file is not a regular file"
 grep -q '^10\.76\.0\.1[0-2][0-9] ' "$T/leases" ||

@@ -6,8 +6,7 @@
 set -eu
 . "$(dirname "$0")/lib-netns.sh"
 netns_init
-require_cmd busybox
-busybox udhcpc --help >/dev/null 2>&1 || skip "busybox has no udhcpc"
+need_udhcpc
 ns_new C
 
 cat >"$T/sw.json" <<EOF
@@ -45,8 +44,7 @@ get_lease()
 
 	shift
 	rm -f "$T/lease.out"
-	in_ns "$NS_C" busybox udhcpc -i vdhcpC -f -q -n -t 5 -T 1 "$@" \
-		-s "$T/udhcpc.sh" >"$T/udhcpc-$round.log" 2>&1 ||
+	udhcpc_in "$NS_C" vdhcpC "$T/udhcpc-$round.log" "$@" -s "$T/udhcpc.sh" ||
 		die "$round: udhcpc got no lease: $(cat "$T/udhcpc-$round.log")"
 	[ -s "$T/lease.out" ] || die "$round: the udhcpc script did not run"
 	cat "$T/lease.out" >&2

@@ -11,61 +11,37 @@
 # runs inside one of them ($NS_SW), so the TAP devices it creates appear
 # there, and the test moves each device into a client namespace of its own
 # (tap_to_ns) and addresses it there.  A TAP keeps working when moved while
-# vswitchd holds its descriptor.  Namespaces are deleted at exit, whatever
-# the exit path, after the daemons have stopped (which deletes the TAPs).
+# vswitchd holds its descriptor.  The namespaces come from tests/lib-ns.sh
+# (ns_new, ns_del, in_ns): deleted at exit, whatever the exit path, after
+# the daemons have stopped (which deletes the TAPs).
 #
-#   netns_init             skip unless root with ip(8); make $NS_SW
+#   netns_init             ns_init (skip unless root with ip(8) and
+#                          /dev/net/tun); make $NS_SW
 #   ns_new NAME            make namespace $NS_<NAME> (lo up)
 #   vsw_ns_start CONFIG [LOGNAME] [ENV=VALUE...]
 #                          run vswitchd -c CONFIG inside $NS_SW
 #   tap_to_ns DEV NS ADDR  move DEV from $NS_SW into NS, address it, up
 #   in_ns NS CMD...        run CMD inside NS
 #   vctl ARGS...           vswitchctl on the daemon's control socket
+#   need_udhcpc            skip unless busybox has udhcpc
+#   udhcpc_in NS DEV LOG ARGS...
+#                          one busybox udhcpc lease on DEV inside NS, in the
+#                          foreground, 5 tries of 1 s (-f -q -n -t 5 -T 1),
+#                          with the further ARGS; its output in LOG
 #   port_json NAME         the daemon's JSON description of port NAME
 
 # The variables set here are for the tests that source this file.
 # shellcheck disable=SC2034
 . "$(dirname "${BASH_SOURCE[0]}")/../component/lib-component.sh"
 
+. "$(dirname "${BASH_SOURCE[0]}")/../lib-ns.sh"
+
 VSWITCHCTL=$top_builddir/vswitchctl
-_netns_list=
-
-_netns_cleanup()
-{
-	local ns
-
-	for ns in $_netns_list; do
-		ip netns del "$ns" 2>/dev/null || :
-	done
-}
 
 netns_init()
 {
-	require_root
-	require_cmd ip
-	ip netns list >/dev/null 2>&1 || skip "ip netns does not work here"
-	[ -c /dev/net/tun ] || skip "no /dev/net/tun"
-	# Registered before any daemon starts, so it runs after they stop.
-	on_exit _netns_cleanup
+	ns_init
 	ns_new SW
-}
-
-ns_new()
-{
-	local ns="vsw-$TEST_NAME-$1-$$"
-
-	ip netns add "$ns" || die "cannot create network namespace $ns"
-	_netns_list="$_netns_list $ns"
-	ip -n "$ns" link set lo up
-	eval "NS_$1=\$ns"
-}
-
-in_ns()
-{
-	local ns=$1
-
-	shift
-	ip netns exec "$ns" "$@"
 }
 
 # vsw_ns_start CONFIG [LOGNAME] [VAR=VALUE...]: like vsw_start, but the
@@ -75,12 +51,7 @@ vsw_ns_start()
 	local cfg=$1 name=${2:-vswitchd}
 
 	shift 2 || shift $#
-	spawn "$name" env "$@" ip netns exec "$NS_SW" "$VSWITCHD" -c "$cfg"
-	VSW_PID=$SPAWN_PID
-	VSW_LOG=$T/$name.log
-	_vsw_pids="$_vsw_pids $VSW_PID"
-	on_exit _vsw_stop_left
-	wait_log "$VSW_LOG" ' running with '
+	vsw_spawn "$name" env "$@" ip netns exec "$NS_SW" "$VSWITCHD" -c "$cfg"
 }
 
 tap_to_ns()
@@ -103,4 +74,18 @@ vctl()
 port_json()
 {
 	vctl raw port/show "{\"name\":\"$1\"}"
+}
+
+need_udhcpc()
+{
+	require_cmd busybox
+	busybox udhcpc --help >/dev/null 2>&1 || skip "busybox has no udhcpc"
+}
+
+udhcpc_in()
+{
+	local ns=$1 dev=$2 out=$3
+
+	shift 3
+	in_ns "$ns" busybox udhcpc -i "$dev" -f -q -n -t 5 -T 1 "$@" >"$out" 2>&1
 }
