@@ -83,6 +83,131 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/*
+ * Data-driven cases: a table of steps run against one fdb, each step an
+ * operation on the address numbered @n (mac_of()) in @vlan and the answer
+ * it must give.  A failing step is reported at its own line in the table.
+ */
+enum step_op {
+	OP_LEARN,	/* fdb_learn(n, vlan, owner, now) == want */
+	OP_LOOKUP,	/* fdb_lookup(n, vlan, now) == owner */
+	OP_EXPIRE,	/* fdb_expire(now) == want (the next deadline) */
+	OP_OWNED,	/* fdb_owner_count(owner) == want */
+	OP_STAT,	/* the fdb_stats member @stat == want */
+	OP_STATIC,	/* fdb_add_static(n, vlan, owner) == want */
+	OP_DEL,		/* fdb_del(n, vlan) == want */
+	OP_FLUSH_OWNER,	/* fdb_flush_owner(owner) == want */
+	OP_FLUSH_ALL,	/* fdb_flush_all() == want */
+};
+
+enum step_stat {
+	ST_LEARNED, ST_MOVED, ST_MOVE_HELD, ST_AGED, ST_EVICTED, ST_FLUSHED,
+	ST_ENTRIES, ST_STATIC_ENTRIES,
+};
+
+struct step {
+	int line;
+	enum step_op op;
+	uint32_t n;
+	uint16_t vlan;
+	void *owner;
+	uint64_t now;
+	enum step_stat stat;
+	long long want;
+};
+
+#define LEARN(n_, vlan_, owner_, now_, res)                                    \
+	{ __LINE__, OP_LEARN, (n_), (vlan_), (owner_), (now_), 0,              \
+	  FDB_LEARN_##res }
+#define LOOKUP(n_, vlan_, now_, owner_)                                        \
+	{ __LINE__, OP_LOOKUP, (n_), (vlan_), (owner_), (now_), 0, 0 }
+#define EXPIRE(now_, next)                                                     \
+	{ __LINE__, OP_EXPIRE, 0, 0, NULL, (now_), 0, (long long)(next) }
+#define OWNED(owner_, count)                                                   \
+	{ __LINE__, OP_OWNED, 0, 0, (owner_), 0, 0, (count) }
+#define STAT(member, value)                                                    \
+	{ __LINE__, OP_STAT, 0, 0, NULL, 0, ST_##member, (value) }
+#define STATIC(n_, vlan_, owner_, ret)                                         \
+	{ __LINE__, OP_STATIC, (n_), (vlan_), (owner_), 0, 0, (ret) }
+#define DEL(n_, vlan_, ret)                                                    \
+	{ __LINE__, OP_DEL, (n_), (vlan_), NULL, 0, 0, (ret) }
+#define FLUSH_OWNER(owner_, count)                                             \
+	{ __LINE__, OP_FLUSH_OWNER, 0, 0, (owner_), 0, 0, (count) }
+#define FLUSH_ALL(count)                                                       \
+	{ __LINE__, OP_FLUSH_ALL, 0, 0, NULL, 0, 0, (count) }
+
+static long long stat_of(const struct fdb *fdb, enum step_stat stat)
+{
+	struct fdb_stats st = stats_of(fdb);
+
+	switch (stat) {
+	case ST_LEARNED:	return (long long)st.learned;
+	case ST_MOVED:		return (long long)st.moved;
+	case ST_MOVE_HELD:	return (long long)st.move_held;
+	case ST_AGED:		return (long long)st.aged;
+	case ST_EVICTED:	return (long long)st.evicted;
+	case ST_FLUSHED:	return (long long)st.flushed;
+	case ST_ENTRIES:	return st.entries;
+	case ST_STATIC_ENTRIES:	return st.static_entries;
+	}
+	return -1;
+}
+
+static void run_steps(struct fdb *fdb, const struct step *steps, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct step *s = &steps[i];
+		uint8_t mac[6];
+		long long got = 0;
+		void *who = NULL;
+
+		mac_of(s->n, mac);
+		switch (s->op) {
+		case OP_LEARN:
+			got = fdb_learn(fdb, mac, s->vlan, s->owner, s->now);
+			break;
+		case OP_LOOKUP:
+			who = fdb_lookup(fdb, mac, s->vlan, s->now);
+			if (who != s->owner) {
+				tap_diag("step %zu: lookup of %u/%u at %llu: "
+					 "owner %p, want %p", i, s->n,
+					 s->vlan, (unsigned long long)s->now,
+					 who, s->owner);
+				tap_fail_at(__FILE__, s->line, "LOOKUP");
+			}
+			continue;
+		case OP_EXPIRE:
+			got = (long long)fdb_expire(fdb, s->now);
+			break;
+		case OP_OWNED:
+			got = fdb_owner_count(fdb, s->owner);
+			break;
+		case OP_STAT:
+			got = stat_of(fdb, s->stat);
+			break;
+		case OP_STATIC:
+			got = fdb_add_static(fdb, mac, s->vlan, s->owner);
+			break;
+		case OP_DEL:
+			got = fdb_del(fdb, mac, s->vlan);
+			break;
+		case OP_FLUSH_OWNER:
+			got = fdb_flush_owner(fdb, s->owner);
+			break;
+		case OP_FLUSH_ALL:
+			got = fdb_flush_all(fdb);
+			break;
+		}
+		if (got != s->want) {
+			tap_diag("step %zu: got %lld, want %lld", i, got,
+				 s->want);
+			tap_fail_at(__FILE__, s->line, "step");
+		}
+	}
+}
+
+#define RUN_STEPS(fdb, steps) run_steps((fdb), (steps), ARRAY_SIZE(steps))
+
 static void test_learn_lookup(const void *data UNUSED)
 {
 	struct fdb *fdb = new_fdb(16, 1000, 0);
@@ -132,234 +257,253 @@ static void test_hashed(const void *data UNUSED)
 
 static void test_vlan_key(const void *data UNUSED)
 {
+	static const struct step steps[] = {
+		LEARN(7, 1, A, 0, NEW),
+		LEARN(7, 2, B, 0, NEW),
+		LEARN(7, 0, C, 0, NEW),
+		LOOKUP(7, 1, 0, A),
+		LOOKUP(7, 2, 0, B),
+		LOOKUP(7, 0, 0, C),
+		LOOKUP(7, 3, 0, NULL),
+		LOOKUP(7, 4095, 0, NULL),
+		/* The same address in another VLAN is not a move. */
+		STAT(MOVED, 0),
+		STAT(ENTRIES, 3),
+		/* Only the 12 VLAN ID bits count. */
+		LOOKUP(7, 0x1001, 0, A),
+		LEARN(7, 0xf002, B, 1, REFRESHED),
+	};
 	struct fdb *fdb = new_fdb(16, 1000, 0);
 
-	TAP_CHECK_EQ(learn_n(fdb, 7, 1, A, 0), FDB_LEARN_NEW);
-	TAP_CHECK_EQ(learn_n(fdb, 7, 2, B, 0), FDB_LEARN_NEW);
-	TAP_CHECK_EQ(learn_n(fdb, 7, 0, C, 0), FDB_LEARN_NEW);
-	TAP_CHECK(lookup_n(fdb, 7, 1, 0) == A);
-	TAP_CHECK(lookup_n(fdb, 7, 2, 0) == B);
-	TAP_CHECK(lookup_n(fdb, 7, 0, 0) == C);
-	TAP_CHECK(lookup_n(fdb, 7, 3, 0) == NULL);
-	TAP_CHECK(lookup_n(fdb, 7, 4095, 0) == NULL);
-	/* The same address in another VLAN is not a move. */
-	TAP_CHECK_EQ(stats_of(fdb).moved, 0);
-	TAP_CHECK_EQ(stats_of(fdb).entries, 3);
-	/* Only the 12 VLAN ID bits count. */
-	TAP_CHECK(lookup_n(fdb, 7, 0x1001, 0) == A);
-	TAP_CHECK_EQ(learn_n(fdb, 7, 0xf002, B, 1), FDB_LEARN_REFRESHED);
+	RUN_STEPS(fdb, steps);
 	fdb_free(fdb);
 }
 
 static void test_refresh_vs_new(const void *data UNUSED)
 {
+	static const struct step steps[] = {
+		LEARN(1, 5, A, 0, NEW),
+		LEARN(1, 5, A, 0, REFRESHED),
+		LEARN(1, 5, A, 400, REFRESHED),
+		LEARN(2, 5, A, 400, NEW),
+		STAT(ENTRIES, 2),
+		STAT(LEARNED, 2),
+		/* The refresh at 400 restarted the idle timer. */
+		LOOKUP(1, 5, 1399, A),
+		LOOKUP(1, 5, 1400, NULL),
+	};
 	struct fdb *fdb = new_fdb(16, 1000, 0);
 
-	TAP_CHECK_EQ(learn_n(fdb, 1, 5, A, 0), FDB_LEARN_NEW);
-	TAP_CHECK_EQ(learn_n(fdb, 1, 5, A, 0), FDB_LEARN_REFRESHED);
-	TAP_CHECK_EQ(learn_n(fdb, 1, 5, A, 400), FDB_LEARN_REFRESHED);
-	TAP_CHECK_EQ(learn_n(fdb, 2, 5, A, 400), FDB_LEARN_NEW);
-	TAP_CHECK_EQ(stats_of(fdb).entries, 2);
-	TAP_CHECK_EQ(stats_of(fdb).learned, 2);
-	/* The refresh at 400 restarted the idle timer. */
-	TAP_CHECK(lookup_n(fdb, 1, 5, 1399) == A);
-	TAP_CHECK(lookup_n(fdb, 1, 5, 1400) == NULL);
+	RUN_STEPS(fdb, steps);
 	fdb_free(fdb);
 }
 
 static void test_aging(const void *data UNUSED)
 {
+	static const struct step steps[] = {
+		EXPIRE(0, UINT64_MAX),
+		LEARN(1, 1, A, 0, NEW),
+		LOOKUP(1, 1, 999, A),
+		/* Expired: hidden from lookup before fdb_expire() has run. */
+		LOOKUP(1, 1, 1000, NULL),
+		STAT(ENTRIES, 1),
+
+		EXPIRE(500, 1000),
+		LEARN(1, 1, A, 500, REFRESHED),
+		EXPIRE(600, 1500),
+		LEARN(2, 1, A, 700, NEW),
+		EXPIRE(1000, 1500),
+		EXPIRE(1499, 1500),
+		STAT(AGED, 0),
+		STAT(ENTRIES, 2),
+
+		EXPIRE(1500, 1700),
+		STAT(AGED, 1),
+		STAT(ENTRIES, 1),
+		LOOKUP(2, 1, 1600, A),
+		EXPIRE(1700, UINT64_MAX),
+		STAT(AGED, 2),
+		STAT(ENTRIES, 0),
+		OWNED(A, 0),
+
+		/*
+		 * An expired entry is relearned in place, on any owner, without
+		 * hold-down and without counting as a move.
+		 */
+		LEARN(3, 1, A, 2000, NEW),
+		LOOKUP(3, 1, 3000, NULL),
+		LEARN(3, 1, B, 3000, NEW),
+		LOOKUP(3, 1, 3000, B),
+		STAT(AGED, 3),
+		STAT(MOVED, 0),
+		STAT(MOVE_HELD, 0),
+		OWNED(A, 0),
+		OWNED(B, 1),
+		EXPIRE(3000, 4000),
+
+		/* Deadlines come from each owner's oldest entry. */
+		LEARN(4, 1, C, 3200, NEW),
+		LEARN(3, 1, B, 3300, REFRESHED),
+		EXPIRE(3300, 4200),
+	};
 	struct fdb *fdb = new_fdb(16, 1000, 5000);
 
-	TAP_CHECK_EQ(fdb_expire(fdb, 0), UINT64_MAX);
-	TAP_CHECK_EQ(learn_n(fdb, 1, 1, A, 0), FDB_LEARN_NEW);
-	TAP_CHECK(lookup_n(fdb, 1, 1, 999) == A);
-	/* Expired: hidden from lookup before fdb_expire() has run. */
-	TAP_CHECK(lookup_n(fdb, 1, 1, 1000) == NULL);
-	TAP_CHECK_EQ(stats_of(fdb).entries, 1);
-
-	TAP_CHECK_EQ(fdb_expire(fdb, 500), 1000);
-	TAP_CHECK_EQ(learn_n(fdb, 1, 1, A, 500), FDB_LEARN_REFRESHED);
-	TAP_CHECK_EQ(fdb_expire(fdb, 600), 1500);
-	TAP_CHECK_EQ(learn_n(fdb, 2, 1, A, 700), FDB_LEARN_NEW);
-	TAP_CHECK_EQ(fdb_expire(fdb, 1000), 1500);
-	TAP_CHECK_EQ(fdb_expire(fdb, 1499), 1500);
-	TAP_CHECK_EQ(stats_of(fdb).aged, 0);
-	TAP_CHECK_EQ(stats_of(fdb).entries, 2);
-
-	TAP_CHECK_EQ(fdb_expire(fdb, 1500), 1700);
-	TAP_CHECK_EQ(stats_of(fdb).aged, 1);
-	TAP_CHECK_EQ(stats_of(fdb).entries, 1);
-	TAP_CHECK(lookup_n(fdb, 2, 1, 1600) == A);
-	TAP_CHECK_EQ(fdb_expire(fdb, 1700), UINT64_MAX);
-	TAP_CHECK_EQ(stats_of(fdb).aged, 2);
-	TAP_CHECK_EQ(stats_of(fdb).entries, 0);
-	TAP_CHECK_EQ(fdb_owner_count(fdb, A), 0);
-
-	/*
-	 * An expired entry is relearned in place, on any owner, without
-	 * hold-down and without counting as a move.
-	 */
-	TAP_CHECK_EQ(learn_n(fdb, 3, 1, A, 2000), FDB_LEARN_NEW);
-	TAP_CHECK(lookup_n(fdb, 3, 1, 3000) == NULL);
-	TAP_CHECK_EQ(learn_n(fdb, 3, 1, B, 3000), FDB_LEARN_NEW);
-	TAP_CHECK(lookup_n(fdb, 3, 1, 3000) == B);
-	TAP_CHECK_EQ(stats_of(fdb).aged, 3);
-	TAP_CHECK_EQ(stats_of(fdb).moved, 0);
-	TAP_CHECK_EQ(stats_of(fdb).move_held, 0);
-	TAP_CHECK_EQ(fdb_owner_count(fdb, A), 0);
-	TAP_CHECK_EQ(fdb_owner_count(fdb, B), 1);
-	TAP_CHECK_EQ(fdb_expire(fdb, 3000), 4000);
-
-	/* Deadlines come from each owner's oldest entry. */
-	TAP_CHECK_EQ(learn_n(fdb, 4, 1, C, 3200), FDB_LEARN_NEW);
-	TAP_CHECK_EQ(learn_n(fdb, 3, 1, B, 3300), FDB_LEARN_REFRESHED);
-	TAP_CHECK_EQ(fdb_expire(fdb, 3300), 4200);
+	RUN_STEPS(fdb, steps);
 	fdb_free(fdb);
 }
 
 static void test_clock_backwards(const void *data UNUSED)
 {
+	static const struct step steps[] = {
+		LEARN(1, 1, A, 5000, NEW),
+		/* An earlier time is taken as the latest one seen. */
+		LEARN(2, 1, A, 100, NEW),
+		LOOKUP(2, 1, 5999, A),
+		LOOKUP(2, 1, 6000, NULL),
+		/* A lookup "in the past" does not see entries as expired. */
+		LOOKUP(1, 1, 0, A),
+		EXPIRE(10, 6000),
+		STAT(ENTRIES, 2),
+	};
 	struct fdb *fdb = new_fdb(16, 1000, 0);
 
-	TAP_CHECK_EQ(learn_n(fdb, 1, 1, A, 5000), FDB_LEARN_NEW);
-	/* An earlier time is taken as the latest one seen. */
-	TAP_CHECK_EQ(learn_n(fdb, 2, 1, A, 100), FDB_LEARN_NEW);
-	TAP_CHECK(lookup_n(fdb, 2, 1, 5999) == A);
-	TAP_CHECK(lookup_n(fdb, 2, 1, 6000) == NULL);
-	/* A lookup "in the past" does not see entries as expired. */
-	TAP_CHECK(lookup_n(fdb, 1, 1, 0) == A);
-	TAP_CHECK_EQ(fdb_expire(fdb, 10), 6000);
-	TAP_CHECK_EQ(stats_of(fdb).entries, 2);
+	RUN_STEPS(fdb, steps);
 	fdb_free(fdb);
 }
 
 static void test_move_holddown(const void *data UNUSED)
 {
+	static const struct step steps[] = {
+		LEARN(9, 1, A, 0, NEW),
+		LEARN(9, 1, B, 100, HELD),
+		LOOKUP(9, 1, 100, A),
+		LEARN(9, 1, A, 1000, REFRESHED),
+		/* 2500 is past the first learn but within 2 s of the refresh. */
+		LEARN(9, 1, B, 2500, HELD),
+		LOOKUP(9, 1, 2500, A),
+		LEARN(9, 1, B, 2999, HELD),
+		LEARN(9, 1, B, 3000, MOVED),
+		LOOKUP(9, 1, 3000, B),
+		OWNED(A, 0),
+		OWNED(B, 1),
+		/* Moving back is held too: no flapping. */
+		LEARN(9, 1, A, 3100, HELD),
+		LEARN(9, 1, A, 5000, MOVED),
+		LOOKUP(9, 1, 5000, A),
+		STAT(MOVED, 2),
+		STAT(MOVE_HELD, 4),
+		STAT(LEARNED, 1),
+		STAT(ENTRIES, 1),
+	};
 	struct fdb *fdb = new_fdb(16, 100000, 2000);
-	struct fdb_stats st;
 
-	TAP_CHECK_EQ(learn_n(fdb, 9, 1, A, 0), FDB_LEARN_NEW);
-	TAP_CHECK_EQ(learn_n(fdb, 9, 1, B, 100), FDB_LEARN_HELD);
-	TAP_CHECK(lookup_n(fdb, 9, 1, 100) == A);
-	TAP_CHECK_EQ(learn_n(fdb, 9, 1, A, 1000), FDB_LEARN_REFRESHED);
-	/* 2500 is past the first learn but within 2 s of the refresh. */
-	TAP_CHECK_EQ(learn_n(fdb, 9, 1, B, 2500), FDB_LEARN_HELD);
-	TAP_CHECK(lookup_n(fdb, 9, 1, 2500) == A);
-	TAP_CHECK_EQ(learn_n(fdb, 9, 1, B, 2999), FDB_LEARN_HELD);
-	TAP_CHECK_EQ(learn_n(fdb, 9, 1, B, 3000), FDB_LEARN_MOVED);
-	TAP_CHECK(lookup_n(fdb, 9, 1, 3000) == B);
-	TAP_CHECK_EQ(fdb_owner_count(fdb, A), 0);
-	TAP_CHECK_EQ(fdb_owner_count(fdb, B), 1);
-	/* Moving back is held too: no flapping. */
-	TAP_CHECK_EQ(learn_n(fdb, 9, 1, A, 3100), FDB_LEARN_HELD);
-	TAP_CHECK_EQ(learn_n(fdb, 9, 1, A, 5000), FDB_LEARN_MOVED);
-	TAP_CHECK(lookup_n(fdb, 9, 1, 5000) == A);
-	st = stats_of(fdb);
-	TAP_CHECK_EQ(st.moved, 2);
-	TAP_CHECK_EQ(st.move_held, 4);
-	TAP_CHECK_EQ(st.learned, 1);
-	TAP_CHECK_EQ(st.entries, 1);
+	RUN_STEPS(fdb, steps);
 	fdb_free(fdb);
 }
 
 static void test_move_no_holddown(const void *data UNUSED)
 {
+	static const struct step steps[] = {
+		LEARN(9, 1, A, 0, NEW),
+		LEARN(9, 1, B, 0, MOVED),
+		LOOKUP(9, 1, 0, B),
+		LEARN(9, 1, A, 0, MOVED),
+		LOOKUP(9, 1, 0, A),
+		OWNED(A, 1),
+		OWNED(B, 0),
+		STAT(MOVED, 2),
+		/* A move restarts the idle timer. */
+		LEARN(9, 1, B, 50000, MOVED),
+		LOOKUP(9, 1, 149999, B),
+		EXPIRE(50000, 150000),
+	};
 	struct fdb *fdb = new_fdb(16, 100000, 0);
 
-	TAP_CHECK_EQ(learn_n(fdb, 9, 1, A, 0), FDB_LEARN_NEW);
-	TAP_CHECK_EQ(learn_n(fdb, 9, 1, B, 0), FDB_LEARN_MOVED);
-	TAP_CHECK(lookup_n(fdb, 9, 1, 0) == B);
-	TAP_CHECK_EQ(learn_n(fdb, 9, 1, A, 0), FDB_LEARN_MOVED);
-	TAP_CHECK(lookup_n(fdb, 9, 1, 0) == A);
-	TAP_CHECK_EQ(fdb_owner_count(fdb, A), 1);
-	TAP_CHECK_EQ(fdb_owner_count(fdb, B), 0);
-	TAP_CHECK_EQ(stats_of(fdb).moved, 2);
-	/* A move restarts the idle timer. */
-	TAP_CHECK_EQ(learn_n(fdb, 9, 1, B, 50000), FDB_LEARN_MOVED);
-	TAP_CHECK(lookup_n(fdb, 9, 1, 149999) == B);
-	TAP_CHECK_EQ(fdb_expire(fdb, 50000), 150000);
+	RUN_STEPS(fdb, steps);
 	fdb_free(fdb);
 }
 
 static void test_static_entries(const void *data UNUSED)
 {
+	static const struct step steps[] = {
+		STATIC(0, 1, A, 0),
+		STATIC(0, 1, A, 0),
+		STATIC(0, 1, NULL, -EINVAL),
+		STAT(STATIC_ENTRIES, 1),
+		STAT(ENTRIES, 1),
+		/* No move, no refresh. */
+		LEARN(0, 1, B, 10, STATIC),
+		LEARN(0, 1, A, 10, STATIC),
+		LOOKUP(0, 1, 10, A),
+		/* No aging. */
+		LOOKUP(0, 1, 1000000000000ULL, A),
+		EXPIRE(1000000, UINT64_MAX),
+		STAT(ENTRIES, 1),
+
+		/* No eviction: a full table evicts a dynamic entry instead. */
+		LEARN(1, 1, B, 1000001, NEW),
+		LEARN(2, 1, B, 1000002, NEW),
+		LEARN(3, 1, B, 1000003, NEW),
+		LEARN(4, 1, A, 1000004, NEW),
+		STAT(EVICTED, 1),
+		LOOKUP(1, 1, 1000004, NULL),
+		LOOKUP(0, 1, 1000004, A),
+
+		/* A static entry replaces a dynamic one, and may change owner. */
+		STATIC(2, 1, A, 0),
+		LOOKUP(2, 1, 1000004, A),
+		LEARN(2, 1, B, 1000005, STATIC),
+		STATIC(2, 1, C, 0),
+		LOOKUP(2, 1, 1000005, C),
+		STAT(STATIC_ENTRIES, 2),
+		OWNED(A, 2),
+		OWNED(B, 1),
+		OWNED(C, 1),
+
+		/* flush_all leaves static entries alone. */
+		FLUSH_ALL(2),
+		STAT(ENTRIES, 2),
+		LOOKUP(2, 1, 1000005, C),
+
+		/* Deletion. */
+		DEL(2, 1, 0),
+		DEL(2, 1, -ENOENT),
+		LOOKUP(2, 1, 1000005, NULL),
+		OWNED(C, 0),
+		STAT(STATIC_ENTRIES, 1),
+		DEL(0, 1, 0),
+		STAT(STATIC_ENTRIES, 0),
+		STAT(ENTRIES, 0),
+		/* Deleted statics can be learned again. */
+		LEARN(0, 1, B, 1000006, NEW),
+	};
 	struct fdb *fdb = new_fdb(4, 1000, 0);
-	uint8_t mac[6];
 
-	mac_of(0, mac);
-	TAP_CHECK_EQ(fdb_add_static(fdb, mac, 1, A), 0);
-	TAP_CHECK_EQ(fdb_add_static(fdb, mac, 1, A), 0);
-	TAP_CHECK_EQ(fdb_add_static(fdb, mac, 1, NULL), -EINVAL);
-	TAP_CHECK_EQ(stats_of(fdb).static_entries, 1);
-	TAP_CHECK_EQ(stats_of(fdb).entries, 1);
-	/* No move, no refresh. */
-	TAP_CHECK_EQ(fdb_learn(fdb, mac, 1, B, 10), FDB_LEARN_STATIC);
-	TAP_CHECK_EQ(fdb_learn(fdb, mac, 1, A, 10), FDB_LEARN_STATIC);
-	TAP_CHECK(fdb_lookup(fdb, mac, 1, 10) == A);
-	/* No aging. */
-	TAP_CHECK(fdb_lookup(fdb, mac, 1, 1000000000000ULL) == A);
-	TAP_CHECK_EQ(fdb_expire(fdb, 1000000), UINT64_MAX);
-	TAP_CHECK_EQ(stats_of(fdb).entries, 1);
-
-	/* No eviction: a full table evicts a dynamic entry instead. */
-	TAP_CHECK_EQ(learn_n(fdb, 1, 1, B, 1000001), FDB_LEARN_NEW);
-	TAP_CHECK_EQ(learn_n(fdb, 2, 1, B, 1000002), FDB_LEARN_NEW);
-	TAP_CHECK_EQ(learn_n(fdb, 3, 1, B, 1000003), FDB_LEARN_NEW);
-	TAP_CHECK_EQ(learn_n(fdb, 4, 1, A, 1000004), FDB_LEARN_NEW);
-	TAP_CHECK_EQ(stats_of(fdb).evicted, 1);
-	TAP_CHECK(lookup_n(fdb, 1, 1, 1000004) == NULL);
-	TAP_CHECK(fdb_lookup(fdb, mac, 1, 1000004) == A);
-
-	/* A static entry replaces a dynamic one, and may change owner. */
-	TAP_CHECK_EQ(fdb_add_static(fdb, mac_of(2, mac), 1, A), 0);
-	TAP_CHECK(fdb_lookup(fdb, mac, 1, 1000004) == A);
-	TAP_CHECK_EQ(fdb_learn(fdb, mac, 1, B, 1000005), FDB_LEARN_STATIC);
-	TAP_CHECK_EQ(fdb_add_static(fdb, mac, 1, C), 0);
-	TAP_CHECK(fdb_lookup(fdb, mac, 1, 1000005) == C);
-	TAP_CHECK_EQ(stats_of(fdb).static_entries, 2);
-	TAP_CHECK_EQ(fdb_owner_count(fdb, A), 2);
-	TAP_CHECK_EQ(fdb_owner_count(fdb, B), 1);
-	TAP_CHECK_EQ(fdb_owner_count(fdb, C), 1);
-
-	/* flush_all leaves static entries alone. */
-	TAP_CHECK_EQ(fdb_flush_all(fdb), 2);
-	TAP_CHECK_EQ(stats_of(fdb).entries, 2);
-	TAP_CHECK(fdb_lookup(fdb, mac, 1, 1000005) == C);
-
-	/* Deletion. */
-	TAP_CHECK_EQ(fdb_del(fdb, mac, 1), 0);
-	TAP_CHECK_EQ(fdb_del(fdb, mac, 1), -ENOENT);
-	TAP_CHECK(fdb_lookup(fdb, mac, 1, 1000005) == NULL);
-	TAP_CHECK_EQ(fdb_owner_count(fdb, C), 0);
-	TAP_CHECK_EQ(stats_of(fdb).static_entries, 1);
-	TAP_CHECK_EQ(fdb_del(fdb, mac_of(0, mac), 1), 0);
-	TAP_CHECK_EQ(stats_of(fdb).static_entries, 0);
-	TAP_CHECK_EQ(stats_of(fdb).entries, 0);
-	/* Deleted statics can be learned again. */
-	TAP_CHECK_EQ(fdb_learn(fdb, mac, 1, B, 1000006), FDB_LEARN_NEW);
+	RUN_STEPS(fdb, steps);
 	fdb_free(fdb);
 }
 
 static void test_static_full(const void *data UNUSED)
 {
+	static const struct step steps[] = {
+		STATIC(0, 1, A, 0),
+		STATIC(1, 1, B, 0),
+		STATIC(2, 1, A, -ENOSPC),
+		LEARN(2, 1, C, 0, FAILED),
+		LOOKUP(2, 1, 0, NULL),
+		OWNED(C, 0),
+		STAT(ENTRIES, 2),
+		STAT(EVICTED, 0),
+		/* Replacing an existing static needs no room. */
+		STATIC(1, 1, C, 0),
+		OWNED(B, 0),
+		OWNED(C, 1),
+		/* A NULL owner is refused. */
+		LEARN(1, 2, NULL, 0, FAILED),
+	};
 	struct fdb *fdb = new_fdb(2, 1000, 0);
-	uint8_t mac[6];
 
-	TAP_CHECK_EQ(fdb_add_static(fdb, mac_of(0, mac), 1, A), 0);
-	TAP_CHECK_EQ(fdb_add_static(fdb, mac_of(1, mac), 1, B), 0);
-	TAP_CHECK_EQ(fdb_add_static(fdb, mac_of(2, mac), 1, A), -ENOSPC);
-	TAP_CHECK_EQ(fdb_learn(fdb, mac, 1, C, 0), FDB_LEARN_FAILED);
-	TAP_CHECK(fdb_lookup(fdb, mac, 1, 0) == NULL);
-	TAP_CHECK_EQ(fdb_owner_count(fdb, C), 0);
-	TAP_CHECK_EQ(stats_of(fdb).entries, 2);
-	TAP_CHECK_EQ(stats_of(fdb).evicted, 0);
-	/* Replacing an existing static needs no room. */
-	TAP_CHECK_EQ(fdb_add_static(fdb, mac_of(1, mac), 1, C), 0);
-	TAP_CHECK_EQ(fdb_owner_count(fdb, B), 0);
-	TAP_CHECK_EQ(fdb_owner_count(fdb, C), 1);
-	/* A NULL owner is refused. */
-	TAP_CHECK_EQ(fdb_learn(fdb, mac, 2, NULL, 0), FDB_LEARN_FAILED);
+	RUN_STEPS(fdb, steps);
 	fdb_free(fdb);
 }
 
