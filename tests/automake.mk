@@ -152,7 +152,7 @@ netns_tests = \
 	tests/netns/dhcp-files.sh
 TESTS += $(netns_tests)
 dist_check_SCRIPTS += $(netns_tests)
-EXTRA_DIST += tests/netns/lib-netns.sh
+EXTRA_DIST += tests/netns/lib-netns.sh tests/lib-ns.sh
 
 check-netns:
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(netns_tests)'
