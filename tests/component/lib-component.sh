@@ -78,6 +78,20 @@ vsw_start()
 	vsw_spawn "${2:-vswitchd}" "$VSWITCHD" -c "$1"
 }
 
+# vsw_start_recv MODE CONFIG: vsw_start CONFIG (log vswitchd-MODE.log) with
+# multishot receives (MODE multishot) or single-shot ones (MODE
+# single-shot: VSWITCHD_NO_MULTISHOT=1, which stays exported until the
+# next call).
+vsw_start_recv()
+{
+	case $1 in
+	multishot) unset VSWITCHD_NO_MULTISHOT ;;
+	single-shot) export VSWITCHD_NO_MULTISHOT=1 ;;
+	*) die "vsw_start_recv: no receive mode $1" ;;
+	esac
+	vsw_start "$2" "vswitchd-$1"
+}
+
 # vsw_spawn NAME CMD...: vsw_start's work for a daemon that CMD starts
 # (vswitchd itself, or vswitchd under a wrapper that execs it, as
 # ip netns exec does): log to $T/NAME.log, checked at exit like the

@@ -151,12 +151,7 @@ ip link set lo multicast on
 ip route add 224.0.0.0/4 dev lo
 
 for mode in multishot single-shot; do
-	if [ $mode = single-shot ]; then
-		export VSWITCHD_NO_MULTISHOT=1
-	else
-		unset VSWITCHD_NO_MULTISHOT
-	fi
-	vsw_start "$T/sw.json" "vswitchd-$mode"
+	vsw_start_recv "$mode" "$T/sw.json"
 	[ "$(port_stat m receive)" = $mode ] || die "m does not use $mode receives"
 	"$VSWITCHCTL" qemu-args m >"$T/qemu-args.out"
 	grep -q "socket,mcast=$GROUP:$P,localaddr=127.0.0.1" "$T/qemu-args.out" ||

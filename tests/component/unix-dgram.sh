@@ -24,12 +24,7 @@ EOF2
 
 
 for mode in multishot single-shot; do
-	if [ $mode = single-shot ]; then
-		export VSWITCHD_NO_MULTISHOT=1
-	else
-		unset VSWITCHD_NO_MULTISHOT
-	fi
-	vsw_start "$T/sw.json" "vswitchd-$mode"
+	vsw_start_recv "$mode" "$T/sw.json"
 	expect_stat d receive $mode
 
 	fio <<EOF2
