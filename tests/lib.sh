@@ -30,6 +30,7 @@
 #   stop_pid PID [T [SIG]]     send SIG (TERM), wait up to T s (default 5), then SIGKILL
 #   pid_alive PID              true while PID runs (a zombie counts as dead)
 #   free_tcp_port              print a TCP port nobody listens on (127.0.0.1)
+#   free_udp_port              print a UDP port nobody has bound
 #   tcp_listening PORT         true if some socket listens on TCP PORT
 #   wait_for_tcp PORT [T]      wait until TCP PORT listens
 #   wait_for_socket PATH [T]   wait until the UNIX socket PATH exists
@@ -234,19 +235,27 @@ tcp_listening() {
 # free_tcp_port: a port in 20000..59999 that nothing listens on or uses.
 # Racy by nature (someone may take it before we bind); callers that can,
 # retry on a bind failure.
-free_tcp_port() {
-	local port tries=0 hex
+free_tcp_port() { _vsw_free_port TCP /proc/net/tcp /proc/net/tcp6; }
+
+# free_udp_port: the same for UDP: no socket is bound to it or sends to it.
+free_udp_port() { _vsw_free_port UDP /proc/net/udp /proc/net/udp6; }
+
+# _vsw_free_port WHAT FILE...: a port that is neither the local nor the
+# remote port of a socket listed in the /proc/net FILEs.
+_vsw_free_port() {
+	local what=$1 port tries=0 hex
+	shift
 	while [ "$tries" -lt 200 ]; do
 		port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
 		hex=$(printf '%04X' "$port")
-		if ! cat /proc/net/tcp /proc/net/tcp6 2>/dev/null |
+		if ! cat "$@" 2>/dev/null |
 			awk -v p=":$hex" 'substr($2, length($2) - 4) == p || substr($3, length($3) - 4) == p { f = 1 } END { exit !f }'; then
 			echo "$port"
 			return 0
 		fi
 		tries=$((tries + 1))
 	done
-	die "found no free TCP port after 200 tries"
+	die "found no free $what port after 200 tries"
 }
 
 wait_for_tcp() {

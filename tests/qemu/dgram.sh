@@ -18,24 +18,6 @@ swdg=$run/sw.dgram
 vmdg=$TESTDIR/vm-a.dgram
 MAC_A=52:54:00:00:05:0a MAC_B=52:54:00:00:05:0b MAC_C=52:54:00:00:05:0c
 
-udp_in_use() {
-	local hex
-	hex=$(printf '%04X' "$1")
-	cat /proc/net/udp /proc/net/udp6 2>/dev/null |
-		awk -v p=":$hex" 'substr($2, length($2) - 4) == p { f = 1 } END { exit !f }'
-}
-free_udp_port() {
-	local port
-	for _ in $(seq 200); do
-		port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
-		if ! udp_in_use "$port"; then
-			echo "$port"
-			return 0
-		fi
-	done
-	die "found no free UDP port after 200 tries"
-}
-
 gen_config() {
 	cat <<JSON
 {
