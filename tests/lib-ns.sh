@@ -17,6 +17,14 @@
 #                          deleted at exit; its name in $NS_<NAME>
 #                          (NS_PREFIX defaults to the test's name)
 #   ns_del NAME            delete $NS_<NAME> now
+#   ns_reexec NAME... -- "$@"
+#                          for a test that runs whole inside a namespace of
+#                          its own: make the namespaces NAME... (ns_new;
+#                          $NS_<NAME> exported), run the test again inside
+#                          the first one, and exit with its status; the
+#                          inner run returns at once.  Ctrl-C or a signal
+#                          stops the inner run; the namespaces go at exit.
+#                          Skips unless root with ip(8) and `ip netns`.
 #   in_ns NS CMD...        run CMD inside namespace NS
 
 _ns_list=
@@ -31,14 +39,19 @@ _ns_cleanup()
 	done
 }
 
-ns_init()
+_ns_require()
 {
 	require_root
 	require_cmd ip
 	ip netns list >/dev/null 2>&1 || skip "ip netns does not work here"
-	[ -c /dev/net/tun ] || skip "no /dev/net/tun"
 	[ -n "$_ns_armed" ] || on_exit _ns_cleanup
 	_ns_armed=1
+}
+
+ns_init()
+{
+	_ns_require
+	[ -c /dev/net/tun ] || skip "no /dev/net/tun"
 }
 
 ns_new()
@@ -65,4 +78,36 @@ in_ns()
 
 	shift
 	ip netns exec "$ns" "$@"
+}
+
+ns_reexec()
+{
+	local names=() n rc=0 inner
+
+	[ -z "${VSW_NS_INNER-}" ] || return 0
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		names+=("$1")
+		shift
+	done
+	[ $# -gt 0 ] && shift
+	_ns_require
+	for n in "${names[@]}"; do
+		ns_new "$n"
+		export "NS_$n"
+	done
+	eval "n=\$NS_${names[0]}"
+	VSW_NS_INNER=1 ip netns exec "$n" bash "$0" "$@" &
+	inner=$!
+	# Stopped at exit if still running, with time for its own clean-up
+	# (its guests, its daemons) before SIGKILL.
+	_vsw_live[$inner]=1
+	on_exit "_ns_stop_inner $inner"
+	wait "$inner" || rc=$?
+	unset '_vsw_live[$inner]'
+	exit "$rc"
+}
+
+_ns_stop_inner()
+{
+	[ -z "${_vsw_live[$1]-}" ] || stop_pid "$1" 30
 }

@@ -14,10 +14,7 @@ isolate_netns "$@"
 qemu_setup
 vswitchd_start_default
 
-guest_boot a 52:54:00:00:05:0a socket,connect=127.0.0.1:7000
-guest_boot b 52:54:00:00:05:0b stream,server=off,addr.type=unix,addr.path="$TESTDIR/run/vm.sock"
-guest_wait_ready a
-guest_wait_ready b
+guest_pair 52:54:00:00:05 7000 "$TESTDIR/run/vm.sock"
 
 check "guest A gets a lease" guest_dhcp a
 check "guest B gets a lease" guest_dhcp b

@@ -27,6 +27,13 @@
 #                              $TESTDIR/stdout.txt; wait for both listeners
 #   guest_dhcp NAME            lease an address with udhcpc and apply it
 #                              (address, default route); /tmp/lease, /tmp/ip
+#   guest_pair MAC_BASE TCP_PORT SOCK
+#                              boot guest a (MAC MAC_BASE:0a, -netdev socket
+#                              connecting to 127.0.0.1:TCP_PORT) and guest b
+#                              (MAC_BASE:0b, -netdev stream client of the UNIX
+#                              socket SOCK), and wait for both
+#   guest_ip NAME ADDR         ADDR/24 on eth0, eth0 up
+#   guest_ip4_only NAME ADDR   the same with IPv6 off (output discarded)
 #   ctl ARGS...                vswitchctl ARGS against $TESTDIR/run/ctl.sock
 #                              (the --runtime-dir the tests give vswitchd)
 #   mac_table_save             `ctl mac show` into $TESTDIR/macs.out, and a
@@ -304,6 +311,28 @@ vswitchd_start_default() {
 	track_pid "$VSWITCHD_PID"
 	vswitchd_wait_ready 10 tcp:7000 "unix:$TESTDIR/run/vm.sock" ||
 		die "the built-in default did not start"
+}
+
+# guest_pair MAC_BASE TCP_PORT SOCK: the two guests most tests start with,
+# one on each kind of stream port (see the list at the top).
+guest_pair() {
+	guest_boot a "$1:0a" socket,connect=127.0.0.1:"$2"
+	guest_boot b "$1:0b" stream,server=off,addr.type=unix,addr.path="$3"
+	guest_wait_ready a
+	guest_wait_ready b
+}
+
+# guest_ip NAME ADDR: the guest's eth0 up with ADDR/24.
+guest_ip() {
+	guest_run "$1" "ip addr add $2/24 dev eth0 && ip link set eth0 up"
+}
+
+# guest_ip4_only NAME ADDR: the guest's eth0 up with ADDR/24 and no IPv6
+# (no router solicitations or MLD in the way of the checks).
+guest_ip4_only() {
+	guest_run "$1" "echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6;
+		echo 1 >/proc/sys/net/ipv6/conf/eth0/disable_ipv6;
+		ip addr add $2/24 dev eth0 && ip link set eth0 up" >/dev/null
 }
 
 # ctl ARGS...: vswitchctl against the daemon the test started with

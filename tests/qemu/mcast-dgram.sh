@@ -11,41 +11,15 @@
 # shellcheck disable=SC2317 # functions run through check
 set -eu
 
-if [ -z "${VSW_MCDG_INNER-}" ]; then
-	# Outside: make the namespace, run this script again inside it,
-	# delete it whatever happens.
-	if [ "$(id -u)" != 0 ]; then
-		echo "mcast-dgram: SKIP: needs root (network namespace)" >&2
-		exit 77
-	fi
-	command -v ip >/dev/null || { echo "mcast-dgram: SKIP: ip is not installed" >&2; exit 77; }
-	NS_SW=vsw-mcdg-$$
-	inner=
-	cleanup() {
-		set +e
-		if [ -n "$inner" ] && kill -0 "$inner" 2>/dev/null; then
-			kill -TERM "$inner" 2>/dev/null
-			wait "$inner" 2>/dev/null
-		fi
-		ip netns del "$NS_SW" 2>/dev/null
-		return 0
-	}
-	trap cleanup EXIT
-	trap 'echo "mcast-dgram: interrupted" >&2; exit 1' INT TERM HUP
-	ip netns add "$NS_SW" || { echo "mcast-dgram: SKIP: ip netns does not work here" >&2; exit 77; }
-	rc=0
-	VSW_MCDG_INNER=1
-	export VSW_MCDG_INNER NS_SW
-	ip netns exec "$NS_SW" bash "$0" "$@" &
-	inner=$!
-	wait "$inner" || rc=$?
-	inner=
-	exit "$rc"
-fi
-
-# Inside $NS_SW from here on.
 # shellcheck source-path=SCRIPTDIR
 . "$(dirname "$0")/lib-qemu.sh"
+# shellcheck source=../lib-ns.sh
+. "$(dirname "$0")/../lib-ns.sh"
+# Outside: make the namespace, run this script again inside it, delete it
+# whatever happens.
+ns_reexec SW -- "$@"
+
+# Inside $NS_SW from here on.
 qemu_setup
 
 GROUP=239.192.0.2
@@ -81,14 +55,9 @@ guest_wait_ready d
 guest_wait_ready k
 guest_wait_ready s
 
-setup_guest() {
-	guest_run "$1" "echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6;
-		echo 1 >/proc/sys/net/ipv6/conf/eth0/disable_ipv6;
-		ip addr add $2/24 dev eth0 && ip link set eth0 up" >/dev/null
-}
-setup_guest d "$IP_D"
-setup_guest k "$IP_K"
-setup_guest s "$IP_S"
+guest_ip4_only d "$IP_D"
+guest_ip4_only k "$IP_K"
+guest_ip4_only s "$IP_S"
 
 # Every guest pings every other one: each of the 3 pairs, both ways.
 declare -A ip_of=([d]=$IP_D [k]=$IP_K [s]=$IP_S)

@@ -24,13 +24,10 @@ JSON
 }
 vswitchd_start_free_port gen_config "unix:$usock"
 
-guest_boot a 52:54:00:00:01:0a socket,connect=127.0.0.1:"$VSW_TCP_PORT"
-guest_boot b 52:54:00:00:01:0b stream,server=off,addr.type=unix,addr.path="$usock"
-guest_wait_ready a
-guest_wait_ready b
+guest_pair 52:54:00:00:01 "$VSW_TCP_PORT" "$usock"
 
-guest_run a 'ip addr add 10.0.0.1/24 dev eth0 && ip link set eth0 up'
-guest_run b 'ip addr add 10.0.0.2/24 dev eth0 && ip link set eth0 up'
+guest_ip a 10.0.0.1
+guest_ip b 10.0.0.2
 
 check "A (tcp) pings B (unix)" guest_ping a 10.0.0.2
 check "B (unix) pings A (tcp)" guest_ping b 10.0.0.1

@@ -37,16 +37,14 @@ boot_c() {
 	guest_boot c "$MAC_C" stream,server=on,addr.type=unix,addr.path="$csock"
 	wait_for "QEMU of guest c to listen on $csock" 30 test -S "$csock"
 }
-setup_ip() { guest_run "$1" "ip addr add $2/24 dev eth0 && ip link set eth0 up"; }
-
 # C first: its QEMU listens as soon as it starts; then the switch; then A.
 boot_c
 vswitchd_start_free_port gen_config
 guest_boot a "$MAC_A" socket,connect=127.0.0.1:"$VSW_TCP_PORT"
 guest_wait_ready c
 guest_wait_ready a
-setup_ip c 10.0.0.3
-setup_ip a 10.0.0.1
+guest_ip c 10.0.0.3
+guest_ip a 10.0.0.1
 check "A pings C (switch connected out to C)" guest_ping a 10.0.0.3
 
 # --- 1. restart the switch ---------------------------------------------------------
@@ -58,7 +56,7 @@ vswitchd_start "$TESTDIR/vswitchd.json" --runtime-dir "$TESTDIR/run"
 vswitchd_wait_ready 10 "tcp:$VSW_TCP_PORT" || die "vswitchd did not come back on TCP port $VSW_TCP_PORT"
 log "vswitchd listens again after $(ms_since "$t0") ms"
 guest_start a "$MAC_A" socket,connect=127.0.0.1:"$VSW_TCP_PORT"
-setup_ip a 10.0.0.1
+guest_ip a 10.0.0.1
 t0=$(date +%s%N)
 check "after a switch restart, A reaches C within ${RECONNECT_BOUND}s" \
 	wait_for "A to reach C through the restarted switch" "$RECONNECT_BOUND" guest_ping a 10.0.0.3 1
@@ -73,7 +71,7 @@ check "vswitchd survives C's disappearance" vswitchd_alive
 t0=$(date +%s%N)
 boot_c
 guest_wait_ready c
-setup_ip c 10.0.0.3
+guest_ip c 10.0.0.3
 check "after C's restart, A reaches C within ${RECONNECT_BOUND}s" \
 	wait_for "A to reach the restarted C" "$RECONNECT_BOUND" guest_ping a 10.0.0.3 1
 log "A reached C $(ms_since "$t0") ms after C's QEMU was started again"

@@ -24,12 +24,9 @@ JSON
 }
 vswitchd_start_free_port gen_config "unix:$usock"
 
-guest_boot a 52:54:00:00:03:0a socket,connect=127.0.0.1:"$VSW_TCP_PORT"
-guest_boot b 52:54:00:00:03:0b stream,server=off,addr.type=unix,addr.path="$usock"
-guest_wait_ready a
-guest_wait_ready b
-guest_run a 'ip addr add 10.0.3.1/24 dev eth0 && ip link set eth0 up'
-guest_run b 'ip addr add 10.0.3.2/24 dev eth0 && ip link set eth0 up'
+guest_pair 52:54:00:00:03 "$VSW_TCP_PORT" "$usock"
+guest_ip a 10.0.3.1
+guest_ip b 10.0.3.2
 check "A pings B before the reload" guest_ping a 10.0.3.2
 
 macs_before=$(ctl mac show | grep -c '52:54:00:00:03:0')

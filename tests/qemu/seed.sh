@@ -16,45 +16,16 @@
 # shellcheck disable=SC2317 # functions run through check
 set -eu
 
-if [ -z "${VSW_SEED_INNER-}" ]; then
-	# Outside: make the namespaces, run this script again inside $NS_SW,
-	# delete them whatever happens.
-	if [ "$(id -u)" != 0 ]; then
-		echo "seed: SKIP: needs root (network namespaces, TAP device)" >&2
-		exit 77
-	fi
-	command -v ip >/dev/null || { echo "seed: SKIP: ip is not installed" >&2; exit 77; }
-	[ -c /dev/net/tun ] || { echo "seed: SKIP: no /dev/net/tun" >&2; exit 77; }
-	NS_SW=vsw-seed-sw-$$
-	NS_HOST=vsw-seed-host-$$
-	inner=
-	cleanup() {
-		set +e
-		if [ -n "$inner" ] && kill -0 "$inner" 2>/dev/null; then
-			kill -TERM "$inner" 2>/dev/null
-			wait "$inner" 2>/dev/null
-		fi
-		ip netns del "$NS_HOST" 2>/dev/null
-		ip netns del "$NS_SW" 2>/dev/null
-		return 0
-	}
-	trap cleanup EXIT
-	trap 'echo "seed: interrupted" >&2; exit 1' INT TERM HUP
-	ip netns add "$NS_SW" || { echo "seed: SKIP: ip netns does not work here" >&2; exit 77; }
-	ip netns add "$NS_HOST" || { echo "seed: FAIL: cannot create $NS_HOST" >&2; exit 1; }
-	rc=0
-	VSW_SEED_INNER=1
-	export VSW_SEED_INNER NS_SW NS_HOST
-	ip netns exec "$NS_SW" bash "$0" "$@" &
-	inner=$!
-	wait "$inner" || rc=$?
-	inner=
-	exit "$rc"
-fi
-
-# Inside $NS_SW from here on.
 # shellcheck source-path=SCRIPTDIR
 . "$(dirname "$0")/lib-qemu.sh"
+# shellcheck source=../lib-ns.sh
+. "$(dirname "$0")/../lib-ns.sh"
+# Outside: make the namespaces, run this script again inside $NS_SW,
+# delete them whatever happens.
+[ -n "${VSW_NS_INNER-}" ] || [ -c /dev/net/tun ] || skip "no /dev/net/tun"
+ns_reexec SW HOST -- "$@"
+
+# Inside $NS_SW from here on.
 require_cmd ping
 qemu_setup
 
@@ -108,14 +79,9 @@ guest_wait_ready m1
 guest_wait_ready m2
 guest_wait_ready s
 
-setup_guest() {
-	guest_run "$1" "echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6;
-		echo 1 >/proc/sys/net/ipv6/conf/eth0/disable_ipv6;
-		ip addr add $2/24 dev eth0 && ip link set eth0 up" >/dev/null
-}
-setup_guest m1 "$IP_M1"
-setup_guest m2 "$IP_M2"
-setup_guest s "$IP_S"
+guest_ip4_only m1 "$IP_M1"
+guest_ip4_only m2 "$IP_M2"
+guest_ip4_only s "$IP_S"
 
 host_ping() {
 	ip netns exec "$NS_HOST" ping -c 2 -i 0.2 -W 2 "$1" >&2

@@ -22,10 +22,7 @@ vswitchd_start_default
 check "the default has the slirp uplink" \
 	grep -q 'port slirp: libslirp .* uplink on 10.0.2.0/24, gateway 10.0.2.2, dns 10.0.2.3' "$TESTDIR/vswitchd.log"
 
-guest_boot a 52:54:00:00:06:0a socket,connect=127.0.0.1:7000
-guest_boot b 52:54:00:00:06:0b stream,server=off,addr.type=unix,addr.path="$TESTDIR/run/vm.sock"
-guest_wait_ready a
-guest_wait_ready b
+guest_pair 52:54:00:00:06 7000 "$TESTDIR/run/vm.sock"
 
 check "guest A gets a lease" guest_dhcp a
 check "guest B gets a lease" guest_dhcp b
