@@ -100,6 +100,7 @@ ns_reexec()
 	inner=$!
 	# Stopped at exit if still running, with time for its own clean-up
 	# (its guests, its daemons) before SIGKILL.
+	# shellcheck disable=SC2004 # _vsw_live is an associative array
 	_vsw_live[$inner]=1
 	on_exit "_ns_stop_inner $inner"
 	wait "$inner" || rc=$?

@@ -121,7 +121,7 @@ vsw_spawn()
 #   {...}              this port object as it is
 vsw_config()
 {
-	local sw= ports= p name keys
+	local sw='' ports='' p name keys
 
 	if [ "${1-}" = -s ]; then
 		sw="
