@@ -11,7 +11,8 @@ libvsw_a_SOURCES = \
 	switch/safe-file.c switch/safe-file.h \
 	switch/switch.c switch/switch.h \
 	switch/daemon.c switch/daemon.h \
-	switch/ctl.c switch/ctl.h switch/ctl-cmds.c \
+	switch/ctl.c switch/ctl.h switch/ctl-dispatch.c switch/ctl-dispatch.h \
+	switch/ctl-args.c switch/ctl-args.h switch/ctl-cmds.c \
 	ports/port.c ports/port.h ports/tx-drop.c \
 	ports/stream.c ports/stream.h \
 	ports/txq.c ports/txq.h \
