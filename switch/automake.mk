@@ -73,8 +73,9 @@ vswitchd_LDADD = $(VSW_LIBS)
 
 bin_PROGRAMS += vswitchctl
 vswitchctl_SOURCES = \
-	switch/vswitchctl.c switch/vswitchctl.h \
-	switch/vswitchctl-client.c switch/vswitchctl-table.c \
+	switch/vswitchctl-main.c switch/vswitchctl.c switch/vswitchctl.h \
+	switch/vswitchctl-util.c switch/vswitchctl-client.c \
+	switch/vswitchctl-table.c \
 	switch/vswitchctl-ports.c switch/vswitchctl-mac.c \
 	switch/vswitchctl-capture.c switch/util.h
 vswitchctl_LDADD = $(JANSSON_LIBS)
