@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,19 +224,74 @@ static char *reply_text(json_t *reply, json_t *id)
 	return text;
 }
 
+/* Length of the well-formed UTF-8 sequence at @p (as jansson accepts it:
+ * no overlong forms, surrogates or code points past U+10FFFF), or 0. */
+static size_t utf8_seq_len(const unsigned char *p)
+{
+	uint32_t cp;
+	size_t n;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2, cp = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3, cp = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4, cp = p[0] & 0x07;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		/* The terminating NUL fails this too. */
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/*
+ * Makes @s valid UTF-8, each byte of a broken sequence becoming '?'.  A
+ * message can quote the request: jansson's parse errors show the raw
+ * bytes near the fault, and a message cut to CTL_ERR_MAX (or a name to
+ * 64 bytes) can end in half a character; jansson would refuse to build
+ * the reply, and the client would get none.
+ */
+static void utf8_repair(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+
+	while (*p) {
+		size_t n = utf8_seq_len(p);
+
+		if (n)
+			p += n;
+		else
+			*p++ = '?';
+	}
+}
+
 /**
  * ctl_reply_error() - an error reply.
  * @id:		the request's "id", echoed, or NULL
  * @err:	negative errno
- * @msg:	the message
+ * @msg:	the message, cut to CTL_ERR_MAX - 1 bytes; bytes that are not
+ *		UTF-8 become '?'
  *
  * Return: the reply line without its newline (caller frees), or NULL when
  * out of memory.
  */
 char *ctl_reply_error(json_t *id, int err, const char *msg)
 {
+	char text[CTL_ERR_MAX];
+
+	snprintf(text, sizeof(text), "%s", msg);
+	utf8_repair(text);
 	return reply_text(json_pack("{s:b, s:i, s:s}", "ok", 0, "errno", -err,
-				    "error", msg),
+				    "error", text),
 			  id);
 }
 
