@@ -53,6 +53,16 @@ check_PROGRAMS += tests/fuzz/fuzz-switch
 tests_fuzz_fuzz_switch_SOURCES = tests/fuzz/fuzz-switch.c tests/fuzz/replay.c
 tests_fuzz_fuzz_switch_LDADD = $(TEST_LIBS)
 
+## The control request and vswitchctl reply harnesses, replaying
+## likewise; the reply one is all of vswitchctl but its main().
+check_PROGRAMS += tests/fuzz/fuzz-ctl-request tests/fuzz/fuzz-ctl-reply
+tests_fuzz_fuzz_ctl_request_SOURCES = tests/fuzz/fuzz-ctl-request.c \
+	tests/fuzz/replay.c
+tests_fuzz_fuzz_ctl_request_LDADD = $(TEST_LIBS)
+tests_fuzz_fuzz_ctl_reply_SOURCES = tests/fuzz/fuzz-ctl-reply.c \
+	tests/fuzz/replay.c
+tests_fuzz_fuzz_ctl_reply_LDADD = libvswitchctl.a $(JANSSON_LIBS)
+
 TESTS += $(unit_tests)
 
 TEST_EXTENSIONS = .sh
