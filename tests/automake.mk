@@ -11,7 +11,8 @@ unit_tests = \
 	tests/unit/test-slirp-refuse \
 	tests/unit/test-loop \
 	tests/unit/test-iobuf \
-	tests/unit/test-tx-drop
+	tests/unit/test-tx-drop \
+	tests/unit/test-ctl-dispatch
 
 check_LIBRARIES = tests/libtap.a
 tests_libtap_a_SOURCES = tests/tap.c tests/tap.h
@@ -28,6 +29,7 @@ tests_unit_test_slirp_refuse_LDADD = $(TEST_LIBS)
 tests_unit_test_loop_LDADD = $(TEST_LIBS)
 tests_unit_test_iobuf_LDADD = $(TEST_LIBS)
 tests_unit_test_tx_drop_LDADD = $(TEST_LIBS)
+tests_unit_test_ctl_dispatch_LDADD = $(TEST_LIBS)
 
 ## The DHCP fuzz harness as a plain program replaying corpus files.
 check_PROGRAMS += tests/fuzz/fuzz-dhcp
