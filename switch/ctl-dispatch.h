@@ -27,7 +27,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "switch/ctl.h"
 #include "switch/util.h"
 
 struct vswd;
@@ -36,8 +35,12 @@ struct ctl_req;
 struct ctl_arg;
 struct ctl_cmd;
 
-/* Most arguments any command declares. */
-enum { CTL_ARGS_MAX = 8 };
+enum {
+	/* Longest error message of a reply (a reload's, too). */
+	CTL_ERR_MAX = 256,
+	/* Most arguments any command declares. */
+	CTL_ARGS_MAX = 8,
+};
 
 /**
  * struct ctl_val - one declared argument, checked and converted.

@@ -23,19 +23,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The transport hands lines to the dispatcher (and CTL_ERR_MAX is its). */
+#include "switch/ctl-dispatch.h"
+
 struct vswd;
 struct loop;
 struct cfg_control;
-struct ctl_registry;
-struct ctl_cmd;
 struct ctl_server;
 struct ctl_client;
 struct port;
 
 enum {
 	CTL_MAX_LINE = 65536,
-	/* Longest error message of a reply (a reload's, too). */
-	CTL_ERR_MAX = 256,
 };
 
 /* ctl-cmds.c: the daemon's control server, its commands registered. */
