@@ -400,8 +400,7 @@ int vctl_fail(const struct vctl_client *c, int err)
 			 VCTL_REPLY_MAX / (1024 * 1024));
 		return VCTL_EXIT_ERROR;
 	case -EBADMSG:
-		vctl_err("malformed reply from vswitchd");
-		return VCTL_EXIT_ERROR;
+		return vctl_malformed();
 	default:
 		vctl_err("talking to vswitchd (socket %s): %s", path,
 			 strerror(-err));

@@ -121,3 +121,15 @@ char *xasprintf(const char *fmt, ...)
 		vctl_out_of_memory();
 	return s;
 }
+
+/**
+ * vctl_malformed() - report a reply that is valid JSON but not what the
+ * protocol promises (a missing member, a wrong type).
+ *
+ * Return: VCTL_EXIT_ERROR.
+ */
+int vctl_malformed(void)
+{
+	vctl_err("malformed reply from vswitchd");
+	return VCTL_EXIT_ERROR;
+}

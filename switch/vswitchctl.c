@@ -50,18 +50,6 @@ int vctl_usage_error(struct vctl_ctx *ctx, const char *fmt, ...)
 }
 
 /**
- * vctl_malformed() - report a reply that is valid JSON but not what the
- * protocol promises (a missing member, a wrong type).
- *
- * Return: VCTL_EXIT_ERROR.
- */
-int vctl_malformed(void)
-{
-	vctl_err("malformed reply from vswitchd");
-	return VCTL_EXIT_ERROR;
-}
-
-/**
  * vctl_getopt() - getopt_long() for a subcommand's options.
  * @ctx:	the run; --json sets its @json
  * @argc:	as for getopt_long()

@@ -10,7 +10,7 @@
  *
  * The pieces:
  *  - vswitchctl-util.c: allocation that ends the process on failure, and
- *    vctl_err() for messages;
+ *    vctl_err() and vctl_malformed() for messages;
  *  - vswitchctl-client.c: finding the socket, connecting with useful error
  *    messages, and one request/reply exchange with a timeout;
  *  - vswitchctl-table.c: aligned tables, key/value blocks and the number,
@@ -91,6 +91,7 @@ char *xasprintf(const char *fmt, ...) PRINTF_FMT(1, 2);
 
 void vctl_out_of_memory(void) __attribute__((noreturn));
 void vctl_err(const char *fmt, ...) PRINTF_FMT(1, 2);
+int vctl_malformed(void);
 
 /**
  * struct vctl_ctx - state of one vswitchctl run.
@@ -163,7 +164,6 @@ void vctl_print_usage(FILE *f, const char *only);
 /* ... and helpers for the subcommands */
 int vctl_usage_error(struct vctl_ctx *ctx, const char *fmt, ...)
 	PRINTF_FMT(2, 3);
-int vctl_malformed(void);
 int vctl_getopt(struct vctl_ctx *ctx, int argc, char **argv,
 		const char *shortopts, const struct option *longopts);
 int vctl_no_options(struct vctl_ctx *ctx, int argc, char **argv, int min,
