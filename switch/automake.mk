@@ -11,7 +11,8 @@ libvsw_a_SOURCES = \
 	switch/safe-file.c switch/safe-file.h \
 	switch/switch.c switch/switch.h \
 	switch/daemon.c switch/daemon.h \
-	switch/ctl.c switch/ctl.h switch/ctl-cmds.c \
+	switch/ctl.c switch/ctl.h switch/ctl-dispatch.c switch/ctl-dispatch.h \
+	switch/ctl-args.c switch/ctl-args.h switch/ctl-cmds.c \
 	ports/port.c ports/port.h ports/tx-drop.c \
 	ports/stream.c ports/stream.h \
 	ports/txq.c ports/txq.h \
@@ -66,17 +67,55 @@ fuzz-switch: $(FUZZ_SWITCH_SRCS)
 CLEANFILES += fuzz-switch
 .PHONY: fuzz-switch
 
+## libFuzzer harness over the control server's request parser and
+## argument checking, the daemon's command table with test-double
+## handlers.  Needs clang and io_uring (the port type looks names up in
+## a real switch): make fuzz-ctl-request && ./fuzz-ctl-request \
+##	-dict=$(srcdir)/tests/fuzz/ctl.dict CORPUS-DIR
+EXTRA_DIST += tests/fuzz/fuzz-ctl-request.c tests/fuzz/ctl.dict \
+	tests/fuzz/ctl-request
+FUZZ_CTL_REQUEST_SRCS = $(srcdir)/tests/fuzz/fuzz-ctl-request.c \
+	$(addprefix $(srcdir)/,$(filter %.c,$(libvsw_a_SOURCES)))
+fuzz-ctl-request: $(FUZZ_CTL_REQUEST_SRCS)
+	$(FUZZ_CC) -std=gnu11 -g -O1 -I$(top_srcdir) -I$(top_builddir) \
+		$(URING_CFLAGS) $(JANSSON_CFLAGS) $(SLIRP_CFLAGS) \
+		-DVSW_FUZZ_LIBFUZZER -fsanitize=fuzzer,address,undefined \
+		-o $@ $(FUZZ_CTL_REQUEST_SRCS) \
+		$(URING_LIBS) $(JANSSON_LIBS) $(SLIRP_LIBS)
+CLEANFILES += fuzz-ctl-request
+.PHONY: fuzz-ctl-request
+
 sbin_PROGRAMS += vswitchd
 vswitchd_SOURCES = switch/main.c
 vswitchd_LDADD = $(VSW_LIBS)
 
-bin_PROGRAMS += vswitchctl
-vswitchctl_SOURCES = \
+## vswitchctl: everything but main() in a library, which the reply
+## harness (tests/fuzz/fuzz-ctl-reply.c) links too.
+noinst_LIBRARIES += libvswitchctl.a
+libvswitchctl_a_SOURCES = \
 	switch/vswitchctl.c switch/vswitchctl.h \
-	switch/vswitchctl-client.c switch/vswitchctl-table.c \
+	switch/vswitchctl-util.c switch/vswitchctl-client.c \
+	switch/vswitchctl-table.c \
 	switch/vswitchctl-ports.c switch/vswitchctl-mac.c \
 	switch/vswitchctl-capture.c switch/util.h
-vswitchctl_LDADD = $(JANSSON_LIBS)
+bin_PROGRAMS += vswitchctl
+vswitchctl_SOURCES = switch/vswitchctl-main.c
+vswitchctl_LDADD = libvswitchctl.a $(JANSSON_LIBS)
+
+## libFuzzer harness over vswitchctl's reply parser and printing: every
+## subcommand, tables and --json, against arbitrary reply bytes.  All of
+## vswitchctl but its main().  Needs clang:
+## make fuzz-ctl-reply && ./fuzz-ctl-reply -dict=$(srcdir)/tests/fuzz/ctl.dict
+EXTRA_DIST += tests/fuzz/fuzz-ctl-reply.c tests/fuzz/ctl-reply
+FUZZ_CTL_REPLY_SRCS = $(srcdir)/tests/fuzz/fuzz-ctl-reply.c \
+	$(addprefix $(srcdir)/,$(filter %.c,$(libvswitchctl_a_SOURCES)))
+fuzz-ctl-reply: $(FUZZ_CTL_REPLY_SRCS)
+	$(FUZZ_CC) -std=gnu11 -g -O1 -I$(top_srcdir) -I$(top_builddir) \
+		$(JANSSON_CFLAGS) -DVSW_FUZZ_LIBFUZZER \
+		-fsanitize=fuzzer,address,undefined \
+		-o $@ $(FUZZ_CTL_REPLY_SRCS) $(JANSSON_LIBS)
+CLEANFILES += fuzz-ctl-reply
+.PHONY: fuzz-ctl-reply
 
 bashcompletiondir = $(datadir)/bash-completion/completions
 install-data-local: install-bash-completion

@@ -1,5 +1,8 @@
 /*
- * ctl.c - control socket transport (see ctl.h).
+ * ctl.c - control socket transport (see ctl.h): sockets, framing into
+ * lines, the buffers in flight and capture streams.  Each request line
+ * goes to ctl_dispatch() and its reply comes back as text; what the
+ * commands are is none of this file's business.
  *
  * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
  */
@@ -8,8 +11,6 @@
 #include "switch/ctl.h"
 
 #include <errno.h>
-#include <jansson.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,8 @@
 
 #include "ports/port.h"
 #include "ports/unix-sock.h"
-#include "switch/daemon.h"
+#include "switch/cfg.h"
+#include "switch/ctl-dispatch.h"
 #include "switch/iobuf.h"
 #include "switch/log.h"
 #include "switch/loop.h"
@@ -80,7 +82,7 @@ struct ctl_client {
 
 /**
  * struct ctl_server - the listening control socket.
- * @d:		the daemon
+ * @reg:	the commands it answers
  * @loop:	event loop
  * @fd:		listening socket
  * @path:	its path
@@ -94,7 +96,7 @@ struct ctl_client {
  * @max_clients: limit
  */
 struct ctl_server {
-	struct vswd *d;
+	struct ctl_registry reg;
 	struct loop *loop;
 	int fd;
 	char path[CFG_PATH_MAX];
@@ -113,24 +115,6 @@ static void ctl_client_tx_done(struct uop *op, int res, unsigned int flags);
 static void ctl_client_flush(struct loop_flush *flush);
 static void ctl_client_process(struct ctl_client *c);
 static void ctl_pcap_header(struct ctl_client *c);
-
-/**
- * ctl_fail() - fill a request's error message and return @err.
- * @req:	the request
- * @err:	negative errno
- * @fmt:	message format
- *
- * Return: @err.
- */
-int ctl_fail(struct ctl_req *req, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(req->err, sizeof(req->err), fmt, ap);
-	va_end(ap);
-	return err;
-}
 
 /* ---- output ---------------------------------------------------------- */
 
@@ -162,34 +146,19 @@ static void ctl_client_send(struct ctl_client *c)
 	c->inflight++;
 }
 
-/* Replies are one line of compact JSON. */
-static void ctl_reply(struct ctl_client *c, json_t *reply)
+/* Queues a reply line (from ctl-dispatch.c; NULL: it ran out of memory). */
+static void ctl_reply(struct ctl_client *c, char *text)
 {
-	char *text = json_dumps(reply, JSON_COMPACT);
+	static const char oom[] =
+		"{\"ok\":false,\"errno\":12,\"error\":\"out of memory\"}\n";
 
 	if (!text) {
-		static const char oom[] =
-			"{\"ok\":false,\"errno\":12,\"error\":\"out of memory\"}\n";
-
 		ctl_out_append(c, oom, sizeof(oom) - 1);
 		return;
 	}
 	ctl_out_append(c, text, strlen(text));
 	ctl_out_append(c, "\n", 1);
 	free(text);
-}
-
-static void ctl_reply_error(struct ctl_client *c, json_t *id, int err,
-			    const char *msg)
-{
-	json_t *reply = json_pack("{s:b, s:i, s:s}", "ok", 0, "errno", -err,
-				  "error", msg);
-
-	if (reply && id)
-		json_object_set(reply, "id", id);
-	if (reply)
-		ctl_reply(c, reply);
-	json_decref(reply);
 }
 
 /* ---- client life cycle ------------------------------------------------ */
@@ -278,72 +247,12 @@ static void ctl_client_arm_rx(struct ctl_client *c)
 static void ctl_handle_line(struct ctl_client *c, const char *line,
 			    size_t len)
 {
-	struct ctl_req req = { .d = c->srv->d, .client = c };
-	const struct ctl_cmd *cmd;
-	json_t *msg, *id = NULL, *reply;
-	const char *name;
-	json_error_t jerr;
-	int ret;
-
-	msg = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!msg) {
-		char why[CTL_ERR_MAX];
-
-		snprintf(why, sizeof(why), "malformed request: %s", jerr.text);
-		ctl_reply_error(c, NULL, -EINVAL, why);
-		return;
-	}
-	if (!json_is_object(msg)) {
-		ctl_reply_error(c, NULL, -EINVAL,
-				"malformed request: not a JSON object");
-		goto out;
-	}
-	id = json_object_get(msg, "id");
-	name = json_string_value(json_object_get(msg, "cmd"));
-	if (!name) {
-		ctl_reply_error(c, id, -EINVAL,
-				"malformed request: \"cmd\" must be a string");
-		goto out;
-	}
-	cmd = ctl_find_cmd(name);
-	if (!cmd) {
-		char why[CTL_ERR_MAX];
-
-		snprintf(why, sizeof(why),
-			 "unknown command \"%.64s\" (try \"help\")", name);
-		ctl_reply_error(c, id, -ENOSYS, why);
-		goto out;
-	}
-	req.args = json_object_get(msg, "args");
-	if (req.args && !json_is_object(req.args)) {
-		ctl_reply_error(c, id, -EINVAL,
-				"malformed request: \"args\" must be an object");
-		goto out;
-	}
-	req.args = req.args ? json_incref(req.args) : json_object();
-	ret = req.args ? cmd->fn(&req) : -ENOMEM;
-	json_decref(req.args);
-	if (ret) {
-		if (!req.err[0])
-			snprintf(req.err, sizeof(req.err), "%s",
-				 strerror(-ret));
-		ctl_reply_error(c, id, ret, req.err);
-		json_decref(req.result);
-		goto out;
-	}
-	reply = json_pack("{s:b, s:o}", "ok", 1, "result",
-			  req.result ? req.result : json_object());
-	if (reply && id)
-		json_object_set(reply, "id", id);
-	if (reply)
-		ctl_reply(c, reply);
-	json_decref(reply);
+	ctl_reply(c, ctl_dispatch(&c->srv->reg, c, line, len));
+	/* A capture's stream starts right after the reply that started it. */
 	if (c->cap_hdr_due) {
 		c->cap_hdr_due = false;
 		ctl_pcap_header(c);
 	}
-out:
-	json_decref(msg);
 }
 
 /*
@@ -380,8 +289,9 @@ static void ctl_client_process(struct ctl_client *c)
 	}
 	if (iobuf_len(in) >= CTL_MAX_LINE && !c->close_after_flush &&
 	    !memchr(iobuf_bytes(in), '\n', iobuf_len(in))) {
-		ctl_reply_error(c, NULL, -EMSGSIZE,
-				"request line too long (limit 65536 bytes)");
+		ctl_reply(c, ctl_reply_error(NULL, -EMSGSIZE,
+					     "request line too long (limit "
+					     "65536 bytes)"));
 		iobuf_consume(in, iobuf_len(in));
 		c->discard = true;
 	}
@@ -597,15 +507,19 @@ static void ctl_accept_done(struct uop *op, int res, unsigned int flags)
 }
 
 /**
- * ctl_server_new() - open the control socket and start accepting.
- * @d:		the daemon (its running config names the socket)
+ * ctl_server_open() - open the control socket and start accepting.
+ * @loop:	the event loop
+ * @cc:		the socket's configuration
+ * @reg:	the commands to answer (copied; its table must outlive the
+ *		server)
  * @err:	negative errno on failure (already logged)
  *
  * Return: new server, or NULL.
  */
-struct ctl_server *ctl_server_new(struct vswd *d, int *err)
+struct ctl_server *ctl_server_open(struct loop *loop,
+				   const struct cfg_control *cc,
+				   const struct ctl_registry *reg, int *err)
 {
-	const struct cfg_control *cc = &d->cfg.control;
 	struct ctl_server *srv = calloc(1, sizeof(*srv));
 	int fd;
 
@@ -622,12 +536,12 @@ struct ctl_server *ctl_server_new(struct vswd *d, int *err)
 		*err = fd;
 		return NULL;
 	}
-	srv->d = d;
-	srv->loop = d->loop;
+	srv->reg = *reg;
+	srv->loop = loop;
 	srv->fd = fd;
 	strlcpy_(srv->path, cc->path, sizeof(srv->path));
 	srv->max_clients = cc->max_clients;
-	srv->multishot = loop_features(d->loop)->multishot_accept;
+	srv->multishot = loop_features(loop)->multishot_accept;
 	srv->accept_op.done = ctl_accept_done;
 	loop_timer_init(&srv->retry, ctl_retry);
 	ctl_arm_accept(srv);

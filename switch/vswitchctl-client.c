@@ -15,7 +15,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,108 +29,6 @@
 
 /* Free space ensured before each read(). */
 enum { READ_CHUNK = 64 * 1024 };
-
-/**
- * vctl_err() - print "vswitchctl: <message>" on stderr.
- * @fmt:	printf format of the message, without a newline
- */
-void vctl_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("vswitchctl: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-static void out_of_memory(void)
-{
-	fputs("vswitchctl: out of memory\n", stderr);
-	exit(VCTL_EXIT_ERROR);
-}
-
-/**
- * xmalloc() - malloc() that ends the process when memory runs out.
- * @size:	bytes
- *
- * Return: the memory, caller frees; never NULL.
- */
-void *xmalloc(size_t size)
-{
-	void *p = malloc(size ? size : 1);
-
-	if (!p)
-		out_of_memory();
-	return p;
-}
-
-/**
- * xcalloc() - calloc() that ends the process when memory runs out.
- * @n:		elements
- * @size:	bytes per element
- *
- * Return: zeroed memory, caller frees; never NULL.
- */
-void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size ? size : 1);
-
-	if (!p)
-		out_of_memory();
-	return p;
-}
-
-/**
- * xrealloc() - realloc() that ends the process when memory runs out.
- * @p:		memory to resize, or NULL
- * @size:	new size in bytes
- *
- * Return: the memory, caller frees; never NULL.
- */
-void *xrealloc(void *p, size_t size)
-{
-	p = realloc(p, size ? size : 1);
-	if (!p)
-		out_of_memory();
-	return p;
-}
-
-/**
- * xstrdup() - strdup() that ends the process when memory runs out.
- * @s:	string
- *
- * Return: the copy, caller frees; never NULL.
- */
-char *xstrdup(const char *s)
-{
-	char *p = strdup(s);
-
-	if (!p)
-		out_of_memory();
-	return p;
-}
-
-/**
- * xasprintf() - asprintf() that ends the process when memory runs out.
- * @fmt:	printf format
- *
- * Return: the formatted string, caller frees; never NULL.
- */
-char *xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		out_of_memory();
-	return s;
-}
 
 /**
  * vctl_default_socket() - the control socket to use without -s.
@@ -285,7 +182,7 @@ int vctl_send(struct vctl_client *c, const char *cmd, json_t *args)
 	int ret = 0;
 
 	if (!req)
-		out_of_memory();
+		vctl_out_of_memory();
 	json_object_set_new(req, "cmd", json_string(cmd));
 	if (args)
 		json_object_set(req, "args", args);
@@ -503,8 +400,7 @@ int vctl_fail(const struct vctl_client *c, int err)
 			 VCTL_REPLY_MAX / (1024 * 1024));
 		return VCTL_EXIT_ERROR;
 	case -EBADMSG:
-		vctl_err("malformed reply from vswitchd");
-		return VCTL_EXIT_ERROR;
+		return vctl_malformed();
 	default:
 		vctl_err("talking to vswitchd (socket %s): %s", path,
 			 strerror(-err));

@@ -86,6 +86,8 @@ void table_col(struct table *t, const char *title, bool right)
 	t->titles = xrealloc(t->titles, (t->n_cols + 1) * sizeof(*t->titles));
 	t->right = xrealloc(t->right, (t->n_cols + 1) * sizeof(*t->right));
 	t->titles[t->n_cols] = xstrdup(title);
+	/* Titles can be the daemon's keys (fmt_key_title()), as cells are. */
+	fmt_sanitize(t->titles[t->n_cols]);
 	t->right[t->n_cols] = right;
 	t->n_cols++;
 }
@@ -345,6 +347,7 @@ char *fmt_key_words(const char *key)
 	for (char *p = s; *p; p++)
 		if (*p == '_')
 			*p = ' ';
+	fmt_sanitize(s);
 	return s;
 }
 
@@ -404,6 +407,7 @@ char *fmt_key_title(const char *key)
 
 	for (char *p = s; *p; p++)
 		*p = *p == '_' ? '-' : (char)toupper((unsigned char)*p);
+	fmt_sanitize(s);
 	return s;
 }
 

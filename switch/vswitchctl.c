@@ -15,15 +15,12 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "switch/vswitchctl.h"
-
-static void print_usage(FILE *f, const char *only);
 
 /* --- helpers for the subcommands ---------------------------------------- */
 
@@ -50,18 +47,6 @@ int vctl_usage_error(struct vctl_ctx *ctx, const char *fmt, ...)
 		sc->sub ? " " : "", sc->sub ? sc->sub : "",
 		*sc->args ? " " : "", sc->args);
 	return VCTL_EXIT_USAGE;
-}
-
-/**
- * vctl_malformed() - report a reply that is valid JSON but not what the
- * protocol promises (a missing member, a wrong type).
- *
- * Return: VCTL_EXIT_ERROR.
- */
-int vctl_malformed(void)
-{
-	vctl_err("malformed reply from vswitchd");
-	return VCTL_EXIT_ERROR;
 }
 
 /**
@@ -358,7 +343,7 @@ static int cmd_help(struct vctl_ctx *ctx, int argc, char **argv)
 
 	if (ret)
 		return ret;
-	print_usage(stdout, optind < argc ? argv[optind] : NULL);
+	vctl_print_usage(stdout, optind < argc ? argv[optind] : NULL);
 	return VCTL_EXIT_OK;
 }
 
@@ -518,8 +503,13 @@ static const char usage_tail[] =
 	"2 usage error, 3 cannot connect or vswitchd did not answer.\n"
 	"See vswitchctl(8).\n";
 
-/* Prints the usage; with @only, just the lines of that command. */
-static void print_usage(FILE *f, const char *only)
+/**
+ * vctl_print_usage() - print the usage text.
+ * @f:		where
+ * @only:	a command's first word: just the lines of that command; or
+ *		NULL for all of it
+ */
+void vctl_print_usage(FILE *f, const char *only)
 {
 	enum { SYN_WIDTH = 32 };
 	const struct subcommand *sc;
@@ -580,80 +570,25 @@ static const struct subcommand *find_subcommand(int argc, char **argv,
 		return dflt;
 	vctl_err("'%s' needs a second word%s%s:", argv[0],
 		 argc > 1 ? ", not " : "", argc > 1 ? argv[1] : "");
-	print_usage(stderr, argv[0]);
+	vctl_print_usage(stderr, argv[0]);
 	*used = -1;
 	return NULL;
 }
 
-/* -t: seconds, fractions allowed; 0 waits forever. */
-static bool parse_timeout(const char *s, int *ms)
+/**
+ * vctl_run() - run the subcommand that the words at @argv name.
+ * @ctx:	the run, its global options set; connects on the first
+ *		request unless @ctx->client is connected already
+ * @argc:	number of words at @argv, at least one
+ * @argv:	the command words, then the subcommand's options and
+ *		arguments
+ *
+ * Return: the exit status (enum vctl_exit), its reason printed on stderr.
+ */
+int vctl_run(struct vctl_ctx *ctx, int argc, char **argv)
 {
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !isfinite(v) || v < 0 ||
-	    v > INT_MAX / 1000)
-		return false;
-	/* Rounded up: -t 0.0001 must not mean "forever". */
-	*ms = v == 0 ? -1 : (int)(v * 1000 + 0.999);
-	return true;
-}
-
-int main(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "socket", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, VCTL_OPT_JSON },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static char *show_argv[] = { "show", NULL };
-	struct vctl_ctx ctx = { .timeout_ms = 5000, .client = { .fd = -1 } };
 	const struct subcommand *sc;
-	char sock[4096];
-	int opt, used, ret;
-
-	/* getopt's messages name the program, not the path it ran from. */
-	argv[0] = "vswitchctl";
-	while ((opt = getopt_long(argc, argv, "+s:t:hV", opts, NULL)) != -1) {
-		switch (opt) {
-		case 's':
-			ctx.socket = optarg;
-			break;
-		case VCTL_OPT_JSON:
-			ctx.json = true;
-			break;
-		case 't':
-			if (!parse_timeout(optarg, &ctx.timeout_ms)) {
-				vctl_err("bad timeout '%s' (seconds, 0 for "
-					 "none)",
-					 optarg);
-				return VCTL_EXIT_USAGE;
-			}
-			break;
-		case 'h':
-			print_usage(stdout, NULL);
-			return VCTL_EXIT_OK;
-		case 'V':
-			printf("vswitchctl %s\n", PACKAGE_VERSION);
-			return VCTL_EXIT_OK;
-		default:
-			fputs("Try 'vswitchctl help'.\n", stderr);
-			return VCTL_EXIT_USAGE;
-		}
-	}
-	if (!ctx.socket)
-		ctx.socket = vctl_default_socket(sock, sizeof(sock));
-	argc -= optind;
-	argv += optind;
-	if (!argc) {
-		argc = 1;
-		argv = show_argv;
-	}
+	int used;
 
 	sc = find_subcommand(argc, argv, &used);
 	if (!sc) {
@@ -667,20 +602,13 @@ int main(int argc, char **argv)
 	argv += used - 1;
 	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			print_usage(stdout, sc->name);
+			vctl_print_usage(stdout, sc->name);
 			return VCTL_EXIT_OK;
 		}
 	}
 
-	ctx.cmd = sc;
-	argv[0] = "vswitchctl"; /* for getopt's messages, as above */
+	ctx->cmd = sc;
+	argv[0] = "vswitchctl"; /* for getopt's messages */
 	optind = 0; /* GNU getopt: start afresh on the subcommand */
-	ret = sc->fn(&ctx, argc, argv);
-	vctl_close(&ctx.client);
-	if (fflush(stdout) || ferror(stdout)) {
-		vctl_err("cannot write the output: %s", strerror(errno));
-		if (!ret)
-			ret = VCTL_EXIT_ERROR;
-	}
-	return ret;
+	return sc->fn(ctx, argc, argv);
 }

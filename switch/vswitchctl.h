@@ -9,12 +9,15 @@
  * are stripped before anything reaches the terminal.
  *
  * The pieces:
+ *  - vswitchctl-util.c: allocation that ends the process on failure, and
+ *    vctl_err() and vctl_malformed() for messages;
  *  - vswitchctl-client.c: finding the socket, connecting with useful error
  *    messages, and one request/reply exchange with a timeout;
  *  - vswitchctl-table.c: aligned tables, key/value blocks and the number,
  *    age and uptime formats;
- *  - vswitchctl.c: options, the subcommand table, dispatch, the helpers
- *    of the subcommands, and the small subcommands;
+ *  - vswitchctl-main.c: main() and the global options;
+ *  - vswitchctl.c: the subcommand table, usage, dispatch (vctl_run()),
+ *    the helpers of the subcommands, and the small subcommands;
  *  - vswitchctl-ports.c, vswitchctl-mac.c, vswitchctl-capture.c: the
  *    other subcommands.
  *
@@ -78,14 +81,17 @@ struct vctl_client {
 	size_t size;
 };
 
-/* Memory: these never return NULL; they end the process instead. */
+/* vswitchctl-util.c.  Memory: these never return NULL; they end the
+ * process instead. */
 void *xmalloc(size_t size);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t size);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) PRINTF_FMT(1, 2);
 
+void vctl_out_of_memory(void) __attribute__((noreturn));
 void vctl_err(const char *fmt, ...) PRINTF_FMT(1, 2);
+int vctl_malformed(void);
 
 /**
  * struct vctl_ctx - state of one vswitchctl run.
@@ -152,10 +158,12 @@ subcommand_fn cmd_mac_show, cmd_mac_flush, cmd_mac_add, cmd_mac_del;
 /* ... and vswitchctl-capture.c; the rest are in vswitchctl.c. */
 subcommand_fn cmd_capture;
 
-/* vswitchctl.c: helpers for the subcommands */
+/* vswitchctl.c: dispatch and usage ... */
+int vctl_run(struct vctl_ctx *ctx, int argc, char **argv);
+void vctl_print_usage(FILE *f, const char *only);
+/* ... and helpers for the subcommands */
 int vctl_usage_error(struct vctl_ctx *ctx, const char *fmt, ...)
 	PRINTF_FMT(2, 3);
-int vctl_malformed(void);
 int vctl_getopt(struct vctl_ctx *ctx, int argc, char **argv,
 		const char *shortopts, const struct option *longopts);
 int vctl_no_options(struct vctl_ctx *ctx, int argc, char **argv, int min,

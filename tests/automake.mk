@@ -11,7 +11,8 @@ unit_tests = \
 	tests/unit/test-slirp-refuse \
 	tests/unit/test-loop \
 	tests/unit/test-iobuf \
-	tests/unit/test-tx-drop
+	tests/unit/test-tx-drop \
+	tests/unit/test-ctl-dispatch
 
 check_LIBRARIES = tests/libtap.a
 tests_libtap_a_SOURCES = tests/tap.c tests/tap.h
@@ -28,6 +29,7 @@ tests_unit_test_slirp_refuse_LDADD = $(TEST_LIBS)
 tests_unit_test_loop_LDADD = $(TEST_LIBS)
 tests_unit_test_iobuf_LDADD = $(TEST_LIBS)
 tests_unit_test_tx_drop_LDADD = $(TEST_LIBS)
+tests_unit_test_ctl_dispatch_LDADD = $(TEST_LIBS)
 
 ## The DHCP fuzz harness as a plain program replaying corpus files.
 check_PROGRAMS += tests/fuzz/fuzz-dhcp
@@ -52,6 +54,16 @@ tests_fuzz_fuzz_cfg_LDADD = $(TEST_LIBS)
 check_PROGRAMS += tests/fuzz/fuzz-switch
 tests_fuzz_fuzz_switch_SOURCES = tests/fuzz/fuzz-switch.c tests/fuzz/replay.c
 tests_fuzz_fuzz_switch_LDADD = $(TEST_LIBS)
+
+## The control request and vswitchctl reply harnesses, replaying
+## likewise; the reply one is all of vswitchctl but its main().
+check_PROGRAMS += tests/fuzz/fuzz-ctl-request tests/fuzz/fuzz-ctl-reply
+tests_fuzz_fuzz_ctl_request_SOURCES = tests/fuzz/fuzz-ctl-request.c \
+	tests/fuzz/replay.c
+tests_fuzz_fuzz_ctl_request_LDADD = $(TEST_LIBS)
+tests_fuzz_fuzz_ctl_reply_SOURCES = tests/fuzz/fuzz-ctl-reply.c \
+	tests/fuzz/replay.c
+tests_fuzz_fuzz_ctl_reply_LDADD = libvswitchctl.a $(JANSSON_LIBS)
 
 TESTS += $(unit_tests)
 
