@@ -45,7 +45,9 @@ enum {
  * @cfg:	copy of its configuration
  * @backoff_ms:	delay before the next attempt
  * @pending_fd:	socket of the attempt in flight, -1 if none
- * @connecting:	a connect request is in flight
+ * @connecting:	a connect request is in flight; it holds the port
+ *		(port_hold()), and so does the connection it makes, until
+ *		connect_closed()
  * @timed_out:	the attempt in flight was cancelled by the timeout
  * @last_err:	errno of the last failed attempt (to log changes only)
  * @connected_at: loop time of the last successful connect
@@ -66,7 +68,6 @@ struct connect_port {
 };
 
 static void connect_try(struct connect_port *cp);
-static void connect_maybe_release(struct connect_port *cp);
 
 static void connect_schedule(struct connect_port *cp)
 {
@@ -102,16 +103,18 @@ static void connect_done(struct uop *op, int res, unsigned int flags)
 	loop_timer_cancel(loop, &cp->timer);
 	if (cp->conn.port.removing) {
 		close(fd);
-		connect_maybe_release(cp);
+		port_unhold(&cp->conn.port);
 		return;
 	}
 	if (cp->timed_out && res == -ECANCELED)
 		res = -ETIMEDOUT;
 	if (res < 0) {
 		close(fd);
+		port_unhold(&cp->conn.port);
 		connect_failed(cp, res);
 		return;
 	}
+	/* The connect's hold passes to the connection: connect_closed(). */
 	/* A UNIX peer is named by its pid, as listen.c names its own. */
 	if (cp->addr.ss.ss_family == AF_UNIX)
 		cp->conn.port.pid = unix_sock_peer_pid(fd);
@@ -155,6 +158,7 @@ static void connect_try(struct connect_port *cp)
 	cp->pending_fd = fd;
 	cp->connecting = true;
 	cp->timed_out = false;
+	port_hold(&cp->conn.port);
 	sqe = loop_sqe(loop, &cp->connect_op);
 	io_uring_prep_connect(sqe, fd, (struct sockaddr *)&cp->addr.ss,
 			      cp->addr.len);
@@ -168,9 +172,10 @@ static void connect_closed(struct stream_conn *conn)
 	/* The next connection may reach another process. */
 	conn->port.pid = 0;
 	if (conn->port.removing) {
-		connect_maybe_release(cp);
+		port_unhold(&conn->port);
 		return;
 	}
+	port_unhold(&conn->port);
 	if (loop_now(conn->loop) - cp->connected_at >= CONNECT_STABLE_MS)
 		cp->backoff_ms = cp->cfg.reconnect_min_ms;
 	cp->last_err = 0;
@@ -198,15 +203,6 @@ static void connect_destroy(struct port *port)
 	free(cp);
 }
 
-/* Gone for good once no connect and no connection is in progress. */
-static void connect_maybe_release(struct connect_port *cp)
-{
-	if (cp->connecting || cp->conn.attached || !cp->conn.port.registered)
-		return;
-	log_info("port %s: removed", cp->conn.port.name);
-	vsw_release_port(cp->conn.port.sw, &cp->conn.port);
-}
-
 static void connect_close(struct port *port)
 {
 	struct connect_port *cp =
@@ -228,7 +224,7 @@ static void connect_close(struct port *port)
 				  "closed by the administrator", 0);
 		return;
 	}
-	connect_maybe_release(cp);
+	port_settle(port);
 }
 
 static void connect_show(const struct port *port, json_t *obj)

@@ -340,7 +340,6 @@ struct dgram_peer;
  * @fixed:	the fixed remote's child, or NULL
  * @max_peers:	children at once
  * @n_peers:	children on @peers
- * @n_children:	children not yet released (including closing ones)
  * @next_no:	number of the next child's name
  * @idle_ms:	a dynamic child silent this long is removed (0 never)
  * @tx_frames, @tx_bytes: queue bounds of the children
@@ -356,7 +355,7 @@ struct dgram_port {
 	char bound[CFG_PATH_MAX + 8];
 	struct dgram_rx rx;
 	struct dgram_peer *peers, *last, *fixed;
-	unsigned int max_peers, n_peers, n_children, next_no;
+	unsigned int max_peers, n_peers, next_no;
 	uint64_t idle_ms;
 	unsigned int tx_frames;
 	size_t tx_bytes;
@@ -385,8 +384,6 @@ struct dgram_peer {
 
 static struct log_rl peer_rl = LOG_RL_INIT(20, 5000);
 static struct log_rl drop_rl = LOG_RL_INIT(5, 10000);
-
-static void dgram_port_maybe_release(struct dgram_port *d);
 
 static bool addr_equal(const struct sockaddr *a, socklen_t a_len,
 		       const struct vsw_sockaddr *b)
@@ -442,11 +439,8 @@ static void peer_destroy(struct port *port)
 static void peer_tx_stopped(struct dgram_tx *tx)
 {
 	struct dgram_peer *p = container_of(tx, struct dgram_peer, tx);
-	struct dgram_port *d = p->owner;
 
-	d->n_children--;
-	vsw_release_port(p->port.sw, &p->port);
-	dgram_port_maybe_release(d);
+	port_release(&p->port);
 }
 
 static void peer_unlink(struct dgram_peer *p)
@@ -533,7 +527,6 @@ static struct dgram_peer *peer_new(struct dgram_port *d,
 	port_init(&p->port, &peer_ops, d->port.sw, name);
 	p->owner = d;
 	p->fixed = fixed;
-	p->port.parent = &d->port;
 	memcpy(&p->addr.ss, addr, addr_len);
 	p->addr.len = addr_len;
 	sockaddr_format(addr, addr_len, p->port.peer, sizeof(p->port.peer));
@@ -548,7 +541,7 @@ static struct dgram_peer *peer_new(struct dgram_port *d,
 	p->next = d->peers;
 	d->peers = p;
 	d->n_peers++;
-	d->n_children++;
+	port_adopt(&d->port, &p->port);
 	p->port.stats.connects++;
 	vsw_port_up(d->port.sw, &p->port);
 	log_info("port %s: peer %s", name, p->port.peer);
@@ -677,35 +670,23 @@ static void dgram_destroy(struct port *port)
 	free(d);
 }
 
-static void dgram_port_maybe_release(struct dgram_port *d)
-{
-	if (!d->port.removing || d->rx.armed || d->n_children || d->fd < 0)
-		return;
-	dgram_shutdown(&d->port);
-	log_info("port %s: removed", d->port.name);
-	vsw_release_port(d->port.sw, &d->port);
-}
-
 static void dgram_rx_stopped(struct dgram_rx *rx)
 {
-	dgram_port_maybe_release(container_of(rx, struct dgram_port, rx));
+	port_unhold(&container_of(rx, struct dgram_port, rx)->port);
 }
 
 /* Removing the port removes its peers: they share its socket. */
 static void dgram_close(struct port *port)
 {
 	struct dgram_port *d = container_of(port, struct dgram_port, port);
-	struct port *p, *next;
 
 	if (port->removing)
 		return;
 	port->removing = true;
 	loop_timer_cancel(d->loop, &d->sweep);
-	for (p = vsw_first_port(port->sw); p; p = next) {
-		next = p->next;
-		if (p->parent == port)
-			p->ops->close(p);
-	}
+	/* The receive holds the port until it has stopped. */
+	port_hold(port);
+	port_close_children(port);
 	dgram_rx_stop(&d->rx);
 }
 
@@ -767,6 +748,7 @@ static const struct port_ops dgram_ops = {
 	.destroy = dgram_destroy,
 	.qemu_args = dgram_qemu_args,
 	.close = dgram_close,
+	.finish = dgram_shutdown,
 	.show = dgram_show,
 };
 

@@ -66,7 +66,6 @@
  * @ifaddr:	the interface's address in the group's family (text)
  * @ifindex:	the interface's index
  * @closing:	close has started
- * @rx_done, @tx_done: the engine has stopped (close)
  */
 struct mcast_port {
 	struct port port;
@@ -78,7 +77,7 @@ struct mcast_port {
 	struct vsw_sockaddr tx_addr;
 	char ifaddr[INET6_ADDRSTRLEN];
 	unsigned int ifindex;
-	bool closing, rx_done, tx_done;
+	bool closing;
 };
 
 static struct log_rl mcast_rl = LOG_RL_INIT(5, 10000);
@@ -160,29 +159,18 @@ static void mcast_destroy(struct port *port)
 	free(m);
 }
 
-static void mcast_maybe_release(struct mcast_port *m)
-{
-	if (!m->rx_done || !m->tx_done)
-		return;
-	mcast_shutdown(&m->port);
-	log_info("port %s: removed", m->port.name);
-	vsw_release_port(m->port.sw, &m->port);
-}
-
 static void mcast_rx_stopped(struct dgram_rx *rx)
 {
 	struct mcast_port *m = container_of(rx, struct mcast_port, rx);
 
-	m->rx_done = true;
-	mcast_maybe_release(m);
+	port_unhold(&m->port);
 }
 
 static void mcast_tx_stopped(struct dgram_tx *tx)
 {
 	struct mcast_port *m = container_of(tx, struct mcast_port, tx);
 
-	m->tx_done = true;
-	mcast_maybe_release(m);
+	port_unhold(&m->port);
 }
 
 static void mcast_close(struct port *port)
@@ -194,6 +182,9 @@ static void mcast_close(struct port *port)
 	m->closing = true;
 	port->removing = true;
 	vsw_port_down(port->sw, port);
+	/* Each engine holds the port until it has stopped. */
+	port_hold(port);
+	port_hold(port);
 	dgram_tx_stop(&m->tx);
 	dgram_rx_stop(&m->rx);
 }
@@ -238,6 +229,7 @@ static const struct port_ops mcast_ops = {
 	.destroy = mcast_destroy,
 	.qemu_args = mcast_qemu_args,
 	.close = mcast_close,
+	.finish = mcast_shutdown,
 	.show = mcast_show,
 };
 
@@ -247,6 +239,7 @@ static const struct port_ops mcast6_ops = {
 	.send = mcast_send,
 	.destroy = mcast_destroy,
 	.close = mcast_close,
+	.finish = mcast_shutdown,
 	.show = mcast_show,
 };
 

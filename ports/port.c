@@ -13,6 +13,7 @@
 
 #include "switch/cfg.h"
 #include "switch/log.h"
+#include "switch/switch.h"
 #include "switch/util.h"
 
 /**
@@ -129,4 +130,99 @@ void port_detach_taps(struct port *port)
 		t->next = NULL;
 		t->detach(t);
 	}
+}
+
+/**
+ * port_adopt() - make @child one of the ports @parent owns.
+ * @parent:	the owner (a listener, a udp port)
+ * @child:	a port just registered with vsw_add_port()
+ *
+ * A removed parent is not released while it has children: they use its
+ * socket or its counters until they go (port_release()).
+ */
+void port_adopt(struct port *parent, struct port *child)
+{
+	child->parent = parent;
+	child->sib_prev = NULL;
+	child->sib_next = parent->children;
+	if (parent->children)
+		parent->children->sib_prev = child;
+	parent->children = child;
+	parent->n_children++;
+}
+
+/**
+ * port_close_children() - start removing every child of @parent.
+ * @parent:	the parent
+ */
+void port_close_children(struct port *parent)
+{
+	port_for_each_child(c, parent)
+		c->ops->close(c);
+}
+
+/**
+ * port_hold() - one more operation the port must see end before release.
+ * @port:	the port
+ */
+void port_hold(struct port *port)
+{
+	port->held++;
+}
+
+/**
+ * port_unhold() - an operation port_hold() counted has ended.
+ * @port:	the port; may be released here if it is being removed
+ */
+void port_unhold(struct port *port)
+{
+	VSW_BUG_ON(!port->held);
+	port->held--;
+	port_settle(port);
+}
+
+/**
+ * port_settle() - release a removed port once nothing keeps it.
+ * @port:	the port
+ *
+ * Does nothing until ops->close() has set @removing, no operation is held
+ * and every child is released; then runs ops->finish, logs the removal and
+ * releases the port (port_release()).  Safe to call at any time, and again
+ * after the release.
+ */
+void port_settle(struct port *port)
+{
+	if (!port->removing || port->held || port->n_children ||
+	    !port->registered)
+		return;
+	if (port->ops->finish)
+		port->ops->finish(port);
+	log_info("port %s: removed", port->name);
+	port_release(port);
+}
+
+/**
+ * port_release() - the end of a port: out of its parent and the switch.
+ * @port:	a registered port none of whose requests is in flight
+ *
+ * Frees it after the current batch of completions (vsw_release_port()),
+ * then settles the parent, which may have waited for this last child.
+ */
+void port_release(struct port *port)
+{
+	struct port *parent = port->parent;
+
+	if (parent) {
+		if (port->sib_prev)
+			port->sib_prev->sib_next = port->sib_next;
+		else
+			parent->children = port->sib_next;
+		if (port->sib_next)
+			port->sib_next->sib_prev = port->sib_prev;
+		port->sib_next = port->sib_prev = NULL;
+		parent->n_children--;
+	}
+	vsw_release_port(port->sw, port);
+	if (parent)
+		port_settle(parent);
 }

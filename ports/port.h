@@ -97,8 +97,13 @@ struct port_stats {
  * @destroy:	free the port; called only when no request is in flight
  * @qemu_args:	write the QEMU -netdev option that attaches a VM to this
  *		port (without id=), or NULL if VMs do not attach to it
- * @close:	start removing the port at runtime: stop its I/O and, once
- *		no request is in flight, call vsw_release_port().  Idempotent.
+ * @close:	start removing the port at runtime: set @removing, stop its
+ *		I/O and close its children, holding the port (port_hold())
+ *		for every operation that must end first, then
+ *		port_settle().  Idempotent.
+ * @finish:	optional: the last step of a removed port, run by
+ *		port_settle() once nothing is held and no child is left
+ *		(close its descriptors, unlink its files)
  * @show:	add type-specific members ("state", "peer", "tx_queue"...)
  *		to a JSON object describing the port
  */
@@ -110,6 +115,7 @@ struct port_ops {
 	void (*destroy)(struct port *port);
 	void (*qemu_args)(const struct port *port, char *buf, size_t size);
 	void (*close)(struct port *port);
+	void (*finish)(struct port *port);
 	void (*show)(const struct port *port, struct json_t *obj);
 };
 
@@ -139,7 +145,13 @@ struct port_tap {
  * struct port - base of every port.
  * @ops:	type operations
  * @sw:		the switch it belongs to
- * @parent:	listener that accepted it, or NULL
+ * @parent:	the port that owns it (the listener that accepted it, the
+ *		udp port it is a peer of), or NULL
+ * @children:	first of the ports it owns that are not yet released
+ * @sib_next, @sib_prev: @parent's list of children (private)
+ * @n_children:	number of @children
+ * @held:	operations that must end before a removed port is released
+ *		(port_hold(), port_unhold())
  * @name:	unique name ("vm-tcp", "vm-tcp/3")
  * @peer:	human-readable peer (address, path, pid), may be empty
  * @id:		unique number, never reused while the daemon runs
@@ -158,6 +170,9 @@ struct port {
 	const struct port_ops *ops;
 	struct vsw *sw;
 	struct port *parent;
+	struct port *children, *sib_next, *sib_prev;
+	unsigned int n_children;
+	unsigned int held;
 	char name[PORT_NAME_MAX];
 	char peer[128];
 	uint32_t id;
@@ -182,6 +197,23 @@ void port_tap_del(struct port *port, struct port_tap *tap);
 void port_tap_run(struct port *port, const uint8_t *frame, size_t len);
 void port_detach_taps(struct port *port);
 bool port_count_tx_error(struct port *port, int err);
+void port_adopt(struct port *parent, struct port *child);
+void port_close_children(struct port *parent);
+void port_hold(struct port *port);
+void port_unhold(struct port *port);
+void port_settle(struct port *port);
+void port_release(struct port *port);
+
+/**
+ * port_for_each_child() - walk the children of @parent_.
+ * @c_:		loop variable (declared here)
+ * @parent_:	the parent
+ *
+ * The body may release @c_ (the free is deferred), no other child.
+ */
+#define port_for_each_child(c_, parent_)                                       \
+	for (struct port *c_ = (parent_)->children, *c_##_next_;               \
+	     c_ && (c_##_next_ = c_->sib_next, 1); c_ = c_##_next_)
 
 /* Constructors of the port types, called by port_create(). */
 int listen_port_create(struct vsw *sw, const struct cfg_port *cfg);
