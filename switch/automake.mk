@@ -17,7 +17,7 @@ libvsw_a_SOURCES = \
 	ports/txq.c ports/txq.h \
 	ports/stream-conn.c ports/stream-conn.h \
 	ports/listen.c ports/connect.c \
-	ports/dgram.c ports/dgram.h ports/mcast.c \
+	ports/dgram-engine.c ports/dgram.c ports/dgram.h ports/mcast.c \
 	ports/sockaddr.c ports/sockaddr.h \
 	ports/unix-sock.c ports/unix-sock.h \
 	ports/offload.c ports/offload.h
