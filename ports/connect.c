@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "ports/port-type.h"
 #include "ports/port.h"
 #include "ports/sockaddr.h"
 #include "ports/stream-conn.h"
@@ -36,6 +37,11 @@ enum {
 	CONNECT_TIMEOUT_MS = 5000,
 	/* A connection that lived this long resets the backoff. */
 	CONNECT_STABLE_MS = 10000,
+	/* Defaults and bounds of reconnect_min_ms and reconnect_max_ms. */
+	CONNECT_DEF_MIN_MS = 100,
+	CONNECT_DEF_MAX_MS = 5000,
+	CONNECT_RECONNECT_MIN = 10,
+	CONNECT_RECONNECT_MAX = 3600000,
 };
 
 /**
@@ -247,7 +253,7 @@ static void connect_qemu_args(const struct port *port, char *buf, size_t size)
 	const struct connect_port *cp =
 		container_of(port, struct connect_port, conn.port);
 
-	if (cp->cfg.type == CFG_PORT_UNIX_CONNECT)
+	if (cp->cfg.type == &unix_connect_port_type.cfg)
 		snprintf(buf, size,
 			 "stream,server=on,addr.type=unix,addr.path=%s",
 			 cp->cfg.path);
@@ -277,7 +283,7 @@ static const struct port_ops connect_ops = {
  *
  * Return: 0, or a negative errno after logging what failed.
  */
-int connect_port_create(struct vsw *sw, const struct cfg_port *cfg)
+static int connect_port_create(struct vsw *sw, const struct cfg_port *cfg)
 {
 	struct connect_port *cp = calloc(1, sizeof(*cp));
 	int ret;
@@ -294,7 +300,7 @@ int connect_port_create(struct vsw *sw, const struct cfg_port *cfg)
 			       cfg->tx_queue_bytes);
 	if (ret)
 		goto err;
-	if (cfg->type == CFG_PORT_UNIX_CONNECT)
+	if (cfg->type == &unix_connect_port_type.cfg)
 		ret = sockaddr_from_path(&cp->addr, cfg->path);
 	else
 		ret = sockaddr_from_ip(&cp->addr, cfg->address, cfg->port);
@@ -316,3 +322,97 @@ err:
 	connect_destroy(&cp->conn.port);
 	return ret;
 }
+
+/* ----- configuration ----- */
+
+#define CONNECT_KEY_RECONNECT(field_)                                          \
+	CFG_PORT_KEY(#field_, cfg_parse_uint, CFG_V_UINT, field_,              \
+		     CONNECT_RECONNECT_MIN, CONNECT_RECONNECT_MAX, false)
+
+static const struct cfg_key tcp_connect_keys[] = {
+	CFG_PORT_KEY_NAME,
+	CFG_PORT_KEY_TYPE,
+	CFG_PORT_KEY_ADDRESS,
+	CFG_PORT_KEY_PORT(1),
+	CONNECT_KEY_RECONNECT(reconnect_min_ms),
+	CONNECT_KEY_RECONNECT(reconnect_max_ms),
+	CFG_PORT_KEYS_TX_QUEUE,
+};
+
+static const struct cfg_key unix_connect_keys[] = {
+	CFG_PORT_KEY_NAME,
+	CFG_PORT_KEY_TYPE,
+	CFG_PORT_KEY_PATH(true),
+	CONNECT_KEY_RECONNECT(reconnect_min_ms),
+	CONNECT_KEY_RECONNECT(reconnect_max_ms),
+	CFG_PORT_KEYS_TX_QUEUE,
+};
+
+static int check_reconnect(struct cfg_ctx *ctx, const json_t *obj,
+			   const struct cfg_port *port)
+{
+	bool min_given = json_object_get(obj, "reconnect_min_ms") != NULL;
+	bool max_given = json_object_get(obj, "reconnect_max_ms") != NULL;
+	int r;
+
+	if (port->reconnect_min_ms <= port->reconnect_max_ms)
+		return 0;
+	/* Point at whichever of the two the file sets; min if both. */
+	if (min_given) {
+		cfg_path_push_key(ctx, "reconnect_min_ms");
+		r = cfg_fail(ctx, "%u is greater than reconnect_max_ms (%u%s)",
+			     port->reconnect_min_ms, port->reconnect_max_ms,
+			     max_given ? "" : ", the default");
+	} else {
+		cfg_path_push_key(ctx, "reconnect_max_ms");
+		r = cfg_fail(ctx,
+			     "%u is less than reconnect_min_ms (%u, the "
+			     "default)",
+			     port->reconnect_max_ms, port->reconnect_min_ms);
+	}
+	cfg_path_pop(ctx);
+	return r;
+}
+
+static int tcp_connect_parse(struct cfg_ctx *ctx, const json_t *obj,
+			     struct cfg_port *port)
+{
+	int r;
+
+	strlcpy_(port->address, CFG_DEFAULT_ADDRESS, sizeof(port->address));
+	port->reconnect_min_ms = CONNECT_DEF_MIN_MS;
+	port->reconnect_max_ms = CONNECT_DEF_MAX_MS;
+	r = cfg_port_parse_keys(ctx, obj, port);
+	return r ? r : check_reconnect(ctx, obj, port);
+}
+
+static int unix_connect_parse(struct cfg_ctx *ctx, const json_t *obj,
+			      struct cfg_port *port)
+{
+	int r;
+
+	port->reconnect_min_ms = CONNECT_DEF_MIN_MS;
+	port->reconnect_max_ms = CONNECT_DEF_MAX_MS;
+	r = cfg_port_parse_keys(ctx, obj, port);
+	return r ? r : check_reconnect(ctx, obj, port);
+}
+
+const struct port_type tcp_connect_port_type = {
+	.cfg = {
+		.name = "tcp-connect",
+		.parse = tcp_connect_parse,
+		.keys = tcp_connect_keys,
+		.n_keys = ARRAY_SIZE(tcp_connect_keys),
+	},
+	.create = connect_port_create,
+};
+
+const struct port_type unix_connect_port_type = {
+	.cfg = {
+		.name = "unix-connect",
+		.parse = unix_connect_parse,
+		.keys = unix_connect_keys,
+		.n_keys = ARRAY_SIZE(unix_connect_keys),
+	},
+	.create = connect_port_create,
+};

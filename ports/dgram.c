@@ -17,6 +17,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "ports/port-type.h"
 #include "ports/port.h"
 #include "ports/unix-sock.h"
 #include "switch/cfg.h"
@@ -24,7 +25,11 @@
 #include "switch/switch.h"
 #include "switch/util.h"
 
-enum { DGRAM_SWEEP_MS = 250 };
+enum {
+	DGRAM_SWEEP_MS = 250,
+	DGRAM_DEF_MAX_PEERS = 64,
+	DGRAM_DEF_PEER_IDLE_S = 300,
+};
 
 struct dgram_peer;
 
@@ -519,7 +524,7 @@ static int dgram_add_fixed(struct dgram_port *d, const struct cfg_port *cfg)
  *
  * Return: 0, or a negative errno after logging what failed.
  */
-int dgram_port_create(struct vsw *sw, const struct cfg_port *cfg)
+static int dgram_port_create(struct vsw *sw, const struct cfg_port *cfg)
 {
 	struct dgram_port *d = calloc(1, sizeof(*d));
 	char where[CFG_PATH_MAX + 8];
@@ -531,7 +536,7 @@ int dgram_port_create(struct vsw *sw, const struct cfg_port *cfg)
 	port_init(&d->port, &dgram_ops, sw, cfg->name);
 	d->loop = vsw_loop(sw);
 	d->fd = -1;
-	d->is_unix = cfg->type == CFG_PORT_UNIX_DGRAM;
+	d->is_unix = cfg->type == &unix_dgram_port_type.cfg;
 	d->max_peers = cfg->max_peers;
 	d->idle_ms = (uint64_t)cfg->peer_idle_s * 1000;
 	d->tx_frames = cfg->tx_queue_frames;
@@ -578,3 +583,90 @@ err:
 	dgram_destroy(&d->port);
 	return ret;
 }
+
+/* ----- configuration ----- */
+
+#define DGRAM_KEYS_PEERS                                                       \
+	CFG_PORT_KEY("max_peers", cfg_parse_max_connections, CFG_V_UINT,      \
+		     max_peers, 0, 0, false),                                  \
+		CFG_PORT_KEY("peer_idle_s", cfg_parse_uint, CFG_V_UINT,        \
+			     peer_idle_s, 0, 86400, false)
+
+static const struct cfg_key udp_keys[] = {
+	CFG_PORT_KEY_NAME,
+	CFG_PORT_KEY_TYPE,
+	CFG_PORT_KEY_ADDRESS,
+	CFG_PORT_KEY_PORT(1),
+	CFG_PORT_KEY("remote_address", cfg_parse_address, CFG_V_STR,
+		     remote_address, 0, 0, false),
+	CFG_PORT_KEY("remote_port", cfg_parse_u16, CFG_V_U16, remote_port, 1,
+		     65535, false),
+	DGRAM_KEYS_PEERS,
+	CFG_PORT_KEYS_TX_QUEUE,
+};
+
+static const struct cfg_key unix_dgram_keys[] = {
+	CFG_PORT_KEY_NAME,
+	CFG_PORT_KEY_TYPE,
+	CFG_PORT_KEY_PATH(false),
+	CFG_PORT_KEY_MODE,
+	CFG_PORT_KEY("remote_path", cfg_parse_path, CFG_V_STR, remote_path, 0,
+		     0, false),
+	DGRAM_KEYS_PEERS,
+	CFG_PORT_KEYS_TX_QUEUE,
+};
+
+static void peer_defaults(struct cfg_ctx *ctx, struct cfg_port *port)
+{
+	port->max_peers = MIN(DGRAM_DEF_MAX_PEERS, cfg_ctx_config(ctx)->sw.max_ports);
+	port->peer_idle_s = DGRAM_DEF_PEER_IDLE_S;
+}
+
+static int udp_parse(struct cfg_ctx *ctx, const json_t *obj,
+		     struct cfg_port *port)
+{
+	bool addr = json_object_get(obj, "remote_address") != NULL;
+	bool rport = json_object_get(obj, "remote_port") != NULL;
+	int r;
+
+	strlcpy_(port->address, CFG_DEFAULT_ADDRESS, sizeof(port->address));
+	peer_defaults(ctx, port);
+	r = cfg_port_parse_keys(ctx, obj, port);
+	if (r || addr == rport)
+		return r;
+	return cfg_fail(ctx, "remote_address and remote_port go together "
+			     "(a fixed peer needs both)");
+}
+
+static int unix_dgram_parse(struct cfg_ctx *ctx, const json_t *obj,
+			    struct cfg_port *port)
+{
+	int r;
+
+	port->mode = CFG_DEF_MODE;
+	peer_defaults(ctx, port);
+	r = cfg_port_parse_keys(ctx, obj, port);
+	if (r || port->path[0])
+		return r;
+	return cfg_port_default_path(ctx, port, ".dgram");
+}
+
+const struct port_type udp_port_type = {
+	.cfg = {
+		.name = "udp",
+		.parse = udp_parse,
+		.keys = udp_keys,
+		.n_keys = ARRAY_SIZE(udp_keys),
+	},
+	.create = dgram_port_create,
+};
+
+const struct port_type unix_dgram_port_type = {
+	.cfg = {
+		.name = "unix-dgram",
+		.parse = unix_dgram_parse,
+		.keys = unix_dgram_keys,
+		.n_keys = ARRAY_SIZE(unix_dgram_keys),
+	},
+	.create = dgram_port_create,
+};

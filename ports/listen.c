@@ -23,6 +23,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "ports/port-type.h"
 #include "ports/port.h"
 #include "ports/sockaddr.h"
 #include "ports/stream-conn.h"
@@ -32,7 +33,11 @@
 #include "switch/switch.h"
 #include "switch/util.h"
 
-enum { LISTEN_BACKLOG = 64, LISTEN_RETRY_MS = 100 };
+enum {
+	LISTEN_BACKLOG = 64,
+	LISTEN_RETRY_MS = 100,
+	LISTEN_DEF_MAX_CONNECTIONS = 64,
+};
 
 /**
  * struct listen_port - a listener.
@@ -378,7 +383,7 @@ static int listen_open_tcp(struct listen_port *l, const struct cfg_port *cfg)
  *
  * Return: 0, or a negative errno after logging what failed.
  */
-int listen_port_create(struct vsw *sw, const struct cfg_port *cfg)
+static int listen_port_create(struct vsw *sw, const struct cfg_port *cfg)
 {
 	struct listen_port *l = calloc(1, sizeof(*l));
 	char where[CFG_PATH_MAX + 8];
@@ -389,7 +394,7 @@ int listen_port_create(struct vsw *sw, const struct cfg_port *cfg)
 	port_init(&l->port, &listen_ops, sw, cfg->name);
 	l->loop = vsw_loop(sw);
 	l->fd = -1;
-	l->is_unix = cfg->type == CFG_PORT_UNIX_LISTEN;
+	l->is_unix = cfg->type == &unix_listen_port_type.cfg;
 	l->max_conns = cfg->max_connections;
 	l->tx_frames = cfg->tx_queue_frames;
 	l->tx_bytes = cfg->tx_queue_bytes;
@@ -421,3 +426,69 @@ err:
 	listen_destroy(&l->port);
 	return ret;
 }
+
+/* ----- configuration ----- */
+
+static const struct cfg_key tcp_listen_keys[] = {
+	CFG_PORT_KEY_NAME,
+	CFG_PORT_KEY_TYPE,
+	CFG_PORT_KEY_ADDRESS,
+	CFG_PORT_KEY_PORT(0),
+	CFG_PORT_KEY_MAX_CONNECTIONS,
+	CFG_PORT_KEYS_TX_QUEUE,
+};
+
+static const struct cfg_key unix_listen_keys[] = {
+	CFG_PORT_KEY_NAME,
+	CFG_PORT_KEY_TYPE,
+	CFG_PORT_KEY_PATH(false),
+	CFG_PORT_KEY_MODE,
+	CFG_PORT_KEY_MAX_CONNECTIONS,
+	CFG_PORT_KEYS_TX_QUEUE,
+};
+
+static int tcp_listen_parse(struct cfg_ctx *ctx, const json_t *obj,
+			    struct cfg_port *port)
+{
+	strlcpy_(port->address, CFG_DEFAULT_ADDRESS, sizeof(port->address));
+	port->max_connections =
+		MIN(LISTEN_DEF_MAX_CONNECTIONS, cfg_ctx_config(ctx)->sw.max_ports);
+	return cfg_port_parse_keys(ctx, obj, port);
+}
+
+static int unix_listen_parse(struct cfg_ctx *ctx, const json_t *obj,
+			     struct cfg_port *port)
+{
+	int r;
+
+	port->mode = CFG_DEF_MODE;
+	port->max_connections =
+		MIN(LISTEN_DEF_MAX_CONNECTIONS, cfg_ctx_config(ctx)->sw.max_ports);
+	r = cfg_port_parse_keys(ctx, obj, port);
+	if (r || port->path[0])
+		return r;
+	return cfg_port_default_path(ctx, port, ".sock");
+}
+
+/* Two listeners cannot share an address and port, nor a socket path. */
+const struct port_type tcp_listen_port_type = {
+	.cfg = {
+		.name = "tcp-listen",
+		.parse = tcp_listen_parse,
+		.keys = tcp_listen_keys,
+		.n_keys = ARRAY_SIZE(tcp_listen_keys),
+		.unique_address = true,
+	},
+	.create = listen_port_create,
+};
+
+const struct port_type unix_listen_port_type = {
+	.cfg = {
+		.name = "unix-listen",
+		.parse = unix_listen_parse,
+		.keys = unix_listen_keys,
+		.n_keys = ARRAY_SIZE(unix_listen_keys),
+		.unique_path = true,
+	},
+	.create = listen_port_create,
+};

@@ -47,6 +47,7 @@
 #include <unistd.h>
 
 #include "ports/dgram.h"
+#include "ports/port-type.h"
 #include "ports/port.h"
 #include "switch/cfg.h"
 #include "switch/log.h"
@@ -460,7 +461,7 @@ static int mcast_open_tx6(struct mcast_port *m, const struct cfg_port *cfg,
  *
  * Return: 0, or a negative errno after logging what failed.
  */
-int mcast_port_create(struct vsw *sw, const struct cfg_port *cfg)
+static int mcast_port_create(struct vsw *sw, const struct cfg_port *cfg)
 {
 	struct mcast_port *m;
 	struct sockaddr_in6 ifaddr6;
@@ -575,3 +576,83 @@ err:
 	mcast_destroy(&m->port);
 	return ret;
 }
+
+/* ----- configuration ----- */
+
+enum { MCAST_DEF_TTL = 1 };
+
+/* A multicast group: IPv4 224.0.0.0/4 or IPv6 ff00::/8, literally. */
+static int parse_mcast_group(struct cfg_ctx *ctx, const struct cfg_key *key,
+			     const json_t *val, void *base)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+	struct cfg_quote q;
+	const char *s;
+	int r;
+
+	r = cfg_get_string(ctx, val, &s);
+	if (r)
+		return r;
+	if (strlen(s) < CFG_ADDR_MAX && inet_pton(AF_INET, s, &a4) == 1) {
+		if ((ntohl(a4.s_addr) >> 28) != 0xe)
+			return cfg_fail(ctx,
+					"%s is not an IPv4 multicast "
+					"address (224.0.0.0/4)",
+					cfg_quoted(&q, s));
+	} else if (strlen(s) < CFG_ADDR_MAX &&
+		   inet_pton(AF_INET6, s, &a6) == 1) {
+		if (a6.s6_addr[0] != 0xff)
+			return cfg_fail(ctx,
+					"%s is not an IPv6 multicast "
+					"address (ff00::/8)",
+					cfg_quoted(&q, s));
+	} else {
+		return cfg_fail(ctx, "%s is not a literal multicast address",
+				cfg_quoted(&q, s));
+	}
+	strlcpy_(cfg_key_dst(key, base), s, CFG_ADDR_MAX);
+	return 0;
+}
+
+static const struct cfg_key mcast_keys[] = {
+	CFG_PORT_KEY_NAME,
+	CFG_PORT_KEY_TYPE,
+	CFG_PORT_KEY("group", parse_mcast_group, CFG_V_STR, group, 0, 0, true),
+	CFG_PORT_KEY_PORT(1),
+	CFG_PORT_KEY("interface", cfg_parse_ifname, CFG_V_STR, ifname, 0, 0,
+		     false),
+	CFG_PORT_KEY("ttl", cfg_parse_uint, CFG_V_UINT, ttl, 0, 255, false),
+	CFG_PORT_KEYS_TX_QUEUE,
+};
+
+static int mcast_parse(struct cfg_ctx *ctx, const json_t *obj,
+		       struct cfg_port *port)
+{
+	struct cfg_quote q;
+	int r;
+
+	strlcpy_(port->ifname, "lo", sizeof(port->ifname));
+	port->ttl = MCAST_DEF_TTL;
+	r = cfg_port_parse_keys(ctx, obj, port);
+	if (r)
+		return r;
+	/* Joining needs the interface now; a typo must not wait for start. */
+	if (!if_nametoindex(port->ifname)) {
+		cfg_path_push_key(ctx, "interface");
+		r = cfg_fail(ctx, "there is no interface %s",
+			     cfg_quoted(&q, port->ifname));
+		cfg_path_pop(ctx);
+	}
+	return r;
+}
+
+const struct port_type mcast_port_type = {
+	.cfg = {
+		.name = "mcast",
+		.parse = mcast_parse,
+		.keys = mcast_keys,
+		.n_keys = ARRAY_SIZE(mcast_keys),
+	},
+	.create = mcast_port_create,
+};

@@ -1,11 +1,13 @@
 /*
- * port.c - port base initialisation and creation from configuration.
+ * port.c - the port base: initialisation, creation from configuration
+ * (through the type's descriptor), taps, children and deferred release.
  *
  * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
  */
 #include "config.h"
 
 #include "ports/port.h"
+#include "ports/port-type.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -52,24 +54,7 @@ void port_fini(struct port *port)
  */
 int port_create(struct vsw *sw, const struct cfg_port *cfg)
 {
-	switch (cfg->type) {
-	case CFG_PORT_TCP_LISTEN:
-	case CFG_PORT_UNIX_LISTEN:
-		return listen_port_create(sw, cfg);
-	case CFG_PORT_TCP_CONNECT:
-	case CFG_PORT_UNIX_CONNECT:
-		return connect_port_create(sw, cfg);
-	case CFG_PORT_UDP:
-	case CFG_PORT_UNIX_DGRAM:
-		return dgram_port_create(sw, cfg);
-	case CFG_PORT_MCAST:
-		return mcast_port_create(sw, cfg);
-	case CFG_PORT_TAP:
-		return tap_port_create(sw, cfg);
-	}
-	log_err("port %s: type %s is not implemented yet", cfg->name,
-		cfg_port_type_name(cfg->type));
-	return -EOPNOTSUPP;
+	return port_type_of(cfg)->create(sw, cfg);
 }
 
 /**

@@ -13,18 +13,43 @@
  * MACs, so the MAC table never names a port that cannot send.
  *
  * Life cycle:
- *   create (type-specific; may fail, nothing to undo for the caller)
- *   -> vsw_add_port() (named, counted against the port limit)
+ *   create (the type's descriptor, struct port_type in ports/port-type.h;
+ *   may fail, nothing to undo for the caller)
+ *   -> vsw_add_port() (named, counted against the port limit); a port
+ *      made by another (an accepted connection, a udp peer) is then
+ *      port_adopt()ed by its parent
  *   -> vsw_port_up() / vsw_port_down(), any number of times
  *   -> ops->close() (port del, reload, a peer that went away): the type
- *      closes its descriptors and waits until none of its io_uring
- *      requests is in flight
- *   -> vsw_release_port(): out of the switch, taps detached, and freed
- *      with ops->destroy after the current batch of completions.
+ *      sets @removing, closes its children (port_close_children()), and
+ *      stops its I/O, holding the port (port_hold()) for every request
+ *      or engine that must end first and letting go (port_unhold()) as
+ *      each ends
+ *   -> port_settle(): once nothing is held and no child is left, the
+ *      type's ops->finish (descriptors, files), "removed" in the log and
+ *      port_release(): out of its parent and the switch, taps detached,
+ *      freed with ops->destroy after the current batch of completions.
+ *      A child that goes on its own (a peer that hung up) calls
+ *      port_release() itself; its parent settles then.
  * At exit every port is closed the same way, the loop drains until no
  * request is in flight (loop_drain()), and then every remaining port is
- * destroyed directly.
+ * destroyed directly.  Outside the core, ports are walked with
+ * vsw_for_each_port() or port_for_each_child(), never by their links.
  *
+ * A new port type touches:
+ *   - its own file (or file pair) in ports/: the port (struct port first,
+ *     its struct port_ops with send, close, destroy and the optional
+ *     hooks qemu_args, show, finish), its config keys and parser on
+ *     switch/cfg-keys.h (new struct cfg_port fields, if any, go in
+ *     switch/cfg.h), its create function and its const struct port_type;
+ *   - one line in the table of ports/port-types.c, in documentation order,
+ *     and its declaration beside the others in ports/port-type.h;
+ *   - the file in libvsw_a_SOURCES (switch/automake.mk);
+ *   - its section in docs/vswitchd.json.5.md (and the type list of
+ *     README), and its tests: tests/config/ cases for its keys, a
+ *     component or netns test that passes frames through it.
+ * Nothing else names a type: the parser, port_create(), the daemon and
+ * the control server all go through the table.
+
  * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
  */
 #ifndef VSW_PORTS_PORT_H
@@ -215,12 +240,6 @@ void port_release(struct port *port);
 	for (struct port *c_ = (parent_)->children, *c_##_next_;               \
 	     c_ && (c_##_next_ = c_->sib_next, 1); c_ = c_##_next_)
 
-/* Constructors of the port types, called by port_create(). */
-int listen_port_create(struct vsw *sw, const struct cfg_port *cfg);
-int connect_port_create(struct vsw *sw, const struct cfg_port *cfg);
-int dgram_port_create(struct vsw *sw, const struct cfg_port *cfg);
-int mcast_port_create(struct vsw *sw, const struct cfg_port *cfg);
-int tap_port_create(struct vsw *sw, const struct cfg_port *cfg);
 
 /**
  * port_is_up() - true while the port takes part in forwarding.

@@ -1,0 +1,55 @@
+/*
+ * port-type.h - the descriptor of a port type, and the registry of them.
+ *
+ * A port type is a file (or a file pair) in ports/ that defines one
+ * struct port_type per "type" of the configuration: the configuration's
+ * half (name, key table, parser; switch/cfg-keys.h) and how to create such
+ * a port.  ports/port-types.c lists them in one table, which is all the
+ * configuration and port_create() look at: neither knows any type by
+ * name.  The recipe for a new type is in ports/port.h.
+ *
+ * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
+ */
+#ifndef VSW_PORTS_PORT_TYPE_H
+#define VSW_PORTS_PORT_TYPE_H
+
+#include "switch/cfg-keys.h"
+
+struct vsw;
+
+/**
+ * struct port_type - a port type: one per "type" of the configuration.
+ * @cfg:	its name, config keys and parser; first, so that a
+ *		struct cfg_port's type leads back here (port_type_of())
+ * @create:	create, register and start a port of this type from its
+ *		validated configuration; returns 0, or a negative errno
+ *		after logging what failed
+ *
+ * What the ports it creates do, and the hooks they offer (qemu_args,
+ * show, finish), is their struct port_ops, which @create chooses per port
+ * (an IPv6 mcast group offers no QEMU arguments).
+ */
+struct port_type {
+	struct cfg_port_type cfg;
+	int (*create)(struct vsw *sw, const struct cfg_port *cfg);
+};
+
+/**
+ * port_type_of() - the descriptor of a configured port's type.
+ * @cfg:	a validated port configuration
+ *
+ * Return: the registry entry its type names.
+ */
+static inline const struct port_type *
+port_type_of(const struct cfg_port *cfg)
+{
+	return container_of(cfg->type, struct port_type, cfg);
+}
+
+/* The port types, each defined in its own file (the order is the table's). */
+extern const struct port_type tcp_listen_port_type, unix_listen_port_type;
+extern const struct port_type tcp_connect_port_type, unix_connect_port_type;
+extern const struct port_type udp_port_type, unix_dgram_port_type;
+extern const struct port_type mcast_port_type, tap_port_type;
+
+#endif /* VSW_PORTS_PORT_TYPE_H */
