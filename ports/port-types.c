@@ -27,3 +27,16 @@ const struct cfg_port_type *cfg_port_type_at(size_t i)
 {
 	return i < ARRAY_SIZE(port_types) ? &port_types[i]->cfg : NULL;
 }
+
+/* The DHCP server first: the uplink's forwards name its reservations. */
+static const struct port_section_type *const section_types[] = {
+	&dhcp_section_type,
+#ifdef HAVE_SLIRP
+	&slirp_section_type,
+#endif
+};
+
+const struct port_section_type *port_section_type_at(size_t i)
+{
+	return i < ARRAY_SIZE(section_types) ? section_types[i] : NULL;
+}
