@@ -46,8 +46,7 @@ struct port_type {
  *
  * Return: the registry entry its type names.
  */
-static inline const struct port_type *
-port_type_of(const struct cfg_port *cfg)
+static inline const struct port_type *port_type_of(const struct cfg_port *cfg)
 {
 	return container_of(cfg->type, struct port_type, cfg);
 }

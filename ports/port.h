@@ -48,8 +48,12 @@
  *     README), and its tests: tests/config/ cases for its keys, a
  *     component or netns test that passes frames through it.
  * Nothing else names a type: the parser, port_create(), the daemon and
- * the control server all go through the table.
-
+ * the control server all go through the table.  A type configured by a
+ * top-level section instead (like "dhcp" and "slirp") defines a
+ * struct port_section_type and takes a line in the second table of
+ * ports/port-types.c; its section's parser is the configuration's
+ * (switch/cfg-<section>.c, a member of struct vsw_config).
+ *
  * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
  */
 #ifndef VSW_PORTS_PORT_H

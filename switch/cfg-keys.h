@@ -181,13 +181,10 @@ int cfg_port_default_path(struct cfg_ctx *ctx, struct cfg_port *port,
 			  const char *ext);
 
 #define CFG_PORT_KEY(name_, parse_, val_, field_, min_, max_, required_)       \
-	{ (name_),                                                             \
-	  (parse_),                                                            \
-	  (val_),                                                              \
-	  offsetof(struct cfg_port, field_),                                   \
-	  (min_),                                                              \
-	  (max_),                                                              \
-	  (required_) }
+	{                                                                      \
+		(name_), (parse_), (val_), offsetof(struct cfg_port, field_),  \
+			(min_), (max_), (required_)                            \
+	}
 
 /* The keys several port types have, with the same rules everywhere. */
 #define CFG_PORT_KEY_NAME                                                      \
@@ -195,21 +192,20 @@ int cfg_port_default_path(struct cfg_ctx *ctx, struct cfg_port *port,
 #define CFG_PORT_KEY_TYPE                                                      \
 	CFG_PORT_KEY("type", cfg_parse_nothing, CFG_V_TYPE, type, 0, 0, true)
 #define CFG_PORT_KEY_ADDRESS                                                   \
-	CFG_PORT_KEY("address", cfg_parse_address, CFG_V_STR, address, 0, 0,  \
+	CFG_PORT_KEY("address", cfg_parse_address, CFG_V_STR, address, 0, 0,   \
 		     false)
 #define CFG_PORT_KEY_PORT(min_)                                                \
-	CFG_PORT_KEY("port", cfg_parse_u16, CFG_V_U16, port, (min_), 65535,   \
+	CFG_PORT_KEY("port", cfg_parse_u16, CFG_V_U16, port, (min_), 65535,    \
 		     true)
 #define CFG_PORT_KEY_PATH(required_)                                           \
-	CFG_PORT_KEY("path", cfg_parse_path, CFG_V_STR, path, 0, 0,           \
-		     (required_))
+	CFG_PORT_KEY("path", cfg_parse_path, CFG_V_STR, path, 0, 0, (required_))
 #define CFG_PORT_KEY_MODE                                                      \
 	CFG_PORT_KEY("mode", cfg_parse_mode, CFG_V_MODE, mode, 0, 0, false)
 #define CFG_PORT_KEY_MAX_CONNECTIONS                                           \
-	CFG_PORT_KEY("max_connections", cfg_parse_max_connections,            \
-		     CFG_V_UINT, max_connections, 0, 0, false)
+	CFG_PORT_KEY("max_connections", cfg_parse_max_connections, CFG_V_UINT, \
+		     max_connections, 0, 0, false)
 #define CFG_PORT_KEYS_TX_QUEUE                                                 \
-	CFG_PORT_KEY("tx_queue_frames", cfg_parse_uint, CFG_V_UINT,           \
+	CFG_PORT_KEY("tx_queue_frames", cfg_parse_uint, CFG_V_UINT,            \
 		     tx_queue_frames, 1, 65536, false),                        \
 		CFG_PORT_KEY("tx_queue_bytes", cfg_parse_tx_queue_bytes,       \
 			     CFG_V_UINT, tx_queue_bytes, 0, 0, false)
