@@ -66,7 +66,6 @@
  * @tx_addr:	@tx_fd's bound address: the source of our echoes
  * @ifaddr:	the interface's address in the group's family (text)
  * @ifindex:	the interface's index
- * @closing:	close has started
  */
 struct mcast_port {
 	struct port port;
@@ -78,7 +77,6 @@ struct mcast_port {
 	struct vsw_sockaddr tx_addr;
 	char ifaddr[INET6_ADDRSTRLEN];
 	unsigned int ifindex;
-	bool closing;
 };
 
 static struct log_rl mcast_rl = LOG_RL_INIT(5, 10000);
@@ -113,7 +111,7 @@ static void mcast_input(struct dgram_rx *rx, const struct sockaddr *from,
 {
 	struct mcast_port *m = container_of(rx, struct mcast_port, rx);
 
-	if (m->closing)
+	if (m->port.removing)
 		return;
 	if (mcast_is_echo(m, from, from_len)) {
 		m->port.stats.rx_echo++;
@@ -178,9 +176,8 @@ static void mcast_close(struct port *port)
 {
 	struct mcast_port *m = container_of(port, struct mcast_port, port);
 
-	if (m->closing)
+	if (port->removing)
 		return;
-	m->closing = true;
 	port->removing = true;
 	vsw_port_down(port->sw, port);
 	/* Each engine holds the port until it has stopped. */
@@ -201,7 +198,7 @@ static void mcast_show(const struct port *port, json_t *obj)
 	sockaddr_format((const struct sockaddr *)&m->tx_addr.ss,
 			m->tx_addr.len, src, sizeof(src));
 	json_object_set_new(obj, "state",
-			    json_string(m->closing ? "closing" : "joined"));
+			    json_string(port->removing ? "closing" : "joined"));
 	json_object_set_new(obj, "group", json_string(grp));
 	json_object_set_new(obj, "interface",
 			    json_string(port->cfg ? port->cfg->ifname : ""));
