@@ -544,10 +544,7 @@ static void slirp_settle(struct slirp_port *sp)
 		close(sp->epfd);
 		sp->epfd = -1;
 	}
-	if (sp->port.registered) {
-		log_info("port %s: removed", sp->port.name);
-		vsw_release_port(sp->port.sw, &sp->port);
-	}
+	port_settle(&sp->port);
 }
 
 static void slirp_poll_done(struct uop *op, int res, unsigned int flags UNUSED)

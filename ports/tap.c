@@ -458,10 +458,8 @@ static void tap_settle(struct tap_port *tp)
 	}
 	txq_clear(&tp->txq);
 	tp->tx_head = tp->tx_tail = 0;
-	if (tp->port.removing && tp->port.registered) {
-		log_info("port %s: removed", tp->port.name);
-		vsw_release_port(tp->port.sw, &tp->port);
-	}
+	/* A failed port stays until it is removed. */
+	port_settle(&tp->port);
 }
 
 /* A device error: the port goes down and stays down (see the top). */
