@@ -397,22 +397,9 @@ static int unix_connect_parse(struct cfg_ctx *ctx, const json_t *obj,
 	return r ? r : check_reconnect(ctx, obj, port);
 }
 
-const struct port_type tcp_connect_port_type = {
-	.cfg = {
-		.name = "tcp-connect",
-		.parse = tcp_connect_parse,
-		.keys = tcp_connect_keys,
-		.n_keys = ARRAY_SIZE(tcp_connect_keys),
-	},
-	.create = connect_port_create,
-};
-
-const struct port_type unix_connect_port_type = {
-	.cfg = {
-		.name = "unix-connect",
-		.parse = unix_connect_parse,
-		.keys = unix_connect_keys,
-		.n_keys = ARRAY_SIZE(unix_connect_keys),
-	},
-	.create = connect_port_create,
-};
+const struct port_type tcp_connect_port_type =
+	PORT_TYPE("tcp-connect", tcp_connect_parse, tcp_connect_keys,
+		  connect_port_create);
+const struct port_type unix_connect_port_type =
+	PORT_TYPE("unix-connect", unix_connect_parse, unix_connect_keys,
+		  connect_port_create);

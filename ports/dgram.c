@@ -651,22 +651,8 @@ static int unix_dgram_parse(struct cfg_ctx *ctx, const json_t *obj,
 	return cfg_port_default_path(ctx, port, ".dgram");
 }
 
-const struct port_type udp_port_type = {
-	.cfg = {
-		.name = "udp",
-		.parse = udp_parse,
-		.keys = udp_keys,
-		.n_keys = ARRAY_SIZE(udp_keys),
-	},
-	.create = dgram_port_create,
-};
-
-const struct port_type unix_dgram_port_type = {
-	.cfg = {
-		.name = "unix-dgram",
-		.parse = unix_dgram_parse,
-		.keys = unix_dgram_keys,
-		.n_keys = ARRAY_SIZE(unix_dgram_keys),
-	},
-	.create = dgram_port_create,
-};
+const struct port_type udp_port_type =
+	PORT_TYPE("udp", udp_parse, udp_keys, dgram_port_create);
+const struct port_type unix_dgram_port_type =
+	PORT_TYPE("unix-dgram", unix_dgram_parse, unix_dgram_keys,
+		  dgram_port_create);

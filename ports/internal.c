@@ -535,12 +535,6 @@ static int dhcp_create(struct vsw *sw, const struct vsw_config *cfg,
 
 /* The server is not removed at runtime: clients hold leases from it. */
 const struct port_section_type dhcp_section_type = {
-	.name = INTERNAL_DHCP_PORT_NAME,
-	.what = "the DHCP server",
-	.removable = false,
-	.enabled = dhcp_enabled,
-	.same = dhcp_same,
-	.carry = dhcp_carry,
-	.forget = dhcp_forget,
-	.create = dhcp_create,
+	INTERNAL_DHCP_PORT_NAME, "the DHCP server", false,
+	dhcp_enabled, dhcp_same, dhcp_carry, dhcp_forget, dhcp_create,
 };

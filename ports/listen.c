@@ -471,24 +471,9 @@ static int unix_listen_parse(struct cfg_ctx *ctx, const json_t *obj,
 }
 
 /* Two listeners cannot share an address and port, nor a socket path. */
-const struct port_type tcp_listen_port_type = {
-	.cfg = {
-		.name = "tcp-listen",
-		.parse = tcp_listen_parse,
-		.keys = tcp_listen_keys,
-		.n_keys = ARRAY_SIZE(tcp_listen_keys),
-		.unique_address = true,
-	},
-	.create = listen_port_create,
-};
-
-const struct port_type unix_listen_port_type = {
-	.cfg = {
-		.name = "unix-listen",
-		.parse = unix_listen_parse,
-		.keys = unix_listen_keys,
-		.n_keys = ARRAY_SIZE(unix_listen_keys),
-		.unique_path = true,
-	},
-	.create = listen_port_create,
-};
+const struct port_type tcp_listen_port_type =
+	PORT_TYPE("tcp-listen", tcp_listen_parse, tcp_listen_keys,
+		  listen_port_create, .unique_address = true);
+const struct port_type unix_listen_port_type =
+	PORT_TYPE("unix-listen", unix_listen_parse, unix_listen_keys,
+		  listen_port_create, .unique_path = true);

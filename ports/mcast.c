@@ -644,12 +644,5 @@ static int mcast_parse(struct cfg_ctx *ctx, const json_t *obj,
 	return r;
 }
 
-const struct port_type mcast_port_type = {
-	.cfg = {
-		.name = "mcast",
-		.parse = mcast_parse,
-		.keys = mcast_keys,
-		.n_keys = ARRAY_SIZE(mcast_keys),
-	},
-	.create = mcast_port_create,
-};
+const struct port_type mcast_port_type =
+	PORT_TYPE("mcast", mcast_parse, mcast_keys, mcast_port_create);

@@ -19,6 +19,7 @@
 #define VSW_PORTS_PORT_TYPE_H
 
 #include "switch/cfg-keys.h"
+#include "switch/util.h"
 
 struct port;
 struct vsw;
@@ -39,6 +40,19 @@ struct port_type {
 	struct cfg_port_type cfg;
 	int (*create)(struct vsw *sw, const struct cfg_port *cfg);
 };
+
+/*
+ * The initializer of a struct port_type: the name of its "type", its
+ * parser, its key table and its create function, then any other member
+ * of its cfg (".unique_path = true").
+ */
+#define PORT_TYPE(name_, parse_, keys_, create_, ...)                          \
+	{ .cfg = { .name = (name_),                                            \
+		   .parse = (parse_),                                          \
+		   .keys = (keys_),                                            \
+		   .n_keys = ARRAY_SIZE(keys_),                                \
+		   __VA_ARGS__ },                                              \
+	  .create = (create_) }
 
 /**
  * port_type_of() - the descriptor of a configured port's type.
@@ -64,6 +78,9 @@ static inline const struct port_type *port_type_of(const struct cfg_port *cfg)
  *		deleted), so that reloading the same file tries again
  * @create:	create, register and start the port from @cfg's section;
  *		returns 0 and sets *@out, or a negative errno (logged)
+ *
+ * The two descriptors initialise it in member order; the function
+ * pointers' types keep them from being swapped.
  */
 struct port_section_type {
 	const char *name;

@@ -1110,12 +1110,6 @@ static int slirp_create(struct vsw *sw, const struct vsw_config *cfg,
 }
 
 const struct port_section_type slirp_section_type = {
-	.name = SLIRP_PORT_NAME,
-	.what = "the slirp uplink",
-	.removable = true,
-	.enabled = slirp_enabled,
-	.same = slirp_same,
-	.carry = slirp_carry,
-	.forget = slirp_forget,
-	.create = slirp_create,
+	SLIRP_PORT_NAME, "the slirp uplink", true,
+	slirp_enabled, slirp_same, slirp_carry, slirp_forget, slirp_create,
 };

@@ -910,12 +910,5 @@ static int tap_parse(struct cfg_ctx *ctx, const json_t *obj,
 	return 0;
 }
 
-const struct port_type tap_port_type = {
-	.cfg = {
-		.name = "tap",
-		.parse = tap_parse,
-		.keys = tap_keys,
-		.n_keys = ARRAY_SIZE(tap_keys),
-	},
-	.create = tap_port_create,
-};
+const struct port_type tap_port_type =
+	PORT_TYPE("tap", tap_parse, tap_keys, tap_port_create);
