@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "ports/port-type.h"
 #include "ports/port.h"
 #include "ports/sockaddr.h"
 #include "ports/stream-conn.h"
@@ -36,6 +37,11 @@ enum {
 	CONNECT_TIMEOUT_MS = 5000,
 	/* A connection that lived this long resets the backoff. */
 	CONNECT_STABLE_MS = 10000,
+	/* Defaults and bounds of reconnect_min_ms and reconnect_max_ms. */
+	CONNECT_DEF_MIN_MS = 100,
+	CONNECT_DEF_MAX_MS = 5000,
+	CONNECT_RECONNECT_MIN = 10,
+	CONNECT_RECONNECT_MAX = 3600000,
 };
 
 /**
@@ -45,7 +51,9 @@ enum {
  * @cfg:	copy of its configuration
  * @backoff_ms:	delay before the next attempt
  * @pending_fd:	socket of the attempt in flight, -1 if none
- * @connecting:	a connect request is in flight
+ * @connecting:	a connect request is in flight; it holds the port
+ *		(port_hold()), and so does the connection it makes, until
+ *		connect_closed()
  * @timed_out:	the attempt in flight was cancelled by the timeout
  * @last_err:	errno of the last failed attempt (to log changes only)
  * @connected_at: loop time of the last successful connect
@@ -66,7 +74,6 @@ struct connect_port {
 };
 
 static void connect_try(struct connect_port *cp);
-static void connect_maybe_release(struct connect_port *cp);
 
 static void connect_schedule(struct connect_port *cp)
 {
@@ -102,16 +109,18 @@ static void connect_done(struct uop *op, int res, unsigned int flags)
 	loop_timer_cancel(loop, &cp->timer);
 	if (cp->conn.port.removing) {
 		close(fd);
-		connect_maybe_release(cp);
+		port_unhold(&cp->conn.port);
 		return;
 	}
 	if (cp->timed_out && res == -ECANCELED)
 		res = -ETIMEDOUT;
 	if (res < 0) {
 		close(fd);
+		port_unhold(&cp->conn.port);
 		connect_failed(cp, res);
 		return;
 	}
+	/* The connect's hold passes to the connection: connect_closed(). */
 	/* A UNIX peer is named by its pid, as listen.c names its own. */
 	if (cp->addr.ss.ss_family == AF_UNIX)
 		cp->conn.port.pid = unix_sock_peer_pid(fd);
@@ -155,6 +164,7 @@ static void connect_try(struct connect_port *cp)
 	cp->pending_fd = fd;
 	cp->connecting = true;
 	cp->timed_out = false;
+	port_hold(&cp->conn.port);
 	sqe = loop_sqe(loop, &cp->connect_op);
 	io_uring_prep_connect(sqe, fd, (struct sockaddr *)&cp->addr.ss,
 			      cp->addr.len);
@@ -168,9 +178,10 @@ static void connect_closed(struct stream_conn *conn)
 	/* The next connection may reach another process. */
 	conn->port.pid = 0;
 	if (conn->port.removing) {
-		connect_maybe_release(cp);
+		port_unhold(&conn->port);
 		return;
 	}
+	port_unhold(&conn->port);
 	if (loop_now(conn->loop) - cp->connected_at >= CONNECT_STABLE_MS)
 		cp->backoff_ms = cp->cfg.reconnect_min_ms;
 	cp->last_err = 0;
@@ -198,15 +209,6 @@ static void connect_destroy(struct port *port)
 	free(cp);
 }
 
-/* Gone for good once no connect and no connection is in progress. */
-static void connect_maybe_release(struct connect_port *cp)
-{
-	if (cp->connecting || cp->conn.attached || !cp->conn.port.registered)
-		return;
-	log_info("port %s: removed", cp->conn.port.name);
-	vsw_release_port(cp->conn.port.sw, &cp->conn.port);
-}
-
 static void connect_close(struct port *port)
 {
 	struct connect_port *cp =
@@ -228,7 +230,7 @@ static void connect_close(struct port *port)
 				  "closed by the administrator", 0);
 		return;
 	}
-	connect_maybe_release(cp);
+	port_settle(port);
 }
 
 static void connect_show(const struct port *port, json_t *obj)
@@ -251,7 +253,7 @@ static void connect_qemu_args(const struct port *port, char *buf, size_t size)
 	const struct connect_port *cp =
 		container_of(port, struct connect_port, conn.port);
 
-	if (cp->cfg.type == CFG_PORT_UNIX_CONNECT)
+	if (cp->cfg.type == &unix_connect_port_type.cfg)
 		snprintf(buf, size,
 			 "stream,server=on,addr.type=unix,addr.path=%s",
 			 cp->cfg.path);
@@ -281,7 +283,7 @@ static const struct port_ops connect_ops = {
  *
  * Return: 0, or a negative errno after logging what failed.
  */
-int connect_port_create(struct vsw *sw, const struct cfg_port *cfg)
+static int connect_port_create(struct vsw *sw, const struct cfg_port *cfg)
 {
 	struct connect_port *cp = calloc(1, sizeof(*cp));
 	int ret;
@@ -298,7 +300,7 @@ int connect_port_create(struct vsw *sw, const struct cfg_port *cfg)
 			       cfg->tx_queue_bytes);
 	if (ret)
 		goto err;
-	if (cfg->type == CFG_PORT_UNIX_CONNECT)
+	if (cfg->type == &unix_connect_port_type.cfg)
 		ret = sockaddr_from_path(&cp->addr, cfg->path);
 	else
 		ret = sockaddr_from_ip(&cp->addr, cfg->address, cfg->port);
@@ -320,3 +322,84 @@ err:
 	connect_destroy(&cp->conn.port);
 	return ret;
 }
+
+/* ----- configuration ----- */
+
+#define CONNECT_KEY_RECONNECT(field_)                                          \
+	CFG_PORT_KEY(#field_, cfg_parse_uint, CFG_V_UINT, field_,              \
+		     CONNECT_RECONNECT_MIN, CONNECT_RECONNECT_MAX, false)
+
+static const struct cfg_key tcp_connect_keys[] = {
+	CFG_PORT_KEY_NAME,
+	CFG_PORT_KEY_TYPE,
+	CFG_PORT_KEY_ADDRESS,
+	CFG_PORT_KEY_PORT(1),
+	CONNECT_KEY_RECONNECT(reconnect_min_ms),
+	CONNECT_KEY_RECONNECT(reconnect_max_ms),
+	CFG_PORT_KEYS_TX_QUEUE,
+};
+
+static const struct cfg_key unix_connect_keys[] = {
+	CFG_PORT_KEY_NAME,
+	CFG_PORT_KEY_TYPE,
+	CFG_PORT_KEY_PATH(true),
+	CONNECT_KEY_RECONNECT(reconnect_min_ms),
+	CONNECT_KEY_RECONNECT(reconnect_max_ms),
+	CFG_PORT_KEYS_TX_QUEUE,
+};
+
+static int check_reconnect(struct cfg_ctx *ctx, const json_t *obj,
+			   const struct cfg_port *port)
+{
+	bool min_given = json_object_get(obj, "reconnect_min_ms") != NULL;
+	bool max_given = json_object_get(obj, "reconnect_max_ms") != NULL;
+	int r;
+
+	if (port->reconnect_min_ms <= port->reconnect_max_ms)
+		return 0;
+	/* Point at whichever of the two the file sets; min if both. */
+	if (min_given) {
+		cfg_path_push_key(ctx, "reconnect_min_ms");
+		r = cfg_fail(ctx, "%u is greater than reconnect_max_ms (%u%s)",
+			     port->reconnect_min_ms, port->reconnect_max_ms,
+			     max_given ? "" : ", the default");
+	} else {
+		cfg_path_push_key(ctx, "reconnect_max_ms");
+		r = cfg_fail(ctx,
+			     "%u is less than reconnect_min_ms (%u, the "
+			     "default)",
+			     port->reconnect_max_ms, port->reconnect_min_ms);
+	}
+	cfg_path_pop(ctx);
+	return r;
+}
+
+static int tcp_connect_parse(struct cfg_ctx *ctx, const json_t *obj,
+			     struct cfg_port *port)
+{
+	int r;
+
+	strlcpy_(port->address, CFG_DEFAULT_ADDRESS, sizeof(port->address));
+	port->reconnect_min_ms = CONNECT_DEF_MIN_MS;
+	port->reconnect_max_ms = CONNECT_DEF_MAX_MS;
+	r = cfg_port_parse_keys(ctx, obj, port);
+	return r ? r : check_reconnect(ctx, obj, port);
+}
+
+static int unix_connect_parse(struct cfg_ctx *ctx, const json_t *obj,
+			      struct cfg_port *port)
+{
+	int r;
+
+	port->reconnect_min_ms = CONNECT_DEF_MIN_MS;
+	port->reconnect_max_ms = CONNECT_DEF_MAX_MS;
+	r = cfg_port_parse_keys(ctx, obj, port);
+	return r ? r : check_reconnect(ctx, obj, port);
+}
+
+const struct port_type tcp_connect_port_type =
+	PORT_TYPE("tcp-connect", tcp_connect_parse, tcp_connect_keys,
+		  connect_port_create);
+const struct port_type unix_connect_port_type =
+	PORT_TYPE("unix-connect", unix_connect_parse, unix_connect_keys,
+		  connect_port_create);

@@ -1,6 +1,6 @@
 /*
- * dgram.c - the datagram engines and the udp and unix-dgram ports (see
- * dgram.h).
+ * dgram.c - the udp and unix-dgram ports: one bound socket whose peers are
+ * child ports, on the engines of dgram-engine.c (see dgram.h).
  *
  * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
  */
@@ -17,6 +17,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "ports/port-type.h"
 #include "ports/port.h"
 #include "ports/unix-sock.h"
 #include "switch/cfg.h"
@@ -24,304 +25,11 @@
 #include "switch/switch.h"
 #include "switch/util.h"
 
-/* ----- receive engine ----- */
-
-static void dgram_rx_done(struct uop *op, int res, unsigned int flags);
-
-/**
- * dgram_rx_init() - prepare a receive engine; nothing is armed yet.
- * @rx:		the engine, embedded in its owner
- * @loop:	event loop
- * @fd:		bound datagram socket (stays the caller's)
- * @input:	datagram handler
- * @stopped:	called once the request has ended after dgram_rx_stop()
- *
- * Return: 0 or -ENOMEM.
- */
-int dgram_rx_init(struct dgram_rx *rx, struct loop *loop, int fd,
-		  dgram_rx_fn *input, dgram_rx_stopped_fn *stopped)
-{
-	*rx = (struct dgram_rx){ .loop = loop, .fd = fd, .input = input,
-				 .stopped = stopped };
-	rx->op.done = dgram_rx_done;
-	rx->multishot = loop_features(loop)->multishot_recv &&
-			loop_dgram_bufs(loop) == 0;
-	if (!rx->multishot) {
-		rx->buf = malloc(LOOP_DGRAM_BUF_SIZE);
-		if (!rx->buf)
-			return -ENOMEM;
-	}
-	return 0;
-}
-
-/**
- * dgram_rx_fini() - free the engine's buffer.
- * @rx: the engine, with no request in flight (or the ring torn down)
- */
-void dgram_rx_fini(struct dgram_rx *rx)
-{
-	free(rx->buf);
-	rx->buf = NULL;
-}
-
-static void dgram_rx_arm(struct dgram_rx *rx)
-{
-	struct io_uring_sqe *sqe = loop_sqe(rx->loop, &rx->op);
-
-	memset(&rx->msg, 0, sizeof(rx->msg));
-	if (rx->multishot) {
-		/* Only the lengths of name and control data matter here:
-		 * they lay out each provided buffer. */
-		rx->msg.msg_namelen = sizeof(struct sockaddr_storage);
-		io_uring_prep_recvmsg_multishot(sqe, rx->fd, &rx->msg,
-						MSG_TRUNC);
-		sqe->flags |= IOSQE_BUFFER_SELECT;
-		sqe->buf_group = LOOP_DGRAM_BUF_GROUP;
-	} else {
-		rx->iov = (struct iovec){ rx->buf, LOOP_DGRAM_BUF_SIZE };
-		rx->msg.msg_name = &rx->name;
-		rx->msg.msg_namelen = sizeof(rx->name);
-		rx->msg.msg_iov = &rx->iov;
-		rx->msg.msg_iovlen = 1;
-		/* MSG_TRUNC: the result is the datagram's real length. */
-		io_uring_prep_recvmsg(sqe, rx->fd, &rx->msg, MSG_TRUNC);
-	}
-	rx->armed = true;
-}
-
-/**
- * dgram_rx_start() - arm the first receive.
- * @rx: the engine
- */
-void dgram_rx_start(struct dgram_rx *rx)
-{
-	if (!rx->armed && !rx->stopping)
-		dgram_rx_arm(rx);
-}
-
-/**
- * dgram_rx_stop() - cancel the receive; ->stopped() runs when it has ended.
- * @rx: the engine (idempotent)
- */
-void dgram_rx_stop(struct dgram_rx *rx)
-{
-	struct io_uring_sqe *sqe;
-
-	if (rx->stopping)
-		return;
-	rx->stopping = true;
-	if (!rx->armed) {
-		rx->stopped(rx);
-		return;
-	}
-	sqe = loop_sqe(rx->loop, NULL);
-	io_uring_prep_cancel64(sqe, (uint64_t)(uintptr_t)&rx->op, 0);
-}
-
-static void dgram_rx_multishot(struct dgram_rx *rx, int res,
-			       unsigned int flags)
-{
-	unsigned int bid = flags >> IORING_CQE_BUFFER_SHIFT;
-	uint8_t *buf = loop_dgram_buf(rx->loop, bid);
-	struct io_uring_recvmsg_out *out;
-
-	out = io_uring_recvmsg_validate(buf, res, &rx->msg);
-	if (out && !rx->stopping) {
-		size_t room = (size_t)res - ((uint8_t *)
-			io_uring_recvmsg_payload(out, &rx->msg) - buf);
-		socklen_t name_len = MIN(out->namelen, rx->msg.msg_namelen);
-
-		rx->input(rx, io_uring_recvmsg_name(out), name_len,
-			  io_uring_recvmsg_payload(out, &rx->msg),
-			  out->payloadlen,
-			  (out->flags & MSG_TRUNC) || out->payloadlen > room);
-	}
-	loop_dgram_buf_return(rx->loop, bid);
-}
-
-static void dgram_rx_done(struct uop *op, int res, unsigned int flags)
-{
-	struct dgram_rx *rx = container_of(op, struct dgram_rx, op);
-	bool more = flags & IORING_CQE_F_MORE;
-	static struct log_rl rl = LOG_RL_INIT(5, 10000);
-
-	if (!more)
-		rx->armed = false;
-	if (flags & IORING_CQE_F_BUFFER) {
-		dgram_rx_multishot(rx, res, flags);
-	} else if (res >= 0 && !rx->multishot && !rx->stopping) {
-		rx->input(rx, (struct sockaddr *)&rx->name, rx->msg.msg_namelen,
-			  rx->buf, (size_t)res,
-			  (size_t)res > LOOP_DGRAM_BUF_SIZE ||
-				  (rx->msg.msg_flags & MSG_TRUNC));
-	} else if (res == -EINVAL && rx->multishot && !rx->stopping) {
-		/* A kernel without multishot recvmsg: one at a time. */
-		rx->buf = malloc(LOOP_DGRAM_BUF_SIZE);
-		if (rx->buf)
-			rx->multishot = false;
-	} else if (res < 0 && res != -ENOBUFS && res != -EAGAIN &&
-		   res != -EINTR && res != -ECANCELED &&
-		   res != -ECONNREFUSED) {
-		/* ECONNREFUSED is an ICMP error for an earlier send. */
-		log_warn_rl(&rl, "datagram receive: %s", strerror(-res));
-	}
-	if (more)
-		return;
-	if (rx->stopping)
-		rx->stopped(rx);
-	else
-		dgram_rx_arm(rx);
-}
-
-/* ----- send engine ----- */
-
-static void dgram_tx_done(struct uop *op, int res, unsigned int flags);
-static void dgram_tx_flush(struct loop_flush *flush);
-
-/**
- * dgram_tx_init() - prepare a send engine.
- * @tx:		the engine, embedded in its owner
- * @port:	port whose counters it keeps
- * @loop:	event loop
- * @fd:		socket to send from (stays the caller's)
- * @dst:	destination of every datagram
- * @stopped:	called once the send in flight has ended after
- *		dgram_tx_stop()
- * @frames:	queue bound in frames
- * @bytes:	queue bound in bytes
- *
- * Return: 0 or -ENOMEM.
- */
-int dgram_tx_init(struct dgram_tx *tx, struct port *port, struct loop *loop,
-		  int fd, const struct vsw_sockaddr *dst,
-		  dgram_tx_stopped_fn *stopped, unsigned int frames,
-		  size_t bytes)
-{
-	*tx = (struct dgram_tx){ .port = port, .loop = loop, .fd = fd,
-				 .dst = *dst, .stopped = stopped };
-	tx->op.done = dgram_tx_done;
-	loop_flush_init(&tx->flush, dgram_tx_flush);
-	return txq_init(&tx->txq, bytes, frames);
-}
-
-/**
- * dgram_tx_fini() - free the queue.
- * @tx: the engine, with no send in flight (or the ring torn down)
- */
-void dgram_tx_fini(struct dgram_tx *tx)
-{
-	txq_fini(&tx->txq);
-}
-
-static void dgram_tx_flush(struct loop_flush *flush)
-{
-	struct dgram_tx *tx = container_of(flush, struct dgram_tx, flush);
-	struct io_uring_sqe *sqe;
-	int n;
-
-	if (tx->busy || tx->stopping)
-		return;
-	n = txq_peek_frame(&tx->txq, tx->iov);
-	if (!n)
-		return;
-	tx->msg = (struct msghdr){ .msg_name = &tx->dst.ss,
-				   .msg_namelen = tx->dst.len,
-				   .msg_iov = tx->iov,
-				   .msg_iovlen = (size_t)n };
-	sqe = loop_sqe(tx->loop, &tx->op);
-	io_uring_prep_sendmsg(sqe, tx->fd, &tx->msg,
-			      MSG_DONTWAIT | MSG_NOSIGNAL);
-	txq_send_begin(&tx->txq);
-	tx->busy = true;
-}
-
-static void dgram_tx_done(struct uop *op, int res, unsigned int flags)
-{
-	struct dgram_tx *tx = container_of(op, struct dgram_tx, op);
-	struct port_stats *st = &tx->port->stats;
-	static struct log_rl rl = LOG_RL_INIT(5, 10000);
-	uint64_t bytes = 0;
-
-	(void)flags;
-	tx->busy = false;
-	txq_send_end(&tx->txq);
-	if (tx->stopping) {
-		txq_clear(&tx->txq);
-		tx->stopped(tx);
-		return;
-	}
-	/* Sent or not, the frame is done with: datagrams are not retried. */
-	txq_consume(&tx->txq, tx->iov[0].iov_len +
-				      (tx->msg.msg_iovlen > 1
-					       ? tx->iov[1].iov_len : 0),
-		    &bytes);
-	if (res >= 0) {
-		st->tx_frames++;
-		st->tx_bytes += bytes;
-	} else if (!port_count_tx_error(tx->port, res)) {
-		/* Too big, full, nobody bound there (yet) are counted only:
-		 * they happen per frame.  The port stays up either way: a
-		 * datagram peer has no connection to lose. */
-		log_warn_rl(&rl, "port %s: send to %s: %s", tx->port->name,
-			    tx->port->peer, strerror(-res));
-	}
-	dgram_tx_flush(&tx->flush);
-}
-
-/**
- * dgram_tx_send() - queue one frame (port_ops.send helper).
- * @tx:		the engine
- * @frame:	frame, copied
- * @len:	its length
- *
- * Return: 0, -ENOBUFS if the queue is full, -ENOTCONN when stopping.
- */
-int dgram_tx_send(struct dgram_tx *tx, const uint8_t *frame, size_t len)
-{
-	if (tx->stopping)
-		return -ENOTCONN;
-	if (!txq_push(&tx->txq, NULL, 0, frame, len))
-		return -ENOBUFS;
-	if (tx->txq.n_frames > tx->port->stats.tx_queue_hwm)
-		tx->port->stats.tx_queue_hwm = tx->txq.n_frames;
-	loop_want_flush(tx->loop, &tx->flush);
-	return 0;
-}
-
-/**
- * dgram_tx_stop() - stop sending; ->stopped() runs once nothing is in flight.
- * @tx: the engine (call once)
- */
-void dgram_tx_stop(struct dgram_tx *tx)
-{
-	struct io_uring_sqe *sqe;
-
-	tx->stopping = true;
-	/* The queue empties once the send in flight, which reads it, ends. */
-	if (!tx->busy) {
-		txq_clear(&tx->txq);
-		tx->stopped(tx);
-		return;
-	}
-	sqe = loop_sqe(tx->loop, NULL);
-	io_uring_prep_cancel64(sqe, (uint64_t)(uintptr_t)&tx->op, 0);
-}
-
-/**
- * dgram_tx_show() - add "tx_queue" to a port description.
- * @tx:		the engine
- * @obj:	JSON object
- */
-void dgram_tx_show(const struct dgram_tx *tx, json_t *obj)
-{
-	const struct txq *q = &tx->txq;
-
-	txq_show(q, obj);
-}
-
-/* ----- udp and unix-dgram ports ----- */
-
-enum { DGRAM_SWEEP_MS = 250 };
+enum {
+	DGRAM_SWEEP_MS = 250,
+	DGRAM_DEF_MAX_PEERS = 64,
+	DGRAM_DEF_PEER_IDLE_S = 300,
+};
 
 struct dgram_peer;
 
@@ -340,7 +48,6 @@ struct dgram_peer;
  * @fixed:	the fixed remote's child, or NULL
  * @max_peers:	children at once
  * @n_peers:	children on @peers
- * @n_children:	children not yet released (including closing ones)
  * @next_no:	number of the next child's name
  * @idle_ms:	a dynamic child silent this long is removed (0 never)
  * @tx_frames, @tx_bytes: queue bounds of the children
@@ -356,7 +63,7 @@ struct dgram_port {
 	char bound[CFG_PATH_MAX + 8];
 	struct dgram_rx rx;
 	struct dgram_peer *peers, *last, *fixed;
-	unsigned int max_peers, n_peers, n_children, next_no;
+	unsigned int max_peers, n_peers, next_no;
 	uint64_t idle_ms;
 	unsigned int tx_frames;
 	size_t tx_bytes;
@@ -385,8 +92,6 @@ struct dgram_peer {
 
 static struct log_rl peer_rl = LOG_RL_INIT(20, 5000);
 static struct log_rl drop_rl = LOG_RL_INIT(5, 10000);
-
-static void dgram_port_maybe_release(struct dgram_port *d);
 
 static bool addr_equal(const struct sockaddr *a, socklen_t a_len,
 		       const struct vsw_sockaddr *b)
@@ -442,11 +147,8 @@ static void peer_destroy(struct port *port)
 static void peer_tx_stopped(struct dgram_tx *tx)
 {
 	struct dgram_peer *p = container_of(tx, struct dgram_peer, tx);
-	struct dgram_port *d = p->owner;
 
-	d->n_children--;
-	vsw_release_port(p->port.sw, &p->port);
-	dgram_port_maybe_release(d);
+	port_release(&p->port);
 }
 
 static void peer_unlink(struct dgram_peer *p)
@@ -533,7 +235,6 @@ static struct dgram_peer *peer_new(struct dgram_port *d,
 	port_init(&p->port, &peer_ops, d->port.sw, name);
 	p->owner = d;
 	p->fixed = fixed;
-	p->port.parent = &d->port;
 	memcpy(&p->addr.ss, addr, addr_len);
 	p->addr.len = addr_len;
 	sockaddr_format(addr, addr_len, p->port.peer, sizeof(p->port.peer));
@@ -548,7 +249,7 @@ static struct dgram_peer *peer_new(struct dgram_port *d,
 	p->next = d->peers;
 	d->peers = p;
 	d->n_peers++;
-	d->n_children++;
+	port_adopt(&d->port, &p->port);
 	p->port.stats.connects++;
 	vsw_port_up(d->port.sw, &p->port);
 	log_info("port %s: peer %s", name, p->port.peer);
@@ -677,35 +378,23 @@ static void dgram_destroy(struct port *port)
 	free(d);
 }
 
-static void dgram_port_maybe_release(struct dgram_port *d)
-{
-	if (!d->port.removing || d->rx.armed || d->n_children || d->fd < 0)
-		return;
-	dgram_shutdown(&d->port);
-	log_info("port %s: removed", d->port.name);
-	vsw_release_port(d->port.sw, &d->port);
-}
-
 static void dgram_rx_stopped(struct dgram_rx *rx)
 {
-	dgram_port_maybe_release(container_of(rx, struct dgram_port, rx));
+	port_unhold(&container_of(rx, struct dgram_port, rx)->port);
 }
 
 /* Removing the port removes its peers: they share its socket. */
 static void dgram_close(struct port *port)
 {
 	struct dgram_port *d = container_of(port, struct dgram_port, port);
-	struct port *p, *next;
 
 	if (port->removing)
 		return;
 	port->removing = true;
 	loop_timer_cancel(d->loop, &d->sweep);
-	for (p = vsw_first_port(port->sw); p; p = next) {
-		next = p->next;
-		if (p->parent == port)
-			p->ops->close(p);
-	}
+	/* The receive holds the port until it has stopped. */
+	port_hold(port);
+	port_close_children(port);
 	dgram_rx_stop(&d->rx);
 }
 
@@ -767,6 +456,7 @@ static const struct port_ops dgram_ops = {
 	.destroy = dgram_destroy,
 	.qemu_args = dgram_qemu_args,
 	.close = dgram_close,
+	.finish = dgram_shutdown,
 	.show = dgram_show,
 };
 
@@ -834,7 +524,7 @@ static int dgram_add_fixed(struct dgram_port *d, const struct cfg_port *cfg)
  *
  * Return: 0, or a negative errno after logging what failed.
  */
-int dgram_port_create(struct vsw *sw, const struct cfg_port *cfg)
+static int dgram_port_create(struct vsw *sw, const struct cfg_port *cfg)
 {
 	struct dgram_port *d = calloc(1, sizeof(*d));
 	char where[CFG_PATH_MAX + 8];
@@ -846,7 +536,7 @@ int dgram_port_create(struct vsw *sw, const struct cfg_port *cfg)
 	port_init(&d->port, &dgram_ops, sw, cfg->name);
 	d->loop = vsw_loop(sw);
 	d->fd = -1;
-	d->is_unix = cfg->type == CFG_PORT_UNIX_DGRAM;
+	d->is_unix = cfg->type == &unix_dgram_port_type.cfg;
 	d->max_peers = cfg->max_peers;
 	d->idle_ms = (uint64_t)cfg->peer_idle_s * 1000;
 	d->tx_frames = cfg->tx_queue_frames;
@@ -893,3 +583,76 @@ err:
 	dgram_destroy(&d->port);
 	return ret;
 }
+
+/* ----- configuration ----- */
+
+#define DGRAM_KEYS_PEERS                                                       \
+	CFG_PORT_KEY("max_peers", cfg_parse_max_connections, CFG_V_UINT,      \
+		     max_peers, 0, 0, false),                                  \
+		CFG_PORT_KEY("peer_idle_s", cfg_parse_uint, CFG_V_UINT,        \
+			     peer_idle_s, 0, 86400, false)
+
+static const struct cfg_key udp_keys[] = {
+	CFG_PORT_KEY_NAME,
+	CFG_PORT_KEY_TYPE,
+	CFG_PORT_KEY_ADDRESS,
+	CFG_PORT_KEY_PORT(1),
+	CFG_PORT_KEY("remote_address", cfg_parse_address, CFG_V_STR,
+		     remote_address, 0, 0, false),
+	CFG_PORT_KEY("remote_port", cfg_parse_u16, CFG_V_U16, remote_port, 1,
+		     65535, false),
+	DGRAM_KEYS_PEERS,
+	CFG_PORT_KEYS_TX_QUEUE,
+};
+
+static const struct cfg_key unix_dgram_keys[] = {
+	CFG_PORT_KEY_NAME,
+	CFG_PORT_KEY_TYPE,
+	CFG_PORT_KEY_PATH(false),
+	CFG_PORT_KEY_MODE,
+	CFG_PORT_KEY("remote_path", cfg_parse_path, CFG_V_STR, remote_path, 0,
+		     0, false),
+	DGRAM_KEYS_PEERS,
+	CFG_PORT_KEYS_TX_QUEUE,
+};
+
+static void peer_defaults(struct cfg_ctx *ctx, struct cfg_port *port)
+{
+	port->max_peers = MIN(DGRAM_DEF_MAX_PEERS, cfg_ctx_config(ctx)->sw.max_ports);
+	port->peer_idle_s = DGRAM_DEF_PEER_IDLE_S;
+}
+
+static int udp_parse(struct cfg_ctx *ctx, const json_t *obj,
+		     struct cfg_port *port)
+{
+	bool addr = json_object_get(obj, "remote_address") != NULL;
+	bool rport = json_object_get(obj, "remote_port") != NULL;
+	int r;
+
+	strlcpy_(port->address, CFG_DEFAULT_ADDRESS, sizeof(port->address));
+	peer_defaults(ctx, port);
+	r = cfg_port_parse_keys(ctx, obj, port);
+	if (r || addr == rport)
+		return r;
+	return cfg_fail(ctx, "remote_address and remote_port go together "
+			     "(a fixed peer needs both)");
+}
+
+static int unix_dgram_parse(struct cfg_ctx *ctx, const json_t *obj,
+			    struct cfg_port *port)
+{
+	int r;
+
+	port->mode = CFG_DEF_MODE;
+	peer_defaults(ctx, port);
+	r = cfg_port_parse_keys(ctx, obj, port);
+	if (r || port->path[0])
+		return r;
+	return cfg_port_default_path(ctx, port, ".dgram");
+}
+
+const struct port_type udp_port_type =
+	PORT_TYPE("udp", udp_parse, udp_keys, dgram_port_create);
+const struct port_type unix_dgram_port_type =
+	PORT_TYPE("unix-dgram", unix_dgram_parse, unix_dgram_keys,
+		  dgram_port_create);

@@ -5,13 +5,13 @@
  * QEMU's datagram backends (-netdev dgram, socket,udp=, socket,mcast=)
  * carry one raw Ethernet frame per datagram, with no header, and reply to
  * whatever address a frame came from.  Three port types share the two
- * engines here:
+ * engines here (dgram-engine.c):
  *
- *  - udp and unix-dgram: one bound socket; every distinct source address
- *    becomes a child port "<name>/<n>" (like a listener's connections),
- *    up to max_peers; a child silent for peer_idle_s is removed.  With a
- *    fixed remote the one child exists from the start and other sources
- *    are refused.
+ *  - udp and unix-dgram (dgram.c): one bound socket; every distinct
+ *    source address becomes a child port "<name>/<n>" (like a listener's
+ *    connections), up to max_peers; a child silent for peer_idle_s is
+ *    removed.  With a fixed remote the one child exists from the start
+ *    and other sources are refused.
  *  - mcast (mcast.c): the group is a single port, a hub segment.
  *
  * Receiving (struct dgram_rx): one multishot recvmsg with buffers from the

@@ -29,6 +29,7 @@
 
 #include "dhcp/dhcp.h"
 #include "ports/lease-commit.h"
+#include "ports/port-type.h"
 #include "ports/port.h"
 #include "switch/cfg.h"
 #include "switch/eth.h"
@@ -500,3 +501,40 @@ int internal_dhcp_create(struct vsw *sw, const struct cfg_dhcp *cfg,
 	*out = &ip->port;
 	return 0;
 }
+
+/* ----- the "dhcp" section ----- */
+
+static bool dhcp_enabled(const struct vsw_config *cfg)
+{
+	return cfg->dhcp.enabled;
+}
+
+static bool dhcp_same(const struct vsw_config *a, const struct vsw_config *b)
+{
+	return cfg_dhcp_same(&a->dhcp, &b->dhcp);
+}
+
+static void dhcp_carry(struct vsw_config *next, struct vsw_config *running)
+{
+	free(next->dhcp.dc.reservations);
+	next->dhcp = running->dhcp;
+	running->dhcp.dc.reservations = NULL;
+}
+
+static void dhcp_forget(struct vsw_config *cfg)
+{
+	free(cfg->dhcp.dc.reservations);
+	memset(&cfg->dhcp, 0, sizeof(cfg->dhcp));
+}
+
+static int dhcp_create(struct vsw *sw, const struct vsw_config *cfg,
+		       struct port **out)
+{
+	return internal_dhcp_create(sw, &cfg->dhcp, out);
+}
+
+/* The server is not removed at runtime: clients hold leases from it. */
+const struct port_section_type dhcp_section_type = {
+	INTERNAL_DHCP_PORT_NAME, "the DHCP server", false,
+	dhcp_enabled, dhcp_same, dhcp_carry, dhcp_forget, dhcp_create,
+};

@@ -23,6 +23,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "ports/port-type.h"
 #include "ports/port.h"
 #include "ports/sockaddr.h"
 #include "ports/stream-conn.h"
@@ -32,7 +33,11 @@
 #include "switch/switch.h"
 #include "switch/util.h"
 
-enum { LISTEN_BACKLOG = 64, LISTEN_RETRY_MS = 100 };
+enum {
+	LISTEN_BACKLOG = 64,
+	LISTEN_RETRY_MS = 100,
+	LISTEN_DEF_MAX_CONNECTIONS = 64,
+};
 
 /**
  * struct listen_port - a listener.
@@ -43,12 +48,11 @@ enum { LISTEN_BACKLOG = 64, LISTEN_RETRY_MS = 100 };
  * @path:	UNIX socket path we created
  * @path_id:	identity of that file, so we unlink only our own
  * @bound:	text form of the bound address (for logs and QEMU arguments)
- * @max_conns:	connection limit
- * @n_conns:	connections alive
+ * @max_conns:	connection limit (the connections are the port's children)
  * @next_no:	number for the next connection's name
  * @tx_frames, @tx_bytes: queue bounds for the connections
  * @multishot:	accept with one multishot request
- * @armed:	an accept request is in flight
+ * @armed:	an accept request is in flight (and holds the port)
  * @accept_op:	its completion record
  * @retry:	re-arms accept after a resource shortage
  */
@@ -60,7 +64,7 @@ struct listen_port {
 	char path[CFG_PATH_MAX];
 	struct unix_sock_id path_id;
 	char bound[CFG_PATH_MAX + 8];
-	unsigned int max_conns, n_conns, next_no;
+	unsigned int max_conns, next_no;
 	unsigned int tx_frames;
 	size_t tx_bytes;
 	bool multishot, armed;
@@ -69,18 +73,14 @@ struct listen_port {
 };
 
 /**
- * struct accepted_conn - a connection a listener accepted.
+ * struct accepted_conn - a connection a listener accepted (its child).
  * @conn:	the connection port
- * @listener:	who accepted it
  */
 struct accepted_conn {
 	struct stream_conn conn;
-	struct listen_port *listener;
 };
 
 static struct log_rl accept_rl = LOG_RL_INIT(5, 5000);
-
-static void listen_maybe_release(struct listen_port *l);
 
 static void accepted_destroy(struct port *port)
 {
@@ -115,13 +115,7 @@ static const struct port_ops accepted_ops = {
 
 static void accepted_closed(struct stream_conn *conn)
 {
-	struct accepted_conn *ac =
-		container_of(conn, struct accepted_conn, conn);
-	struct listen_port *l = ac->listener;
-
-	l->n_conns--;
-	vsw_release_port(conn->port.sw, &conn->port);
-	listen_maybe_release(l);
+	port_release(&conn->port);
 }
 
 static void listen_describe_peer(struct listen_port *l, int fd, char *buf,
@@ -153,7 +147,7 @@ static void listen_take(struct listen_port *l, int fd)
 	int one = 1, pid, ret;
 
 	listen_describe_peer(l, fd, peer, sizeof(peer), &pid);
-	if (l->n_conns >= l->max_conns) {
+	if (l->port.n_children >= l->max_conns) {
 		l->port.stats.refused++;
 		log_warn_rl(&accept_rl,
 			    "port %s: refusing connection from %s: "
@@ -171,18 +165,16 @@ static void listen_take(struct listen_port *l, int fd)
 		ret = -ENOMEM;
 		goto err_close;
 	}
-	ac->listener = l;
 	ret = stream_conn_init(&ac->conn, &accepted_ops, l->port.sw, name,
 			       accepted_closed, l->tx_frames, l->tx_bytes);
 	if (ret)
 		goto err_free;
-	ac->conn.port.parent = &l->port;
 	ac->conn.port.pid = pid;
 	strlcpy_(ac->conn.port.peer, peer, sizeof(ac->conn.port.peer));
 	ret = vsw_add_port(l->port.sw, &ac->conn.port);
 	if (ret)
 		goto err_free;
-	l->n_conns++;
+	port_adopt(&l->port, &ac->conn.port);
 	l->port.stats.connects++;
 	log_info("port %s: connected (%s)", name, peer);
 	stream_conn_attach(&ac->conn, fd);
@@ -211,6 +203,7 @@ static void listen_arm(struct listen_port *l)
 		io_uring_prep_accept(sqe, l->fd, NULL, NULL,
 				     SOCK_NONBLOCK | SOCK_CLOEXEC);
 	l->armed = true;
+	port_hold(&l->port);
 }
 
 static void listen_retry(struct loop_timer *timer, uint64_t now)
@@ -226,13 +219,18 @@ static void listen_accept_done(struct uop *op, int res, unsigned int flags)
 	struct listen_port *l = container_of(op, struct listen_port, accept_op);
 	bool more = flags & IORING_CQE_F_MORE;
 
-	if (!more)
-		l->armed = false;
 	if (l->port.removing) {
 		if (res >= 0)
 			close(res);
-		listen_maybe_release(l);
+		if (!more) {
+			l->armed = false;
+			port_unhold(&l->port);
+		}
 		return;
+	}
+	if (!more) {
+		l->armed = false;
+		port_unhold(&l->port);
 	}
 	if (res >= 0) {
 		listen_take(l, res);
@@ -277,16 +275,6 @@ static void listen_destroy(struct port *port)
 	free(l);
 }
 
-/* A listener being removed goes once its accept and connections are gone. */
-static void listen_maybe_release(struct listen_port *l)
-{
-	if (!l->port.removing || l->armed || l->n_conns || l->fd < 0)
-		return;
-	listen_shutdown(&l->port);
-	log_info("port %s: removed", l->port.name);
-	vsw_release_port(l->port.sw, &l->port);
-}
-
 /*
  * Removing a listener removes its connections too: their VMs cannot
  * reconnect to a listener that is gone anyway.
@@ -294,24 +282,19 @@ static void listen_maybe_release(struct listen_port *l)
 static void listen_close(struct port *port)
 {
 	struct listen_port *l = container_of(port, struct listen_port, port);
-	struct port *p, *next;
 
 	if (port->removing)
 		return;
 	port->removing = true;
 	loop_timer_cancel(l->loop, &l->retry);
-	for (p = vsw_first_port(port->sw); p; p = next) {
-		next = p->next;
-		if (p->parent == port)
-			p->ops->close(p);
-	}
+	port_close_children(port);
 	if (l->armed) {
 		struct io_uring_sqe *sqe = loop_sqe(l->loop, NULL);
 
 		io_uring_prep_cancel64(sqe, (uint64_t)(uintptr_t)&l->accept_op,
 				       0);
 	}
-	listen_maybe_release(l);
+	port_settle(port);
 }
 
 static void listen_show(const struct port *port, json_t *obj)
@@ -323,7 +306,7 @@ static void listen_show(const struct port *port, json_t *obj)
 			    json_string(port->removing ? "closing"
 						       : "listening"));
 	json_object_set_new(obj, "address", json_string(l->bound));
-	json_object_set_new(obj, "connections", json_integer(l->n_conns));
+	json_object_set_new(obj, "connections", json_integer(port->n_children));
 	json_object_set_new(obj, "max_connections",
 			    json_integer(l->max_conns));
 }
@@ -346,6 +329,7 @@ static const struct port_ops listen_ops = {
 	.destroy = listen_destroy,
 	.qemu_args = listen_qemu_args,
 	.close = listen_close,
+	.finish = listen_shutdown,
 	.show = listen_show,
 };
 
@@ -399,7 +383,7 @@ static int listen_open_tcp(struct listen_port *l, const struct cfg_port *cfg)
  *
  * Return: 0, or a negative errno after logging what failed.
  */
-int listen_port_create(struct vsw *sw, const struct cfg_port *cfg)
+static int listen_port_create(struct vsw *sw, const struct cfg_port *cfg)
 {
 	struct listen_port *l = calloc(1, sizeof(*l));
 	char where[CFG_PATH_MAX + 8];
@@ -410,7 +394,7 @@ int listen_port_create(struct vsw *sw, const struct cfg_port *cfg)
 	port_init(&l->port, &listen_ops, sw, cfg->name);
 	l->loop = vsw_loop(sw);
 	l->fd = -1;
-	l->is_unix = cfg->type == CFG_PORT_UNIX_LISTEN;
+	l->is_unix = cfg->type == &unix_listen_port_type.cfg;
 	l->max_conns = cfg->max_connections;
 	l->tx_frames = cfg->tx_queue_frames;
 	l->tx_bytes = cfg->tx_queue_bytes;
@@ -442,3 +426,54 @@ err:
 	listen_destroy(&l->port);
 	return ret;
 }
+
+/* ----- configuration ----- */
+
+static const struct cfg_key tcp_listen_keys[] = {
+	CFG_PORT_KEY_NAME,
+	CFG_PORT_KEY_TYPE,
+	CFG_PORT_KEY_ADDRESS,
+	CFG_PORT_KEY_PORT(0),
+	CFG_PORT_KEY_MAX_CONNECTIONS,
+	CFG_PORT_KEYS_TX_QUEUE,
+};
+
+static const struct cfg_key unix_listen_keys[] = {
+	CFG_PORT_KEY_NAME,
+	CFG_PORT_KEY_TYPE,
+	CFG_PORT_KEY_PATH(false),
+	CFG_PORT_KEY_MODE,
+	CFG_PORT_KEY_MAX_CONNECTIONS,
+	CFG_PORT_KEYS_TX_QUEUE,
+};
+
+static int tcp_listen_parse(struct cfg_ctx *ctx, const json_t *obj,
+			    struct cfg_port *port)
+{
+	strlcpy_(port->address, CFG_DEFAULT_ADDRESS, sizeof(port->address));
+	port->max_connections =
+		MIN(LISTEN_DEF_MAX_CONNECTIONS, cfg_ctx_config(ctx)->sw.max_ports);
+	return cfg_port_parse_keys(ctx, obj, port);
+}
+
+static int unix_listen_parse(struct cfg_ctx *ctx, const json_t *obj,
+			     struct cfg_port *port)
+{
+	int r;
+
+	port->mode = CFG_DEF_MODE;
+	port->max_connections =
+		MIN(LISTEN_DEF_MAX_CONNECTIONS, cfg_ctx_config(ctx)->sw.max_ports);
+	r = cfg_port_parse_keys(ctx, obj, port);
+	if (r || port->path[0])
+		return r;
+	return cfg_port_default_path(ctx, port, ".sock");
+}
+
+/* Two listeners cannot share an address and port, nor a socket path. */
+const struct port_type tcp_listen_port_type =
+	PORT_TYPE("tcp-listen", tcp_listen_parse, tcp_listen_keys,
+		  listen_port_create, .unique_address = true);
+const struct port_type unix_listen_port_type =
+	PORT_TYPE("unix-listen", unix_listen_parse, unix_listen_keys,
+		  listen_port_create, .unique_path = true);

@@ -47,6 +47,7 @@
 #include <unistd.h>
 
 #include "ports/dgram.h"
+#include "ports/port-type.h"
 #include "ports/port.h"
 #include "switch/cfg.h"
 #include "switch/log.h"
@@ -65,8 +66,6 @@
  * @tx_addr:	@tx_fd's bound address: the source of our echoes
  * @ifaddr:	the interface's address in the group's family (text)
  * @ifindex:	the interface's index
- * @closing:	close has started
- * @rx_done, @tx_done: the engine has stopped (close)
  */
 struct mcast_port {
 	struct port port;
@@ -78,7 +77,6 @@ struct mcast_port {
 	struct vsw_sockaddr tx_addr;
 	char ifaddr[INET6_ADDRSTRLEN];
 	unsigned int ifindex;
-	bool closing, rx_done, tx_done;
 };
 
 static struct log_rl mcast_rl = LOG_RL_INIT(5, 10000);
@@ -113,7 +111,7 @@ static void mcast_input(struct dgram_rx *rx, const struct sockaddr *from,
 {
 	struct mcast_port *m = container_of(rx, struct mcast_port, rx);
 
-	if (m->closing)
+	if (m->port.removing)
 		return;
 	if (mcast_is_echo(m, from, from_len)) {
 		m->port.stats.rx_echo++;
@@ -160,40 +158,31 @@ static void mcast_destroy(struct port *port)
 	free(m);
 }
 
-static void mcast_maybe_release(struct mcast_port *m)
-{
-	if (!m->rx_done || !m->tx_done)
-		return;
-	mcast_shutdown(&m->port);
-	log_info("port %s: removed", m->port.name);
-	vsw_release_port(m->port.sw, &m->port);
-}
-
 static void mcast_rx_stopped(struct dgram_rx *rx)
 {
 	struct mcast_port *m = container_of(rx, struct mcast_port, rx);
 
-	m->rx_done = true;
-	mcast_maybe_release(m);
+	port_unhold(&m->port);
 }
 
 static void mcast_tx_stopped(struct dgram_tx *tx)
 {
 	struct mcast_port *m = container_of(tx, struct mcast_port, tx);
 
-	m->tx_done = true;
-	mcast_maybe_release(m);
+	port_unhold(&m->port);
 }
 
 static void mcast_close(struct port *port)
 {
 	struct mcast_port *m = container_of(port, struct mcast_port, port);
 
-	if (m->closing)
+	if (port->removing)
 		return;
-	m->closing = true;
 	port->removing = true;
 	vsw_port_down(port->sw, port);
+	/* Each engine holds the port until it has stopped. */
+	port_hold(port);
+	port_hold(port);
 	dgram_tx_stop(&m->tx);
 	dgram_rx_stop(&m->rx);
 }
@@ -209,7 +198,7 @@ static void mcast_show(const struct port *port, json_t *obj)
 	sockaddr_format((const struct sockaddr *)&m->tx_addr.ss,
 			m->tx_addr.len, src, sizeof(src));
 	json_object_set_new(obj, "state",
-			    json_string(m->closing ? "closing" : "joined"));
+			    json_string(port->removing ? "closing" : "joined"));
 	json_object_set_new(obj, "group", json_string(grp));
 	json_object_set_new(obj, "interface",
 			    json_string(port->cfg ? port->cfg->ifname : ""));
@@ -238,6 +227,7 @@ static const struct port_ops mcast_ops = {
 	.destroy = mcast_destroy,
 	.qemu_args = mcast_qemu_args,
 	.close = mcast_close,
+	.finish = mcast_shutdown,
 	.show = mcast_show,
 };
 
@@ -247,6 +237,7 @@ static const struct port_ops mcast6_ops = {
 	.send = mcast_send,
 	.destroy = mcast_destroy,
 	.close = mcast_close,
+	.finish = mcast_shutdown,
 	.show = mcast_show,
 };
 
@@ -467,7 +458,7 @@ static int mcast_open_tx6(struct mcast_port *m, const struct cfg_port *cfg,
  *
  * Return: 0, or a negative errno after logging what failed.
  */
-int mcast_port_create(struct vsw *sw, const struct cfg_port *cfg)
+static int mcast_port_create(struct vsw *sw, const struct cfg_port *cfg)
 {
 	struct mcast_port *m;
 	struct sockaddr_in6 ifaddr6;
@@ -582,3 +573,76 @@ err:
 	mcast_destroy(&m->port);
 	return ret;
 }
+
+/* ----- configuration ----- */
+
+enum { MCAST_DEF_TTL = 1 };
+
+/* A multicast group: IPv4 224.0.0.0/4 or IPv6 ff00::/8, literally. */
+static int parse_mcast_group(struct cfg_ctx *ctx, const struct cfg_key *key,
+			     const json_t *val, void *base)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+	struct cfg_quote q;
+	const char *s;
+	int r;
+
+	r = cfg_get_string(ctx, val, &s);
+	if (r)
+		return r;
+	if (strlen(s) < CFG_ADDR_MAX && inet_pton(AF_INET, s, &a4) == 1) {
+		if ((ntohl(a4.s_addr) >> 28) != 0xe)
+			return cfg_fail(ctx,
+					"%s is not an IPv4 multicast "
+					"address (224.0.0.0/4)",
+					cfg_quoted(&q, s));
+	} else if (strlen(s) < CFG_ADDR_MAX &&
+		   inet_pton(AF_INET6, s, &a6) == 1) {
+		if (a6.s6_addr[0] != 0xff)
+			return cfg_fail(ctx,
+					"%s is not an IPv6 multicast "
+					"address (ff00::/8)",
+					cfg_quoted(&q, s));
+	} else {
+		return cfg_fail(ctx, "%s is not a literal multicast address",
+				cfg_quoted(&q, s));
+	}
+	strlcpy_(cfg_key_dst(key, base), s, CFG_ADDR_MAX);
+	return 0;
+}
+
+static const struct cfg_key mcast_keys[] = {
+	CFG_PORT_KEY_NAME,
+	CFG_PORT_KEY_TYPE,
+	CFG_PORT_KEY("group", parse_mcast_group, CFG_V_STR, group, 0, 0, true),
+	CFG_PORT_KEY_PORT(1),
+	CFG_PORT_KEY("interface", cfg_parse_ifname, CFG_V_STR, ifname, 0, 0,
+		     false),
+	CFG_PORT_KEY("ttl", cfg_parse_uint, CFG_V_UINT, ttl, 0, 255, false),
+	CFG_PORT_KEYS_TX_QUEUE,
+};
+
+static int mcast_parse(struct cfg_ctx *ctx, const json_t *obj,
+		       struct cfg_port *port)
+{
+	struct cfg_quote q;
+	int r;
+
+	strlcpy_(port->ifname, "lo", sizeof(port->ifname));
+	port->ttl = MCAST_DEF_TTL;
+	r = cfg_port_parse_keys(ctx, obj, port);
+	if (r)
+		return r;
+	/* Joining needs the interface now; a typo must not wait for start. */
+	if (!if_nametoindex(port->ifname)) {
+		cfg_path_push_key(ctx, "interface");
+		r = cfg_fail(ctx, "there is no interface %s",
+			     cfg_quoted(&q, port->ifname));
+		cfg_path_pop(ctx);
+	}
+	return r;
+}
+
+const struct port_type mcast_port_type =
+	PORT_TYPE("mcast", mcast_parse, mcast_keys, mcast_port_create);

@@ -1,11 +1,13 @@
 /*
- * port.c - port base initialisation and creation from configuration.
+ * port.c - the port base: initialisation, creation from configuration
+ * (through the type's descriptor), taps, children and deferred release.
  *
  * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
  */
 #include "config.h"
 
 #include "ports/port.h"
+#include "ports/port-type.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 
 #include "switch/cfg.h"
 #include "switch/log.h"
+#include "switch/switch.h"
 #include "switch/util.h"
 
 /**
@@ -51,24 +54,7 @@ void port_fini(struct port *port)
  */
 int port_create(struct vsw *sw, const struct cfg_port *cfg)
 {
-	switch (cfg->type) {
-	case CFG_PORT_TCP_LISTEN:
-	case CFG_PORT_UNIX_LISTEN:
-		return listen_port_create(sw, cfg);
-	case CFG_PORT_TCP_CONNECT:
-	case CFG_PORT_UNIX_CONNECT:
-		return connect_port_create(sw, cfg);
-	case CFG_PORT_UDP:
-	case CFG_PORT_UNIX_DGRAM:
-		return dgram_port_create(sw, cfg);
-	case CFG_PORT_MCAST:
-		return mcast_port_create(sw, cfg);
-	case CFG_PORT_TAP:
-		return tap_port_create(sw, cfg);
-	}
-	log_err("port %s: type %s is not implemented yet", cfg->name,
-		cfg_port_type_name(cfg->type));
-	return -EOPNOTSUPP;
+	return port_type_of(cfg)->create(sw, cfg);
 }
 
 /**
@@ -129,4 +115,99 @@ void port_detach_taps(struct port *port)
 		t->next = NULL;
 		t->detach(t);
 	}
+}
+
+/**
+ * port_adopt() - make @child one of the ports @parent owns.
+ * @parent:	the owner (a listener, a udp port)
+ * @child:	a port just registered with vsw_add_port()
+ *
+ * A removed parent is not released while it has children: they use its
+ * socket or its counters until they go (port_release()).
+ */
+void port_adopt(struct port *parent, struct port *child)
+{
+	child->parent = parent;
+	child->sib_prev = NULL;
+	child->sib_next = parent->children;
+	if (parent->children)
+		parent->children->sib_prev = child;
+	parent->children = child;
+	parent->n_children++;
+}
+
+/**
+ * port_close_children() - start removing every child of @parent.
+ * @parent:	the parent
+ */
+void port_close_children(struct port *parent)
+{
+	port_for_each_child(c, parent)
+		c->ops->close(c);
+}
+
+/**
+ * port_hold() - one more operation the port must see end before release.
+ * @port:	the port
+ */
+void port_hold(struct port *port)
+{
+	port->held++;
+}
+
+/**
+ * port_unhold() - an operation port_hold() counted has ended.
+ * @port:	the port; may be released here if it is being removed
+ */
+void port_unhold(struct port *port)
+{
+	VSW_BUG_ON(!port->held);
+	port->held--;
+	port_settle(port);
+}
+
+/**
+ * port_settle() - release a removed port once nothing keeps it.
+ * @port:	the port
+ *
+ * Does nothing until ops->close() has set @removing, no operation is held
+ * and every child is released; then runs ops->finish, logs the removal and
+ * releases the port (port_release()).  Safe to call at any time, and again
+ * after the release.
+ */
+void port_settle(struct port *port)
+{
+	if (!port->removing || port->held || port->n_children ||
+	    !port->registered)
+		return;
+	if (port->ops->finish)
+		port->ops->finish(port);
+	log_info("port %s: removed", port->name);
+	port_release(port);
+}
+
+/**
+ * port_release() - the end of a port: out of its parent and the switch.
+ * @port:	a registered port none of whose requests is in flight
+ *
+ * Frees it after the current batch of completions (vsw_release_port()),
+ * then settles the parent, which may have waited for this last child.
+ */
+void port_release(struct port *port)
+{
+	struct port *parent = port->parent;
+
+	if (parent) {
+		if (port->sib_prev)
+			port->sib_prev->sib_next = port->sib_next;
+		else
+			parent->children = port->sib_next;
+		if (port->sib_next)
+			port->sib_next->sib_prev = port->sib_prev;
+		port->sib_next = port->sib_prev = NULL;
+		parent->n_children--;
+	}
+	vsw_release_port(port->sw, port);
+	if (parent)
+		port_settle(parent);
 }

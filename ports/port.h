@@ -13,17 +13,46 @@
  * MACs, so the MAC table never names a port that cannot send.
  *
  * Life cycle:
- *   create (type-specific; may fail, nothing to undo for the caller)
- *   -> vsw_add_port() (named, counted against the port limit)
+ *   create (the type's descriptor, struct port_type in ports/port-type.h;
+ *   may fail, nothing to undo for the caller)
+ *   -> vsw_add_port() (named, counted against the port limit); a port
+ *      made by another (an accepted connection, a udp peer) is then
+ *      port_adopt()ed by its parent
  *   -> vsw_port_up() / vsw_port_down(), any number of times
  *   -> ops->close() (port del, reload, a peer that went away): the type
- *      closes its descriptors and waits until none of its io_uring
- *      requests is in flight
- *   -> vsw_release_port(): out of the switch, taps detached, and freed
- *      with ops->destroy after the current batch of completions.
+ *      sets @removing, closes its children (port_close_children()), and
+ *      stops its I/O, holding the port (port_hold()) for every request
+ *      or engine that must end first and letting go (port_unhold()) as
+ *      each ends
+ *   -> port_settle(): once nothing is held and no child is left, the
+ *      type's ops->finish (descriptors, files), "removed" in the log and
+ *      port_release(): out of its parent and the switch, taps detached,
+ *      freed with ops->destroy after the current batch of completions.
+ *      A child that goes on its own (a peer that hung up) calls
+ *      port_release() itself; its parent settles then.
  * At exit every port is closed the same way, the loop drains until no
  * request is in flight (loop_drain()), and then every remaining port is
- * destroyed directly.
+ * destroyed directly.  Outside the core, ports are walked with
+ * vsw_for_each_port() or port_for_each_child(), never by their links.
+ *
+ * A new port type touches:
+ *   - its own file (or file pair) in ports/: the port (struct port first,
+ *     its struct port_ops with send, close, destroy and the optional
+ *     hooks qemu_args, show, finish), its config keys and parser on
+ *     switch/cfg-keys.h (new struct cfg_port fields, if any, go in
+ *     switch/cfg.h), its create function and its const struct port_type;
+ *   - one line in the table of ports/port-types.c, in documentation order,
+ *     and its declaration beside the others in ports/port-type.h;
+ *   - the file in libvsw_a_SOURCES (switch/automake.mk);
+ *   - its section in docs/vswitchd.json.5.md (and the type list of
+ *     README), and its tests: tests/config/ cases for its keys, a
+ *     component or netns test that passes frames through it.
+ * Nothing else names a type: the parser, port_create(), the daemon and
+ * the control server all go through the table.  A type configured by a
+ * top-level section instead (like "dhcp" and "slirp") defines a
+ * struct port_section_type and takes a line in the second table of
+ * ports/port-types.c; its section's parser is the configuration's
+ * (switch/cfg-<section>.c, a member of struct vsw_config).
  *
  * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
  */
@@ -97,8 +126,13 @@ struct port_stats {
  * @destroy:	free the port; called only when no request is in flight
  * @qemu_args:	write the QEMU -netdev option that attaches a VM to this
  *		port (without id=), or NULL if VMs do not attach to it
- * @close:	start removing the port at runtime: stop its I/O and, once
- *		no request is in flight, call vsw_release_port().  Idempotent.
+ * @close:	start removing the port at runtime: set @removing, stop its
+ *		I/O and close its children, holding the port (port_hold())
+ *		for every operation that must end first, then
+ *		port_settle().  Idempotent.
+ * @finish:	optional: the last step of a removed port, run by
+ *		port_settle() once nothing is held and no child is left
+ *		(close its descriptors, unlink its files)
  * @show:	add type-specific members ("state", "peer", "tx_queue"...)
  *		to a JSON object describing the port
  */
@@ -110,6 +144,7 @@ struct port_ops {
 	void (*destroy)(struct port *port);
 	void (*qemu_args)(const struct port *port, char *buf, size_t size);
 	void (*close)(struct port *port);
+	void (*finish)(struct port *port);
 	void (*show)(const struct port *port, struct json_t *obj);
 };
 
@@ -139,7 +174,13 @@ struct port_tap {
  * struct port - base of every port.
  * @ops:	type operations
  * @sw:		the switch it belongs to
- * @parent:	listener that accepted it, or NULL
+ * @parent:	the port that owns it (the listener that accepted it, the
+ *		udp port it is a peer of), or NULL
+ * @children:	first of the ports it owns that are not yet released
+ * @sib_next, @sib_prev: @parent's list of children (private)
+ * @n_children:	number of @children
+ * @held:	operations that must end before a removed port is released
+ *		(port_hold(), port_unhold())
  * @name:	unique name ("vm-tcp", "vm-tcp/3")
  * @peer:	human-readable peer (address, path, pid), may be empty
  * @id:		unique number, never reused while the daemon runs
@@ -158,6 +199,9 @@ struct port {
 	const struct port_ops *ops;
 	struct vsw *sw;
 	struct port *parent;
+	struct port *children, *sib_next, *sib_prev;
+	unsigned int n_children;
+	unsigned int held;
 	char name[PORT_NAME_MAX];
 	char peer[128];
 	uint32_t id;
@@ -182,13 +226,24 @@ void port_tap_del(struct port *port, struct port_tap *tap);
 void port_tap_run(struct port *port, const uint8_t *frame, size_t len);
 void port_detach_taps(struct port *port);
 bool port_count_tx_error(struct port *port, int err);
+void port_adopt(struct port *parent, struct port *child);
+void port_close_children(struct port *parent);
+void port_hold(struct port *port);
+void port_unhold(struct port *port);
+void port_settle(struct port *port);
+void port_release(struct port *port);
 
-/* Constructors of the port types, called by port_create(). */
-int listen_port_create(struct vsw *sw, const struct cfg_port *cfg);
-int connect_port_create(struct vsw *sw, const struct cfg_port *cfg);
-int dgram_port_create(struct vsw *sw, const struct cfg_port *cfg);
-int mcast_port_create(struct vsw *sw, const struct cfg_port *cfg);
-int tap_port_create(struct vsw *sw, const struct cfg_port *cfg);
+/**
+ * port_for_each_child() - walk the children of @parent_.
+ * @c_:		loop variable (declared here)
+ * @parent_:	the parent
+ *
+ * The body may release @c_ (the free is deferred), no other child.
+ */
+#define port_for_each_child(c_, parent_)                                       \
+	for (struct port *c_ = (parent_)->children, *c_##_next_;               \
+	     c_ && (c_##_next_ = c_->sib_next, 1); c_ = c_##_next_)
+
 
 /**
  * port_is_up() - true while the port takes part in forwarding.

@@ -42,6 +42,7 @@
 
 #include <slirp/libslirp.h>
 
+#include "ports/port-type.h"
 #include "ports/port.h"
 #include "ports/slirp-refuse.h"
 #include "switch/fdb.h"
@@ -543,10 +544,7 @@ static void slirp_settle(struct slirp_port *sp)
 		close(sp->epfd);
 		sp->epfd = -1;
 	}
-	if (sp->port.registered) {
-		log_info("port %s: removed", sp->port.name);
-		vsw_release_port(sp->port.sw, &sp->port);
-	}
+	port_settle(&sp->port);
 }
 
 static void slirp_poll_done(struct uop *op, int res, unsigned int flags UNUSED)
@@ -1079,3 +1077,39 @@ fail:
 	slirp_destroy(&sp->port);
 	return ret;
 }
+
+/* ----- the "slirp" section ----- */
+
+static bool slirp_enabled(const struct vsw_config *cfg)
+{
+	return cfg->slirp.enabled;
+}
+
+static bool slirp_same(const struct vsw_config *a, const struct vsw_config *b)
+{
+	return cfg_slirp_same(&a->slirp, &b->slirp);
+}
+
+static void slirp_carry(struct vsw_config *next, struct vsw_config *running)
+{
+	free(next->slirp.forwards);
+	next->slirp = running->slirp;
+	running->slirp.forwards = NULL;
+}
+
+static void slirp_forget(struct vsw_config *cfg)
+{
+	free(cfg->slirp.forwards);
+	memset(&cfg->slirp, 0, sizeof(cfg->slirp));
+}
+
+static int slirp_create(struct vsw *sw, const struct vsw_config *cfg,
+			struct port **out)
+{
+	return slirp_port_create(sw, &cfg->slirp, out);
+}
+
+const struct port_section_type slirp_section_type = {
+	SLIRP_PORT_NAME, "the slirp uplink", true,
+	slirp_enabled, slirp_same, slirp_carry, slirp_forget, slirp_create,
+};

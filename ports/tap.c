@@ -69,6 +69,7 @@
 #include <unistd.h>
 
 #include "ports/offload.h"
+#include "ports/port-type.h"
 #include "ports/port.h"
 #include "ports/txq.h"
 #include "switch/cfg.h"
@@ -457,10 +458,8 @@ static void tap_settle(struct tap_port *tp)
 	}
 	txq_clear(&tp->txq);
 	tp->tx_head = tp->tx_tail = 0;
-	if (tp->port.removing && tp->port.registered) {
-		log_info("port %s: removed", tp->port.name);
-		vsw_release_port(tp->port.sw, &tp->port);
-	}
+	/* A failed port stays until it is removed. */
+	port_settle(&tp->port);
 }
 
 /* A device error: the port goes down and stays down (see the top). */
@@ -800,7 +799,7 @@ static int tap_setup_rx(struct tap_port *tp)
  *
  * Return: 0, or a negative errno after logging what failed.
  */
-int tap_port_create(struct vsw *sw, const struct cfg_port *cfg)
+static int tap_port_create(struct vsw *sw, const struct cfg_port *cfg)
 {
 	struct tap_port *tp = calloc(1, sizeof(*tp));
 	int ret;
@@ -857,3 +856,59 @@ err:
 	tap_destroy(&tp->port);
 	return ret;
 }
+
+/* ----- configuration ----- */
+
+static int parse_mtu(struct cfg_ctx *ctx, const struct cfg_key *key,
+		     const json_t *val, void *base)
+{
+	/* The largest MTU whose frame, with its tag, still fits max_frame. */
+	unsigned int max = cfg_ctx_config(ctx)->sw.max_frame - 18;
+
+	/* An MTU of 68 would still make frames the switch drops. */
+	if (max < 68)
+		return cfg_fail(ctx,
+				"switch.max_frame %u leaves no room for the "
+				"minimum MTU of 68 (it must be at least 86)",
+				cfg_ctx_config(ctx)->sw.max_frame);
+	return cfg_get_uint(ctx, val, 68, max, "at most switch.max_frame - 18",
+			    cfg_key_dst(key, base));
+}
+
+static const struct cfg_key tap_keys[] = {
+	CFG_PORT_KEY_NAME,
+	CFG_PORT_KEY_TYPE,
+	CFG_PORT_KEY("ifname", cfg_parse_ifname, CFG_V_STR, ifname, 0, 0,
+		     false),
+	CFG_PORT_KEY("mtu", parse_mtu, CFG_V_UINT, mtu, 0, 0, false),
+	CFG_PORT_KEY("offload", cfg_parse_bool, CFG_V_BOOL, offload, 0, 0,
+		     false),
+	CFG_PORT_KEYS_TX_QUEUE,
+};
+
+static int tap_parse(struct cfg_ctx *ctx, const json_t *obj,
+		     struct cfg_port *port)
+{
+	struct cfg_quote q;
+	int r = cfg_port_parse_keys(ctx, obj, port);
+
+	if (r || port->ifname[0])
+		return r;
+	/* Without "ifname" the device is named after the port. */
+	if (strlen(port->name) >= CFG_IFNAME_MAX)
+		return cfg_fail(ctx,
+				"the port name is too long to name the "
+				"device (set \"ifname\", at most %d bytes)",
+				CFG_IFNAME_MAX - 1);
+	/* Valid port names, but the kernel refuses them as device names. */
+	if (!strcmp(port->name, ".") || !strcmp(port->name, ".."))
+		return cfg_fail(ctx,
+				"the port name %s cannot name the device (set "
+				"\"ifname\")",
+				cfg_quoted(&q, port->name));
+	strlcpy_(port->ifname, port->name, sizeof(port->ifname));
+	return 0;
+}
+
+const struct port_type tap_port_type =
+	PORT_TYPE("tap", tap_parse, tap_keys, tap_port_create);

@@ -5,7 +5,8 @@ libvsw_a_SOURCES = \
 	switch/log.c switch/log.h \
 	switch/eth.c switch/eth.h \
 	switch/fdb.c switch/fdb.h \
-	switch/cfg.c switch/cfg.h switch/cfg-int.h switch/cfg-parse.c \
+	switch/cfg.c switch/cfg.h switch/cfg-int.h switch/cfg-keys.h \
+	switch/cfg-parse.c \
 	switch/cfg-ports.c switch/cfg-dhcp.c switch/cfg-slirp.c switch/cfg-locate.c switch/cfg-locate.h \
 	switch/loop.c switch/loop.h switch/iobuf.c switch/iobuf.h \
 	switch/safe-file.c switch/safe-file.h \
@@ -13,12 +14,13 @@ libvsw_a_SOURCES = \
 	switch/daemon.c switch/daemon.h \
 	switch/ctl.c switch/ctl.h switch/ctl-dispatch.c switch/ctl-dispatch.h \
 	switch/ctl-args.c switch/ctl-args.h switch/ctl-cmds.c \
-	ports/port.c ports/port.h ports/tx-drop.c \
+	ports/port.c ports/port.h ports/port-type.h ports/port-types.c \
+	ports/tx-drop.c \
 	ports/stream.c ports/stream.h \
 	ports/txq.c ports/txq.h \
 	ports/stream-conn.c ports/stream-conn.h \
 	ports/listen.c ports/connect.c \
-	ports/dgram.c ports/dgram.h ports/mcast.c \
+	ports/dgram-engine.c ports/dgram.c ports/dgram.h ports/mcast.c \
 	ports/sockaddr.c ports/sockaddr.h \
 	ports/unix-sock.c ports/unix-sock.h \
 	ports/offload.c ports/offload.h
@@ -36,18 +38,17 @@ VSW_LIBS = libvsw.a $(URING_LIBS) $(JANSSON_LIBS) $(SLIRP_LIBS)
 ## check (FUZZ_CC is set in dhcp/automake.mk).  Needs clang:
 ## make fuzz-cfg && ./fuzz-cfg -dict=$(srcdir)/tests/fuzz/cfg.dict \
 ##	CORPUS-DIR $(srcdir)/tests/config
+## The port types' keys sit with the types (ports/port-types.c lists
+## them), so the whole library is built in, as for fuzz-switch.
 EXTRA_DIST += tests/fuzz/cfg.dict
 FUZZ_CFG_SRCS = $(srcdir)/tests/fuzz/fuzz-cfg.c \
-	$(srcdir)/switch/cfg.c $(srcdir)/switch/cfg-parse.c \
-	$(srcdir)/switch/cfg-ports.c $(srcdir)/switch/cfg-dhcp.c \
-	$(srcdir)/switch/cfg-slirp.c $(srcdir)/switch/cfg-locate.c \
-	$(srcdir)/switch/log.c $(srcdir)/dhcp/dhcp.c \
-	$(srcdir)/dhcp/options.c $(srcdir)/dhcp/lease.c
+	$(addprefix $(srcdir)/,$(filter %.c,$(libvsw_a_SOURCES)))
 fuzz-cfg: $(FUZZ_CFG_SRCS)
 	$(FUZZ_CC) -std=gnu11 -g -O1 -I$(top_srcdir) -I$(top_builddir) \
-		$(JANSSON_CFLAGS) -DVSW_FUZZ_LIBFUZZER \
-		-fsanitize=fuzzer,address,undefined \
-		-o $@ $(FUZZ_CFG_SRCS) $(JANSSON_LIBS)
+		$(URING_CFLAGS) $(JANSSON_CFLAGS) $(SLIRP_CFLAGS) \
+		-DVSW_FUZZ_LIBFUZZER -fsanitize=fuzzer,address,undefined \
+		-o $@ $(FUZZ_CFG_SRCS) \
+		$(URING_LIBS) $(JANSSON_LIBS) $(SLIRP_LIBS)
 CLEANFILES += fuzz-cfg
 .PHONY: fuzz-cfg
 

@@ -3,8 +3,11 @@
  *
  * cfg.c holds the top level, loading and cfg_dump(); cfg-parse.c the
  * messages and the parsers of generic values (integers, strings,
- * addresses, arrays); cfg-ports.c the port types; cfg-dhcp.c the "dhcp"
- * section.  Nothing here is for use outside switch/cfg*.c.
+ * addresses, arrays); cfg-ports.c the "ports" array (the type lookup, the
+ * keys every port shares, the uniqueness checks); cfg-dhcp.c the "dhcp"
+ * section, cfg-slirp.c the "slirp" section.  The port types' own keys sit
+ * with the types (ports/), which see only cfg-keys.h.  Nothing here is for
+ * use outside switch/cfg*.c.
  *
  * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
  */
@@ -19,21 +22,17 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "switch/cfg-keys.h"
 #include "switch/cfg-locate.h"
 #include "switch/cfg.h"
 #include "switch/util.h"
 
 #define CFG_DEFAULT_RUNTIME_DIR "/run/vswitchd"
-#define CFG_DEFAULT_ADDRESS	"127.0.0.1"
 
 enum {
 	CFG_MAX_FILE_SIZE = 16 << 20,
 	/* Deepest path: ports[i].key, plus one step to point at a key. */
 	CFG_PATH_DEPTH = 4,
-	/* Longest string kept in a message; longer ones end in "...". */
-	CFG_QUOTE_MAX = 64,
-	CFG_SUN_PATH_LEN = CFG_PATH_MAX - 1,
-	CFG_NAME_LEN = CFG_NAME_MAX - 1,
 	/* The stream framing puts a 4-byte length before each frame. */
 	CFG_FRAME_PREFIX = 4,
 
@@ -44,18 +43,9 @@ enum {
 	CFG_DEF_MAX_PORTS = 1024,
 	CFG_DEF_TX_QUEUE_FRAMES = 256,
 	CFG_DEF_TX_QUEUE_BYTES = 4 << 20,
-	CFG_DEF_MAX_CONNECTIONS = 64,
-	CFG_DEF_MODE = 0600,
-	CFG_DEF_RECONNECT_MIN_MS = 100,
-	CFG_DEF_RECONNECT_MAX_MS = 5000,
 	CFG_DEF_CTL_MAX_CLIENTS = 16,
-	CFG_DEF_MAX_PEERS = 64,
-	CFG_DEF_PEER_IDLE_S = 300,
-	CFG_DEF_TTL = 1,
 
 	CFG_TX_QUEUE_BYTES_MAX = 1 << 30,
-	CFG_RECONNECT_MIN = 10,
-	CFG_RECONNECT_MAX = 3600000,
 };
 
 /**
@@ -77,87 +67,7 @@ struct cfg_ctx {
 	struct cfg_path_elem path[CFG_PATH_DEPTH];
 	size_t depth;
 	struct vsw_config *cfg;
-	const struct cfg_port_type_info *port_type;
-};
-
-/**
- * enum cfg_val - how cfg_dump() prints a key's value.
- * @CFG_V_NONE:	not printed (parsed elsewhere)
- * @CFG_V_UINT:	unsigned int
- * @CFG_V_U16:	uint16_t
- * @CFG_V_STR:	char array
- * @CFG_V_MODE:	unsigned int, in octal
- * @CFG_V_TYPE:	enum cfg_port_type, by name
- * @CFG_V_BOOL:	bool, as true or false
- */
-enum cfg_val {
-	CFG_V_NONE,
-	CFG_V_UINT,
-	CFG_V_U16,
-	CFG_V_STR,
-	CFG_V_MODE,
-	CFG_V_TYPE,
-	CFG_V_BOOL,
-};
-
-struct cfg_key;
-
-/*
- * Parses @val for @key into the struct at @base (the destination is at
- * key->offset).  ctx->path already names @val.
- */
-typedef int cfg_key_fn(struct cfg_ctx *ctx, const struct cfg_key *key,
-		       const json_t *val, void *base);
-
-/**
- * struct cfg_key - one key of a JSON object.
- * @name:	key as written in the file
- * @parse:	parser for its value
- * @val:	how cfg_dump() prints the value
- * @offset:	offset of the destination in the struct being filled
- * @min:	smallest value, for integer keys
- * @max:	largest value, for integer keys
- * @required:	the key must be present
- */
-struct cfg_key {
-	const char *name;
-	cfg_key_fn *parse;
-	enum cfg_val val;
-	size_t offset;
-	unsigned int min, max;
-	bool required;
-};
-
-/*
- * Parses a port object of one type into @port, whose type-independent
- * defaults are already set, and applies the type's own defaults and
- * cross-checks.
- */
-typedef int cfg_port_parse_fn(struct cfg_ctx *ctx, const json_t *obj,
-			      struct cfg_port *port);
-
-/**
- * struct cfg_port_type_info - one row of the port type table.
- * @name:	"type" as written in the file
- * @type:	the enumerator
- * @parse:	parser for a port of this type
- * @keys:	valid keys of such a port, in documentation order
- * @n_keys:	number of @keys
- */
-struct cfg_port_type_info {
-	const char *name;
-	enum cfg_port_type type;
-	cfg_port_parse_fn *parse;
-	const struct cfg_key *keys;
-	size_t n_keys;
-};
-
-/**
- * struct cfg_quote - buffer for a string quoted for a message.
- * @s:	the quoted string, NUL-terminated
- */
-struct cfg_quote {
-	char s[CFG_QUOTE_MAX * 6 + 16];
+	const struct cfg_port_type *port_type;
 };
 
 /* Parses one array element into @dst. */
@@ -167,17 +77,8 @@ typedef int cfg_obj_fn(struct cfg_ctx *ctx, const json_t *val, void *elem);
 /* Checks element @i of @elems against the ones before it. */
 typedef int cfg_check_fn(struct cfg_ctx *ctx, const void *elems, size_t i);
 
-static inline void *cfg_key_dst(const struct cfg_key *key, void *base)
-{
-	return (char *)base + key->offset;
-}
-
 /* cfg-parse.c: messages (each returns -EINVAL, or -ENOMEM) */
-void cfg_path_push_key(struct cfg_ctx *ctx, const char *key);
 void cfg_path_push_index(struct cfg_ctx *ctx, size_t index);
-void cfg_path_pop(struct cfg_ctx *ctx);
-const char *cfg_quoted(struct cfg_quote *q, const char *str);
-int PRINTF_FMT(2, 3) cfg_fail(struct cfg_ctx *ctx, const char *fmt, ...);
 int PRINTF_FMT(3, 4) cfg_fail_key(struct cfg_ctx *ctx, const char *key,
 				  const char *fmt, ...);
 int PRINTF_FMT(2, 3) cfg_fail_nopos(struct cfg_ctx *ctx, const char *fmt, ...);
@@ -186,32 +87,11 @@ const char *cfg_json_kind(const json_t *v);
 int cfg_fail_type(struct cfg_ctx *ctx, const char *expected, const json_t *val);
 const struct cfg_key *cfg_find_key(const struct cfg_key *keys, size_t n_keys,
 				   const char *name);
-int cfg_parse_object(struct cfg_ctx *ctx, const json_t *obj,
-		     const struct cfg_key *keys, size_t n_keys, void *base);
-int cfg_get_uint(struct cfg_ctx *ctx, const json_t *val, unsigned int min,
-		 unsigned int max, const char *rule, unsigned int *out);
-int cfg_parse_uint(struct cfg_ctx *ctx, const struct cfg_key *key,
-		   const json_t *val, void *base);
-int cfg_parse_u16(struct cfg_ctx *ctx, const struct cfg_key *key,
-		  const json_t *val, void *base);
-int cfg_parse_nothing(struct cfg_ctx *ctx, const struct cfg_key *key,
-		      const json_t *val, void *base);
-int cfg_parse_tx_queue_bytes(struct cfg_ctx *ctx, const struct cfg_key *key,
-			     const json_t *val, void *base);
-int cfg_get_string(struct cfg_ctx *ctx, const json_t *val, const char **out);
-int cfg_parse_path(struct cfg_ctx *ctx, const struct cfg_key *key,
-		   const json_t *val, void *base);
-int cfg_parse_mode(struct cfg_ctx *ctx, const struct cfg_key *key,
-		   const json_t *val, void *base);
-int cfg_parse_bool(struct cfg_ctx *ctx, const struct cfg_key *key,
-		   const json_t *val, void *base);
 int cfg_get_ipv4(struct cfg_ctx *ctx, const json_t *val, uint32_t *out);
 int cfg_parse_ipv4(struct cfg_ctx *ctx, const struct cfg_key *key,
 		   const json_t *val, void *base);
 int cfg_get_address(struct cfg_ctx *ctx, const json_t *val, int family,
 		    char *out);
-int cfg_parse_address(struct cfg_ctx *ctx, const struct cfg_key *key,
-		      const json_t *val, void *base);
 int cfg_get_cidr4(struct cfg_ctx *ctx, const json_t *val, unsigned int max_len,
 		  uint32_t *net, uint32_t *mask);
 int cfg_get_cidr6(struct cfg_ctx *ctx, const json_t *val, unsigned int max_len,
@@ -237,9 +117,7 @@ void cfg_dump_keys(FILE *f, const char *prefix, const struct cfg_key *keys,
 const char *cfg_ip_str(uint32_t ip, char *buf);
 
 /* cfg-ports.c */
-bool cfg_key_of_other_type(const struct cfg_port_type_info *pt,
-			   const char *name);
-const struct cfg_port_type_info *cfg_port_type_find(enum cfg_port_type t);
+bool cfg_key_of_other_type(const struct cfg_port_type *pt, const char *name);
 int cfg_parse_ports(struct cfg_ctx *ctx, const struct cfg_key *key,
 		    const json_t *val, void *base);
 

@@ -37,6 +37,11 @@ void cfg_path_pop(struct cfg_ctx *ctx)
 	ctx->depth--;
 }
 
+const struct vsw_config *cfg_ctx_config(const struct cfg_ctx *ctx)
+{
+	return ctx->cfg;
+}
+
 /* Formats the current path as "ports[2].name" into @buf. */
 static void path_format(const struct cfg_ctx *ctx, char *buf, size_t size)
 {
@@ -242,7 +247,7 @@ const struct cfg_key *cfg_find_key(const struct cfg_key *keys, size_t n_keys,
 static int cfg_fail_unknown_key(struct cfg_ctx *ctx, const char *name,
 				const struct cfg_key *keys, size_t n_keys)
 {
-	const struct cfg_port_type_info *pt = ctx->port_type;
+	const struct cfg_port_type *pt = ctx->port_type;
 	struct cfg_quote q;
 	char list[256] = "";
 
@@ -827,7 +832,7 @@ void cfg_dump_keys(FILE *f, const char *prefix, const struct cfg_key *keys,
 			break;
 		case CFG_V_TYPE:
 			fputs(cfg_port_type_name(
-				      *(const enum cfg_port_type *)p),
+				      *(const struct cfg_port_type *const *)p),
 			      f);
 			break;
 		case CFG_V_BOOL:

@@ -1,6 +1,8 @@
 /*
- * cfg-ports.c - the "ports" array: one key table and parser per port type,
- * and the uniqueness checks across ports.
+ * cfg-ports.c - the "ports" array: the type lookup in the port registry,
+ * the keys and defaults several port types share, and the uniqueness
+ * checks across ports.  Each type's own keys and parser sit in its file
+ * in ports/ (see cfg-keys.h).
  *
  * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
  */
@@ -21,8 +23,19 @@ static bool name_char_ok(unsigned char c)
 	       (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
 }
 
-static int parse_port_name(struct cfg_ctx *ctx, const struct cfg_key *key,
-			   const json_t *val, void *base)
+/**
+ * cfg_parse_port_name() - "name": 1 to 24 characters from [A-Za-z0-9_.-].
+ * @ctx:	the load
+ * @key:	the key
+ * @val:	its value
+ * @base:	the struct cfg_port being filled
+ *
+ * "dhcp" and "slirp" are refused: they name the ports of those sections.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int cfg_parse_port_name(struct cfg_ctx *ctx, const struct cfg_key *key,
+			const json_t *val, void *base)
 {
 	struct cfg_quote q, qc;
 	const char *s;
@@ -67,137 +80,20 @@ static int parse_port_name(struct cfg_ctx *ctx, const struct cfg_key *key,
 	return 0;
 }
 
-static int parse_max_connections(struct cfg_ctx *ctx, const struct cfg_key *key,
-				 const json_t *val, void *base)
+/**
+ * cfg_parse_max_connections() - a count of children, 1 to switch.max_ports.
+ * @ctx:	the load
+ * @key:	the key ("max_connections", "max_peers")
+ * @val:	its value
+ * @base:	the struct cfg_port being filled
+ *
+ * Return: 0 or -EINVAL.
+ */
+int cfg_parse_max_connections(struct cfg_ctx *ctx, const struct cfg_key *key,
+			      const json_t *val, void *base)
 {
 	return cfg_get_uint(ctx, val, 1, ctx->cfg->sw.max_ports,
 			    "at most switch.max_ports", cfg_key_dst(key, base));
-}
-
-#define PORT_KEY_NAME                                                          \
-	{                                                                      \
-		"name", parse_port_name, CFG_V_STR,                            \
-			offsetof(struct cfg_port, name), 0, 0, true            \
-	}
-#define PORT_KEY_TYPE                                                          \
-	{                                                                      \
-		"type", cfg_parse_nothing, CFG_V_TYPE,                         \
-			offsetof(struct cfg_port, type), 0, 0, true            \
-	}
-#define PORT_KEY_ADDRESS                                                       \
-	{                                                                      \
-		"address", cfg_parse_address, CFG_V_STR,                       \
-			offsetof(struct cfg_port, address), 0, 0, false        \
-	}
-#define PORT_KEY_PORT(min_)                                                    \
-	{                                                                      \
-		"port", cfg_parse_u16, CFG_V_U16,                              \
-			offsetof(struct cfg_port, port), (min_), 65535, true   \
-	}
-#define PORT_KEY_PATH(required_)                                               \
-	{                                                                      \
-		"path", cfg_parse_path, CFG_V_STR,                             \
-			offsetof(struct cfg_port, path), 0, 0, (required_)     \
-	}
-#define PORT_KEY_MODE                                                          \
-	{                                                                      \
-		"mode", cfg_parse_mode, CFG_V_MODE,                            \
-			offsetof(struct cfg_port, mode), 0, 0, false           \
-	}
-#define PORT_KEY_MAX_CONNECTIONS                                               \
-	{                                                                      \
-		"max_connections", parse_max_connections, CFG_V_UINT,          \
-			offsetof(struct cfg_port, max_connections), 0, 0,      \
-			false                                                  \
-	}
-#define PORT_KEY_RECONNECT(field_)                                             \
-	{                                                                      \
-#field_, cfg_parse_uint, CFG_V_UINT,                           \
-			offsetof(struct cfg_port, field_), CFG_RECONNECT_MIN,  \
-			CFG_RECONNECT_MAX, false                               \
-	}
-#define PORT_KEYS_TX_QUEUE                                                     \
-	{ "tx_queue_frames",                                                   \
-	  cfg_parse_uint,                                                      \
-	  CFG_V_UINT,                                                          \
-	  offsetof(struct cfg_port, tx_queue_frames),                          \
-	  1,                                                                   \
-	  65536,                                                               \
-	  false },                                                             \
-	{                                                                      \
-		"tx_queue_bytes", cfg_parse_tx_queue_bytes, CFG_V_UINT,        \
-			offsetof(struct cfg_port, tx_queue_bytes), 0, 0, false \
-	}
-
-static const struct cfg_key tcp_listen_keys[] = {
-	PORT_KEY_NAME,
-	PORT_KEY_TYPE,
-	PORT_KEY_ADDRESS,
-	PORT_KEY_PORT(0),
-	PORT_KEY_MAX_CONNECTIONS,
-	PORT_KEYS_TX_QUEUE,
-};
-
-static const struct cfg_key unix_listen_keys[] = {
-	PORT_KEY_NAME,
-	PORT_KEY_TYPE,
-	PORT_KEY_PATH(false),
-	PORT_KEY_MODE,
-	PORT_KEY_MAX_CONNECTIONS,
-	PORT_KEYS_TX_QUEUE,
-};
-
-static const struct cfg_key tcp_connect_keys[] = {
-	PORT_KEY_NAME,
-	PORT_KEY_TYPE,
-	PORT_KEY_ADDRESS,
-	PORT_KEY_PORT(1),
-	PORT_KEY_RECONNECT(reconnect_min_ms),
-	PORT_KEY_RECONNECT(reconnect_max_ms),
-	PORT_KEYS_TX_QUEUE,
-};
-
-static const struct cfg_key unix_connect_keys[] = {
-	PORT_KEY_NAME,
-	PORT_KEY_TYPE,
-	PORT_KEY_PATH(true),
-	PORT_KEY_RECONNECT(reconnect_min_ms),
-	PORT_KEY_RECONNECT(reconnect_max_ms),
-	PORT_KEYS_TX_QUEUE,
-};
-
-/* A multicast group: IPv4 224.0.0.0/4 or IPv6 ff00::/8, literally. */
-static int parse_mcast_group(struct cfg_ctx *ctx, const struct cfg_key *key,
-			     const json_t *val, void *base)
-{
-	struct in6_addr a6;
-	struct in_addr a4;
-	struct cfg_quote q;
-	const char *s;
-	int r;
-
-	r = cfg_get_string(ctx, val, &s);
-	if (r)
-		return r;
-	if (strlen(s) < CFG_ADDR_MAX && inet_pton(AF_INET, s, &a4) == 1) {
-		if ((ntohl(a4.s_addr) >> 28) != 0xe)
-			return cfg_fail(ctx,
-					"%s is not an IPv4 multicast "
-					"address (224.0.0.0/4)",
-					cfg_quoted(&q, s));
-	} else if (strlen(s) < CFG_ADDR_MAX &&
-		   inet_pton(AF_INET6, s, &a6) == 1) {
-		if (a6.s6_addr[0] != 0xff)
-			return cfg_fail(ctx,
-					"%s is not an IPv6 multicast "
-					"address (ff00::/8)",
-					cfg_quoted(&q, s));
-	} else {
-		return cfg_fail(ctx, "%s is not a literal multicast address",
-				cfg_quoted(&q, s));
-	}
-	strlcpy_(cfg_key_dst(key, base), s, CFG_ADDR_MAX);
-	return 0;
 }
 
 /* An interface name as the kernel takes it: 1 to 15 bytes, no '/' or space. */
@@ -225,8 +121,17 @@ static int check_ifname(struct cfg_ctx *ctx, const char *s)
 	return 0;
 }
 
-static int parse_ifname(struct cfg_ctx *ctx, const struct cfg_key *key,
-			const json_t *val, void *base)
+/**
+ * cfg_parse_ifname() - a network interface name as the kernel takes it.
+ * @ctx:	the load
+ * @key:	the key ("interface", "ifname")
+ * @val:	its value
+ * @base:	the struct cfg_port being filled
+ *
+ * Return: 0 or -EINVAL.
+ */
+int cfg_parse_ifname(struct cfg_ctx *ctx, const struct cfg_key *key,
+		     const json_t *val, void *base)
 {
 	const char *s = NULL;
 	int r;
@@ -239,132 +144,34 @@ static int parse_ifname(struct cfg_ctx *ctx, const struct cfg_key *key,
 	return r;
 }
 
-static int parse_mtu(struct cfg_ctx *ctx, const struct cfg_key *key,
-		     const json_t *val, void *base)
+/**
+ * cfg_port_parse_keys() - parse a port object with its type's key table.
+ * @ctx:	the load, parsing a port
+ * @obj:	the port object
+ * @port:	filled; defaults already set
+ *
+ * Return: 0, -EINVAL or -ENOMEM.
+ */
+int cfg_port_parse_keys(struct cfg_ctx *ctx, const json_t *obj,
+			struct cfg_port *port)
 {
-	/* The largest MTU whose frame, with its tag, still fits max_frame. */
-	unsigned int max = ctx->cfg->sw.max_frame - 18;
-
-	/* An MTU of 68 would still make frames the switch drops. */
-	if (max < 68)
-		return cfg_fail(ctx,
-				"switch.max_frame %u leaves no room for the "
-				"minimum MTU of 68 (it must be at least 86)",
-				ctx->cfg->sw.max_frame);
-	return cfg_get_uint(ctx, val, 68, max, "at most switch.max_frame - 18",
-			    cfg_key_dst(key, base));
-}
-
-#define PORT_KEY_REMOTE_ADDRESS                                                \
-	{                                                                      \
-		"remote_address", cfg_parse_address, CFG_V_STR,                \
-			offsetof(struct cfg_port, remote_address), 0, 0, false \
-	}
-#define PORT_KEY_REMOTE_PORT                                                   \
-	{                                                                      \
-		"remote_port", cfg_parse_u16, CFG_V_U16,                       \
-			offsetof(struct cfg_port, remote_port), 1, 65535,      \
-			false                                                  \
-	}
-#define PORT_KEY_PEERS                                                         \
-	{ "max_peers", parse_max_connections,                                  \
-	  CFG_V_UINT,  offsetof(struct cfg_port, max_peers),                   \
-	  0,	       0,                                                      \
-	  false },                                                             \
-	{                                                                      \
-		"peer_idle_s", cfg_parse_uint, CFG_V_UINT,                     \
-			offsetof(struct cfg_port, peer_idle_s), 0, 86400,      \
-			false                                                  \
-	}
-
-static const struct cfg_key udp_keys[] = {
-	PORT_KEY_NAME,	  PORT_KEY_TYPE,	   PORT_KEY_ADDRESS,
-	PORT_KEY_PORT(1), PORT_KEY_REMOTE_ADDRESS, PORT_KEY_REMOTE_PORT,
-	PORT_KEY_PEERS,	  PORT_KEYS_TX_QUEUE,
-};
-
-static const struct cfg_key unix_dgram_keys[] = {
-	PORT_KEY_NAME,
-	PORT_KEY_TYPE,
-	PORT_KEY_PATH(false),
-	PORT_KEY_MODE,
-	{ "remote_path", cfg_parse_path, CFG_V_STR,
-	  offsetof(struct cfg_port, remote_path), 0, 0, false },
-	PORT_KEY_PEERS,
-	PORT_KEYS_TX_QUEUE,
-};
-
-static const struct cfg_key mcast_keys[] = {
-	PORT_KEY_NAME,
-	PORT_KEY_TYPE,
-	{ "group", parse_mcast_group, CFG_V_STR,
-	  offsetof(struct cfg_port, group), 0, 0, true },
-	PORT_KEY_PORT(1),
-	{ "interface", parse_ifname, CFG_V_STR,
-	  offsetof(struct cfg_port, ifname), 0, 0, false },
-	{ "ttl", cfg_parse_uint, CFG_V_UINT, offsetof(struct cfg_port, ttl), 0,
-	  255, false },
-	PORT_KEYS_TX_QUEUE,
-};
-
-static const struct cfg_key tap_keys[] = {
-	PORT_KEY_NAME,
-	PORT_KEY_TYPE,
-	{ "ifname", parse_ifname, CFG_V_STR, offsetof(struct cfg_port, ifname),
-	  0, 0, false },
-	{ "mtu", parse_mtu, CFG_V_UINT, offsetof(struct cfg_port, mtu), 0, 0,
-	  false },
-	{ "offload", cfg_parse_bool, CFG_V_BOOL,
-	  offsetof(struct cfg_port, offload), 0, 0, false },
-	PORT_KEYS_TX_QUEUE,
-};
-
-static int parse_port_keys(struct cfg_ctx *ctx, const json_t *obj,
-			   struct cfg_port *port)
-{
-	const struct cfg_port_type_info *pt = ctx->port_type;
+	const struct cfg_port_type *pt = ctx->port_type;
 
 	return cfg_parse_object(ctx, obj, pt->keys, pt->n_keys, port);
 }
 
-static int check_reconnect(struct cfg_ctx *ctx, const json_t *obj,
-			   const struct cfg_port *port)
-{
-	bool min_given = json_object_get(obj, "reconnect_min_ms") != NULL;
-	bool max_given = json_object_get(obj, "reconnect_max_ms") != NULL;
-	int r;
-
-	if (port->reconnect_min_ms <= port->reconnect_max_ms)
-		return 0;
-	/* Point at whichever of the two the file sets; min if both. */
-	if (min_given) {
-		cfg_path_push_key(ctx, "reconnect_min_ms");
-		r = cfg_fail(ctx, "%u is greater than reconnect_max_ms (%u%s)",
-			     port->reconnect_min_ms, port->reconnect_max_ms,
-			     max_given ? "" : ", the default");
-	} else {
-		cfg_path_push_key(ctx, "reconnect_max_ms");
-		r = cfg_fail(ctx,
-			     "%u is less than reconnect_min_ms (%u, the "
-			     "default)",
-			     port->reconnect_max_ms, port->reconnect_min_ms);
-	}
-	cfg_path_pop(ctx);
-	return r;
-}
-
-static int tcp_listen_parse(struct cfg_ctx *ctx, const json_t *obj,
-			    struct cfg_port *port)
-{
-	strlcpy_(port->address, CFG_DEFAULT_ADDRESS, sizeof(port->address));
-	port->max_connections =
-		MIN(CFG_DEF_MAX_CONNECTIONS, ctx->cfg->sw.max_ports);
-	return parse_port_keys(ctx, obj, port);
-}
-
-/* The default socket path of a unix-* port: <runtime_dir>/<name><ext>. */
-static int default_path(struct cfg_ctx *ctx, struct cfg_port *port,
-			const char *ext)
+/**
+ * cfg_port_default_path() - the default socket path of a unix-* port.
+ * @ctx:	the load
+ * @port:	the port, its name parsed; "path" is set on success
+ * @ext:	file name extension (".sock")
+ *
+ * The path is <runtime_dir>/<name><ext>.
+ *
+ * Return: 0, or -EINVAL when it does not fit a UNIX socket address.
+ */
+int cfg_port_default_path(struct cfg_ctx *ctx, struct cfg_port *port,
+			  const char *ext)
 {
 	const char *dir = ctx->cfg->runtime_dir;
 	size_t dir_len = strlen(dir);
@@ -386,177 +193,39 @@ static int default_path(struct cfg_ctx *ctx, struct cfg_port *port,
 	return 0;
 }
 
-static int unix_listen_parse(struct cfg_ctx *ctx, const json_t *obj,
-			     struct cfg_port *port)
-{
-	int r;
-
-	port->mode = CFG_DEF_MODE;
-	port->max_connections =
-		MIN(CFG_DEF_MAX_CONNECTIONS, ctx->cfg->sw.max_ports);
-	r = parse_port_keys(ctx, obj, port);
-	if (r || port->path[0])
-		return r;
-	return default_path(ctx, port, ".sock");
-}
-
-static int tcp_connect_parse(struct cfg_ctx *ctx, const json_t *obj,
-			     struct cfg_port *port)
-{
-	int r;
-
-	strlcpy_(port->address, CFG_DEFAULT_ADDRESS, sizeof(port->address));
-	port->reconnect_min_ms = CFG_DEF_RECONNECT_MIN_MS;
-	port->reconnect_max_ms = CFG_DEF_RECONNECT_MAX_MS;
-	r = parse_port_keys(ctx, obj, port);
-	return r ? r : check_reconnect(ctx, obj, port);
-}
-
-static int unix_connect_parse(struct cfg_ctx *ctx, const json_t *obj,
-			      struct cfg_port *port)
-{
-	int r;
-
-	port->reconnect_min_ms = CFG_DEF_RECONNECT_MIN_MS;
-	port->reconnect_max_ms = CFG_DEF_RECONNECT_MAX_MS;
-	r = parse_port_keys(ctx, obj, port);
-	return r ? r : check_reconnect(ctx, obj, port);
-}
-
-static void peer_defaults(struct cfg_ctx *ctx, struct cfg_port *port)
-{
-	port->max_peers = MIN(CFG_DEF_MAX_PEERS, ctx->cfg->sw.max_ports);
-	port->peer_idle_s = CFG_DEF_PEER_IDLE_S;
-}
-
-static int udp_parse(struct cfg_ctx *ctx, const json_t *obj,
-		     struct cfg_port *port)
-{
-	bool addr = json_object_get(obj, "remote_address") != NULL;
-	bool rport = json_object_get(obj, "remote_port") != NULL;
-	int r;
-
-	strlcpy_(port->address, CFG_DEFAULT_ADDRESS, sizeof(port->address));
-	peer_defaults(ctx, port);
-	r = parse_port_keys(ctx, obj, port);
-	if (r || addr == rport)
-		return r;
-	return cfg_fail(ctx, "remote_address and remote_port go together "
-			     "(a fixed peer needs both)");
-}
-
-static int unix_dgram_parse(struct cfg_ctx *ctx, const json_t *obj,
-			    struct cfg_port *port)
-{
-	int r;
-
-	port->mode = CFG_DEF_MODE;
-	peer_defaults(ctx, port);
-	r = parse_port_keys(ctx, obj, port);
-	if (r || port->path[0])
-		return r;
-	return default_path(ctx, port, ".dgram");
-}
-
-static int mcast_parse(struct cfg_ctx *ctx, const json_t *obj,
-		       struct cfg_port *port)
-{
-	struct cfg_quote q;
-	int r;
-
-	strlcpy_(port->ifname, "lo", sizeof(port->ifname));
-	port->ttl = CFG_DEF_TTL;
-	r = parse_port_keys(ctx, obj, port);
-	if (r)
-		return r;
-	/* Joining needs the interface now; a typo must not wait for start. */
-	if (!if_nametoindex(port->ifname)) {
-		cfg_path_push_key(ctx, "interface");
-		r = cfg_fail(ctx, "there is no interface %s",
-			     cfg_quoted(&q, port->ifname));
-		cfg_path_pop(ctx);
-	}
-	return r;
-}
-
-static int tap_parse(struct cfg_ctx *ctx, const json_t *obj,
-		     struct cfg_port *port)
-{
-	struct cfg_quote q;
-	int r = parse_port_keys(ctx, obj, port);
-
-	if (r || port->ifname[0])
-		return r;
-	/* Without "ifname" the device is named after the port. */
-	if (strlen(port->name) >= CFG_IFNAME_MAX)
-		return cfg_fail(ctx,
-				"the port name is too long to name the "
-				"device (set \"ifname\", at most %d bytes)",
-				CFG_IFNAME_MAX - 1);
-	/* Valid port names, but the kernel refuses them as device names. */
-	if (!strcmp(port->name, ".") || !strcmp(port->name, ".."))
-		return cfg_fail(ctx,
-				"the port name %s cannot name the device (set "
-				"\"ifname\")",
-				cfg_quoted(&q, port->name));
-	strlcpy_(port->ifname, port->name, sizeof(port->ifname));
-	return 0;
-}
-
-/* The port types; the order is that of the documentation. */
-static const struct cfg_port_type_info cfg_port_types[] = {
-	{ "tcp-listen", CFG_PORT_TCP_LISTEN, tcp_listen_parse, tcp_listen_keys,
-	  ARRAY_SIZE(tcp_listen_keys) },
-	{ "unix-listen", CFG_PORT_UNIX_LISTEN, unix_listen_parse,
-	  unix_listen_keys, ARRAY_SIZE(unix_listen_keys) },
-	{ "tcp-connect", CFG_PORT_TCP_CONNECT, tcp_connect_parse,
-	  tcp_connect_keys, ARRAY_SIZE(tcp_connect_keys) },
-	{ "unix-connect", CFG_PORT_UNIX_CONNECT, unix_connect_parse,
-	  unix_connect_keys, ARRAY_SIZE(unix_connect_keys) },
-	{ "udp", CFG_PORT_UDP, udp_parse, udp_keys, ARRAY_SIZE(udp_keys) },
-	{ "unix-dgram", CFG_PORT_UNIX_DGRAM, unix_dgram_parse, unix_dgram_keys,
-	  ARRAY_SIZE(unix_dgram_keys) },
-	{ "mcast", CFG_PORT_MCAST, mcast_parse, mcast_keys,
-	  ARRAY_SIZE(mcast_keys) },
-	{ "tap", CFG_PORT_TAP, tap_parse, tap_keys, ARRAY_SIZE(tap_keys) },
-};
-
-static const size_t cfg_n_port_types = ARRAY_SIZE(cfg_port_types);
-
 /* Whether @name is a key of some port type other than @pt. */
-bool cfg_key_of_other_type(const struct cfg_port_type_info *pt,
-			   const char *name)
+bool cfg_key_of_other_type(const struct cfg_port_type *pt, const char *name)
 {
-	for (size_t i = 0; i < cfg_n_port_types; i++) {
-		const struct cfg_port_type_info *o = &cfg_port_types[i];
+	const struct cfg_port_type *o;
 
+	for (size_t i = 0; (o = cfg_port_type_at(i)); i++) {
 		if (o != pt && cfg_find_key(o->keys, o->n_keys, name))
 			return true;
 	}
 	return false;
 }
 
-const struct cfg_port_type_info *cfg_port_type_find(enum cfg_port_type t)
+const struct cfg_port_type *cfg_port_type_find(const char *name)
 {
-	for (size_t i = 0; i < cfg_n_port_types; i++) {
-		if (cfg_port_types[i].type == t)
-			return &cfg_port_types[i];
+	const struct cfg_port_type *pt;
+
+	for (size_t i = 0; (pt = cfg_port_type_at(i)); i++) {
+		if (!strcmp(pt->name, name))
+			return pt;
 	}
 	return NULL;
 }
 
-const char *cfg_port_type_name(enum cfg_port_type type)
+const char *cfg_port_type_name(const struct cfg_port_type *type)
 {
-	const struct cfg_port_type_info *pt = cfg_port_type_find(type);
-
-	return pt ? pt->name : "?";
+	return type ? type->name : "?";
 }
 
 /* Looks up "type" first: it decides which keys are valid. */
 static int parse_port(struct cfg_ctx *ctx, const json_t *obj,
 		      struct cfg_port *port)
 {
-	const struct cfg_port_type_info *pt = NULL;
+	const struct cfg_port_type *pt = NULL, *t;
 	struct cfg_quote q;
 	const json_t *type;
 	const char *s;
@@ -570,13 +239,13 @@ static int parse_port(struct cfg_ctx *ctx, const json_t *obj,
 		return cfg_fail(ctx, "missing required key \"type\"");
 	cfg_path_push_key(ctx, "type");
 	r = cfg_get_string(ctx, type, &s);
-	for (size_t i = 0; !r && i < cfg_n_port_types; i++) {
+	for (size_t i = 0; !r && (t = cfg_port_type_at(i)); i++) {
 		size_t used = strlen(list);
 
-		if (!strcmp(s, cfg_port_types[i].name))
-			pt = &cfg_port_types[i];
+		if (!strcmp(s, t->name))
+			pt = t;
 		snprintf(list + used, sizeof(list) - used, "%s%s",
-			 i ? ", " : "", cfg_port_types[i].name);
+			 i ? ", " : "", t->name);
 	}
 	if (!r && !pt)
 		r = cfg_fail(ctx, "%s is not a port type (valid types: %s)",
@@ -585,7 +254,7 @@ static int parse_port(struct cfg_ctx *ctx, const json_t *obj,
 	if (r)
 		return r;
 
-	port->type = pt->type;
+	port->type = pt;
 	port->tx_queue_frames = ctx->cfg->sw.tx_queue_frames;
 	port->tx_queue_bytes = ctx->cfg->sw.tx_queue_bytes;
 	ctx->port_type = pt;
@@ -698,7 +367,7 @@ static int check_unique(struct cfg_ctx *ctx, const json_t *ports)
 		const struct cfg_port *p = &cfg->ports[i];
 
 		dups[i] = (struct cfg_dup){
-			p->type == CFG_PORT_UNIX_LISTEN ? p->path : NULL, i
+			p->type->unique_path ? p->path : NULL, i
 		};
 	}
 	if (find_dup(dups, n, &dup, &orig)) {
@@ -715,7 +384,7 @@ static int check_unique(struct cfg_ctx *ctx, const json_t *ports)
 		int af = strchr(p->address, ':') ? AF_INET6 : AF_INET;
 
 		dups[i] = (struct cfg_dup){ NULL, i };
-		if (p->type != CFG_PORT_TCP_LISTEN || !p->port)
+		if (!p->type->unique_address || !p->port)
 			continue;
 		if (inet_pton(af, p->address, bin) != 1 ||
 		    !inet_ntop(af, bin, text, sizeof(text)))
@@ -791,7 +460,7 @@ int cfg_parse_port(const json_t *obj, const struct vsw_config *running,
 
 json_t *cfg_port_to_json(const struct cfg_port *port)
 {
-	const struct cfg_port_type_info *pt = cfg_port_type_find(port->type);
+	const struct cfg_port_type *pt = port->type;
 	json_t *obj = json_object();
 
 	if (!obj || !pt)

@@ -427,8 +427,7 @@ void cfg_dump(const struct vsw_config *cfg, FILE *f)
 		cfg_dump_slirp(&cfg->slirp, f);
 	for (size_t i = 0; i < cfg->n_ports; i++) {
 		const struct cfg_port *p = &cfg->ports[i];
-		const struct cfg_port_type_info *pt =
-			cfg_port_type_find(p->type);
+		const struct cfg_port_type *pt = p->type;
 		char prefix[32];
 
 		if (!pt)

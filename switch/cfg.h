@@ -18,9 +18,9 @@
  * positions of parsed values.  Unknown keys are errors, so a typo cannot
  * silently leave a default in place.
  *
- * The port types are a table in cfg.c (name to parse function); a new type
- * adds an enumerator here, a row there and a section in
- * docs/vswitchd.json.5.md, which is the reference for every key.
+ * The port types are a table in the port registry (ports/port-types.c);
+ * each type's keys and parser sit in its own file, on the machinery of
+ * cfg-keys.h.  docs/vswitchd.json.5.md is the reference for every key.
  *
  * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
  */
@@ -36,24 +36,8 @@
 
 #include "dhcp/dhcp.h"
 
-/**
- * enum cfg_port_type - the kind of a configured port.
- * @CFG_PORT_TCP_LISTEN:	accepts QEMU stream connections over TCP
- * @CFG_PORT_UNIX_LISTEN:	accepts QEMU stream connections on a UNIX
- *				socket
- * @CFG_PORT_TCP_CONNECT:	connects to a TCP stream peer, reconnecting
- * @CFG_PORT_UNIX_CONNECT:	connects to a UNIX stream peer, reconnecting
- */
-enum cfg_port_type {
-	CFG_PORT_TCP_LISTEN,
-	CFG_PORT_UNIX_LISTEN,
-	CFG_PORT_TCP_CONNECT,
-	CFG_PORT_UNIX_CONNECT,
-	CFG_PORT_UDP,
-	CFG_PORT_UNIX_DGRAM,
-	CFG_PORT_MCAST,
-	CFG_PORT_TAP,
-};
+/* A port type as the configuration knows it (switch/cfg-keys.h). */
+struct cfg_port_type;
 
 /*
  * Buffer sizes, each including the terminating NUL.  CFG_NAME_MAX leaves
@@ -71,7 +55,7 @@ enum {
  * struct cfg_port - one validated port.
  * @name:	unique name, 1 to 24 characters from [A-Za-z0-9_.-]; accepted
  *		connections of a listener are named "<name>/<n>"
- * @type:	the port type
+ * @type:	the port type, an entry of the registry (ports/port-types.c)
  * @address:	tcp-*, udp: the literal IPv4 or IPv6 address as written
  *		(never a host name); empty for other types
  * @port:	tcp-*, udp, mcast: the port; 0 on tcp-listen means "the
@@ -103,7 +87,7 @@ enum {
  */
 struct cfg_port {
 	char name[CFG_NAME_MAX];
-	enum cfg_port_type type;
+	const struct cfg_port_type *type;
 	char address[CFG_ADDR_MAX];
 	uint16_t port;
 	char path[CFG_PATH_MAX];
@@ -341,11 +325,19 @@ void cfg_dump(const struct vsw_config *cfg, FILE *f);
 
 /**
  * cfg_port_type_name() - the name of a port type as written in the file.
- * @type:	port type
+ * @type:	port type, or NULL
  *
- * Return: a static string such as "tcp-listen"; "?" for an unknown value.
+ * Return: a static string such as "tcp-listen"; "?" for NULL.
  */
-const char *cfg_port_type_name(enum cfg_port_type type);
+const char *cfg_port_type_name(const struct cfg_port_type *type);
+
+/**
+ * cfg_port_type_find() - a port type by the name the file gives it.
+ * @name:	"tcp-listen", ...
+ *
+ * Return: the type, or NULL if there is none of that name.
+ */
+const struct cfg_port_type *cfg_port_type_find(const char *name);
 
 struct json_t;
 

@@ -283,7 +283,7 @@ static int cmd_port_list(struct ctl_req *req)
 		return ctl_fail(req, -ENOMEM, "out of memory");
 	}
 	for (struct port *p = vsw_first_port(req->d->sw); p && i < n;
-	     p = p->next)
+	     p = vsw_port_next(p))
 		ports[i++] = p;
 	if (i)
 		qsort(ports, i, sizeof(*ports), port_id_cmp);
@@ -481,7 +481,7 @@ static int cmd_stats_reset(struct ctl_req *req)
 {
 	struct port *only = ctl_arg_port(req, "port");
 
-	for (struct port *p = vsw_first_port(req->d->sw); p; p = p->next)
+	vsw_for_each_port(p, req->d->sw)
 		if (!only || p == only)
 			memset(&p->stats, 0, sizeof(p->stats));
 	if (!only)

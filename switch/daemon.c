@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ports/internal.h"
+#include "ports/port-type.h"
 #include "ports/port.h"
 #ifdef HAVE_SLIRP
 #include "ports/slirp.h"
@@ -56,6 +57,52 @@ static void vswd_forget(struct vswd *d, const char *name)
 	}
 }
 
+/* Sets the running port of section type @i, and the control's views. */
+static void vswd_set_section(struct vswd *d, size_t i, struct port *port)
+{
+	d->sections[i] = port;
+	d->dhcp = d->slirp = NULL;
+	for (size_t k = 0; port_section_type_at(k); k++) {
+		struct port *p = d->sections[k];
+
+		if (p && port_is_internal_dhcp(p))
+			d->dhcp = p;
+#ifdef HAVE_SLIRP
+		else if (p && port_is_slirp(p))
+			d->slirp = p;
+#endif
+	}
+}
+
+/* Creates the port of section type @i from the running configuration. */
+static int vswd_section_create(struct vswd *d, size_t i)
+{
+	struct port *port = NULL;
+	int ret;
+
+	VSW_BUG_ON(i >= VSWD_MAX_SECTIONS);
+	ret = port_section_type_at(i)->create(d->sw, &d->cfg, &port);
+	vswd_set_section(d, i, ret ? NULL : port);
+	return ret;
+}
+
+/* The section type whose running port is @port: its index, or -1. */
+static int vswd_section_of(const struct vswd *d, const struct port *port)
+{
+	for (size_t i = 0; port_section_type_at(i); i++)
+		if (d->sections[i] == port)
+			return (int)i;
+	return -1;
+}
+
+static bool vswd_sections_pending(const struct vswd *d)
+{
+	for (size_t i = 0; port_section_type_at(i); i++)
+		if (d->section_pending[i])
+			return true;
+	return false;
+}
+
 /**
  * vswd_create_ports() - create every port of the running configuration.
  * @d: the daemon
@@ -64,20 +111,16 @@ static void vswd_forget(struct vswd *d, const char *name)
  */
 int vswd_create_ports(struct vswd *d)
 {
+	const struct port_section_type *t;
 	int ret;
 
-	if (d->cfg.dhcp.enabled) {
-		ret = internal_dhcp_create(d->sw, &d->cfg.dhcp, &d->dhcp);
+	for (size_t i = 0; (t = port_section_type_at(i)); i++) {
+		if (!t->enabled(&d->cfg))
+			continue;
+		ret = vswd_section_create(d, i);
 		if (ret)
 			return ret;
 	}
-#ifdef HAVE_SLIRP
-	if (d->cfg.slirp.enabled) {
-		ret = slirp_port_create(d->sw, &d->cfg.slirp, &d->slirp);
-		if (ret)
-			return ret;
-	}
-#endif
 	for (size_t i = 0; i < d->cfg.n_ports; i++) {
 		ret = port_create(d->sw, &d->cfg.ports[i]);
 		if (ret)
@@ -119,13 +162,6 @@ int vswd_port_add(struct vswd *d, const struct cfg_port *pc, char *err,
 	return ret;
 }
 
-/* The uplink is not running: take it out of the running configuration. */
-static void vswd_slirp_forget(struct vswd *d)
-{
-	free(d->cfg.slirp.forwards);
-	memset(&d->cfg.slirp, 0, sizeof(d->cfg.slirp));
-}
-
 /**
  * vswd_port_del() - remove a port at runtime.
  * @d:		the daemon
@@ -136,17 +172,21 @@ static void vswd_slirp_forget(struct vswd *d)
  */
 int vswd_port_del(struct vswd *d, struct port *port)
 {
+	int sec = vswd_section_of(d, port);
+	const struct port_section_type *t =
+		sec >= 0 ? port_section_type_at((size_t)sec) : NULL;
+
 	if (port->removing)
 		return -EALREADY;
-	if (!port->ops->close || port == d->dhcp)
+	if (!port->ops->close || (t && !t->removable))
 		return -EOPNOTSUPP;
 	if (port->cfg)
 		vswd_forget(d, port->name);
-	if (port == d->slirp) {
+	if (t) {
 		/* Gone until the file says so again: a reload brings it back.
 		 */
-		d->slirp = NULL;
-		vswd_slirp_forget(d);
+		vswd_set_section(d, (size_t)sec, NULL);
+		t->forget(&d->cfg);
 	}
 	port->ops->close(port);
 	return 0;
@@ -174,33 +214,25 @@ static bool vswd_name_busy(struct vswd *d, const char *name, uint64_t now)
 	       now - d->pending_since < PENDING_GIVE_UP_MS;
 }
 
-/* New DHCP server and slirp uplink, once the old ones released their names. */
+/* New section ports (DHCP server, uplink), once the old ones are gone. */
 static void vswd_builtin_pending(struct vswd *d, uint64_t now)
 {
+	const struct port_section_type *t;
+
 	/*
 	 * What could not start leaves the running configuration, so that
 	 * reloading the same file (once the cause is fixed) tries again.
 	 */
-	if (d->dhcp_pending &&
-	    !vswd_name_busy(d, INTERNAL_DHCP_PORT_NAME, now)) {
-		d->dhcp_pending = false;
-		if (internal_dhcp_create(d->sw, &d->cfg.dhcp, &d->dhcp)) {
-			log_err("reload: the DHCP server could not start (see "
-				"above)");
-			free(d->cfg.dhcp.dc.reservations);
-			memset(&d->cfg.dhcp, 0, sizeof(d->cfg.dhcp));
+	for (size_t i = 0; (t = port_section_type_at(i)); i++) {
+		if (!d->section_pending[i] || vswd_name_busy(d, t->name, now))
+			continue;
+		d->section_pending[i] = false;
+		if (vswd_section_create(d, i)) {
+			log_err("reload: %s could not start (see above)",
+				t->what);
+			t->forget(&d->cfg);
 		}
 	}
-#ifdef HAVE_SLIRP
-	if (d->slirp_pending && !vswd_name_busy(d, SLIRP_PORT_NAME, now)) {
-		d->slirp_pending = false;
-		if (slirp_port_create(d->sw, &d->cfg.slirp, &d->slirp)) {
-			log_err("reload: the slirp uplink could not start (see "
-				"above)");
-			vswd_slirp_forget(d);
-		}
-	}
-#endif
 }
 
 /* Creates the ports whose old versions have gone; keeps waiting for the rest.
@@ -224,7 +256,7 @@ static void vswd_pending_fire(struct loop_timer *timer, uint64_t now)
 	}
 	d->n_pending = kept;
 	vswd_builtin_pending(d, now);
-	if (kept || d->dhcp_pending || d->slirp_pending)
+	if (kept || vswd_sections_pending(d))
 		loop_timer_arm(d->loop, &d->pending_timer,
 			       now + PENDING_POLL_MS);
 	else
@@ -280,39 +312,31 @@ static void vswd_note(json_t *added, json_t *removed, json_t *changed, bool was,
 }
 
 /*
- * The DHCP server and the slirp uplink: an unchanged section keeps its
- * port running (leases in memory, connections, runtime forwards); a
- * changed one closes it (the DHCP server saves its leases) and starts the
- * new one once the old is gone, so leases carry over through the file.
+ * The section ports (DHCP server, slirp uplink): an unchanged section
+ * keeps its port running (leases in memory, connections, runtime
+ * forwards); a changed one closes it (the DHCP server saves its leases)
+ * and starts the new one once the old is gone, so leases carry over
+ * through the file.
  */
 static void vswd_builtin_reload(struct vswd *d, struct vsw_config *next,
 				json_t *added, json_t *removed, json_t *changed)
 {
-	if (cfg_dhcp_same(&next->dhcp, &d->cfg.dhcp)) {
-		free(next->dhcp.dc.reservations);
-		next->dhcp = d->cfg.dhcp;
-		d->cfg.dhcp.dc.reservations = NULL;
-	} else {
-		vswd_note(added, removed, changed, d->cfg.dhcp.enabled,
-			  next->dhcp.enabled, INTERNAL_DHCP_PORT_NAME);
-		if (d->dhcp) {
-			d->dhcp->ops->close(d->dhcp);
-			d->dhcp = NULL;
+	const struct port_section_type *t;
+
+	for (size_t i = 0; (t = port_section_type_at(i)); i++) {
+		struct port *old = d->sections[i];
+
+		if (t->same(next, &d->cfg)) {
+			t->carry(next, &d->cfg);
+			continue;
 		}
-		d->dhcp_pending = next->dhcp.enabled;
-	}
-	if (cfg_slirp_same(&next->slirp, &d->cfg.slirp)) {
-		free(next->slirp.forwards);
-		next->slirp = d->cfg.slirp;
-		d->cfg.slirp.forwards = NULL;
-	} else {
-		vswd_note(added, removed, changed, d->cfg.slirp.enabled,
-			  next->slirp.enabled, "slirp");
-		if (d->slirp) {
-			d->slirp->ops->close(d->slirp);
-			d->slirp = NULL;
+		vswd_note(added, removed, changed, t->enabled(&d->cfg),
+			  t->enabled(next), t->name);
+		if (old) {
+			old->ops->close(old);
+			vswd_set_section(d, i, NULL);
 		}
-		d->slirp_pending = next->slirp.enabled;
+		d->section_pending[i] = t->enabled(next);
 	}
 }
 
@@ -346,7 +370,7 @@ int vswd_reload(struct vswd *d, json_t **result, char *err, size_t err_size)
 			 "(no -c FILE): there is no file to reload");
 		return -EINVAL;
 	}
-	if (d->n_pending || d->dhcp_pending || d->slirp_pending) {
+	if (d->n_pending || vswd_sections_pending(d)) {
 		snprintf(err, err_size,
 			 "the previous reload is still "
 			 "replacing ports; try again");
@@ -424,7 +448,7 @@ int vswd_reload(struct vswd *d, json_t **result, char *err, size_t err_size)
 	d->n_pending = n_pending;
 	d->pending_since = loop_now(d->loop);
 	loop_timer_init(&d->pending_timer, vswd_pending_fire);
-	if (n_pending || d->dhcp_pending || d->slirp_pending)
+	if (n_pending || vswd_sections_pending(d))
 		vswd_pending_fire(&d->pending_timer, loop_now(d->loop));
 	else
 		vswd_free_pending(d);

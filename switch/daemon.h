@@ -24,6 +24,9 @@ struct port;
 struct ctl_server;
 struct json_t;
 
+/* Room for the section port types (ports/port-types.c has two). */
+enum { VSWD_MAX_SECTIONS = 4 };
+
 /**
  * struct vswd - the daemon.
  * @loop:	event loop
@@ -39,10 +42,14 @@ struct json_t;
  * @n_pending:	entries in @pending
  * @pending_since: loop time the wait started
  * @pending_timer: polls for the old ports to disappear
+ * @sections:	the running port of each section port type (the DHCP
+ *		server, the slirp uplink; port_section_type_at()), or NULL
+ * @section_pending: a reload replaces that port once the old one is gone
  * @dhcp:	the DHCP server's internal port, or NULL
  * @slirp:	the slirp uplink's port, or NULL
- * @dhcp_pending: a reload replaces the DHCP server once the old one is gone
- * @slirp_pending: a reload replaces the uplink once the old one is gone
+ *
+ * @dhcp and @slirp are what the control commands for leases and forwards
+ * read; the daemon keeps them in step with @sections.
  */
 struct vswd {
 	struct loop *loop;
@@ -58,10 +65,10 @@ struct vswd {
 	size_t n_pending;
 	uint64_t pending_since;
 	struct loop_timer pending_timer;
+	struct port *sections[VSWD_MAX_SECTIONS];
+	bool section_pending[VSWD_MAX_SECTIONS];
 	struct port *dhcp;
 	struct port *slirp;
-	bool dhcp_pending;
-	bool slirp_pending;
 };
 
 int vswd_create_ports(struct vswd *d);

@@ -51,13 +51,14 @@ static void close_all_ports(struct vsw *sw)
 	struct port **all;
 	size_t n = 0, cap = 0;
 
-	for (struct port *p = vsw_first_port(sw); p; p = p->next)
+	vsw_for_each_port(p, sw)
 		cap++;
 	all = calloc(cap ? cap : 1, sizeof(*all));
 	if (!all)
 		die("out of memory at exit");
-	for (struct port *p = vsw_first_port(sw); p && n < cap; p = p->next)
-		all[n++] = p;
+	vsw_for_each_port(p, sw)
+		if (n < cap)
+			all[n++] = p;
 	for (size_t i = 0; i < n; i++)
 		if (!all[i]->removing)
 			all[i]->ops->close(all[i]);

@@ -287,9 +287,29 @@ struct port *vsw_find_port(const struct vsw *sw, const char *name)
 	return NULL;
 }
 
+/**
+ * vsw_first_port() - the first port of the switch's list.
+ * @sw:	the switch
+ *
+ * With vsw_port_next(), the one way to walk the ports outside the core
+ * (the links themselves are the core's).
+ *
+ * Return: the newest registered port, or NULL.
+ */
 struct port *vsw_first_port(const struct vsw *sw)
 {
 	return sw->ports;
+}
+
+/**
+ * vsw_port_next() - the port after @port in the switch's list.
+ * @port:	a registered port
+ *
+ * Return: the next older port, or NULL after the last.
+ */
+struct port *vsw_port_next(const struct port *port)
+{
+	return port->next;
 }
 
 unsigned int vsw_n_ports(const struct vsw *sw)

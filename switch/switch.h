@@ -58,7 +58,15 @@ void vsw_port_up(struct vsw *sw, struct port *port);
 void vsw_port_down(struct vsw *sw, struct port *port);
 struct port *vsw_find_port(const struct vsw *sw, const char *name);
 struct port *vsw_first_port(const struct vsw *sw);
+struct port *vsw_port_next(const struct port *port);
 unsigned int vsw_n_ports(const struct vsw *sw);
+
+/*
+ * Every registered port, newest first.  The body must not release a port
+ * other than @p_ (a release only defers the free, so @p_ stays readable).
+ */
+#define vsw_for_each_port(p_, sw_)                                             \
+	for (struct port *p_ = vsw_first_port(sw_); p_; p_ = vsw_port_next(p_))
 
 void vsw_input(struct vsw *sw, struct port *in, const uint8_t *frame,
 	       size_t len);

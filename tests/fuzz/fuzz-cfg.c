@@ -197,28 +197,32 @@ enum {
 	F_TAP = 1 << 12,
 };
 
-static unsigned int port_fields(enum cfg_port_type type)
+static unsigned int port_fields(const struct cfg_port_type *type)
 {
-	switch (type) {
-	case CFG_PORT_TCP_LISTEN:
-		return F_ADDRESS | F_PORT | F_MAX_CONN;
-	case CFG_PORT_UNIX_LISTEN:
-		return F_PATH | F_MODE | F_MAX_CONN;
-	case CFG_PORT_TCP_CONNECT:
-		return F_ADDRESS | F_PORT | F_RECONNECT;
-	case CFG_PORT_UNIX_CONNECT:
-		return F_PATH | F_RECONNECT;
-	case CFG_PORT_UDP:
-		return F_ADDRESS | F_PORT | F_REMOTE_ADDR | F_PEERS;
-	case CFG_PORT_UNIX_DGRAM:
-		return F_PATH | F_MODE | F_REMOTE_PATH | F_PEERS;
-	case CFG_PORT_MCAST:
-		return F_GROUP | F_PORT | F_IFNAME | F_TTL;
-	case CFG_PORT_TAP:
-		return F_IFNAME | F_TAP;
-	}
+	static const struct {
+		const char *name;
+		unsigned int fields;
+	} types[] = {
+		{ "tcp-listen", F_ADDRESS | F_PORT | F_MAX_CONN },
+		{ "unix-listen", F_PATH | F_MODE | F_MAX_CONN },
+		{ "tcp-connect", F_ADDRESS | F_PORT | F_RECONNECT },
+		{ "unix-connect", F_PATH | F_RECONNECT },
+		{ "udp", F_ADDRESS | F_PORT | F_REMOTE_ADDR | F_PEERS },
+		{ "unix-dgram", F_PATH | F_MODE | F_REMOTE_PATH | F_PEERS },
+		{ "mcast", F_GROUP | F_PORT | F_IFNAME | F_TTL },
+		{ "tap", F_IFNAME | F_TAP },
+	};
+
+	for (size_t i = 0; type && i < ARRAY_SIZE(types); i++)
+		if (!strcmp(type->name, types[i].name))
+			return types[i].fields;
 	CHECK(!"unknown port type");
 	return 0;
+}
+
+static bool is_type(const struct cfg_port *p, const char *name)
+{
+	return !strcmp(cfg_port_type_name(p->type), name);
 }
 
 static bool is_mcast_group(const char *s)
@@ -276,7 +280,7 @@ static void check_port(const struct vsw_config *cfg, const struct cfg_port *p)
 	CHECK((f & F_ADDRESS) ? is_address(p->address) : !p->address[0]);
 	if (!(f & F_PORT))
 		CHECK(p->port == 0);
-	else if (p->type != CFG_PORT_TCP_LISTEN)
+	else if (!is_type(p, "tcp-listen"))
 		CHECK(p->port >= 1);
 	CHECK((f & F_PATH) ? is_path(p->path, sizeof(p->path)) : !p->path[0]);
 	CHECK((f & F_MAX_CONN) ? in_range(p->max_connections, 1, max_ports)
@@ -334,8 +338,8 @@ static void check_ports(const struct vsw_config *cfg)
 			const struct cfg_port *o = &cfg->ports[k];
 
 			CHECK(strcmp(p->name, o->name));
-			if (p->type == CFG_PORT_UNIX_LISTEN &&
-			    o->type == CFG_PORT_UNIX_LISTEN)
+			if (is_type(p, "unix-listen") &&
+			    is_type(o, "unix-listen"))
 				CHECK(strcmp(p->path, o->path));
 		}
 	}

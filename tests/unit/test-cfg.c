@@ -467,13 +467,13 @@ static void test_default(const void *data UNUSED)
 	TAP_CHECK_EQ(cfg.sw.tx_queue_bytes, 4 << 20);
 	TAP_CHECK_EQ(cfg.n_ports, 2);
 	TAP_CHECK(!strcmp(cfg.ports[0].name, "vm-tcp"));
-	TAP_CHECK_EQ(cfg.ports[0].type, CFG_PORT_TCP_LISTEN);
+	TAP_CHECK(cfg.ports[0].type == cfg_port_type_find("tcp-listen"));
 	TAP_CHECK(!strcmp(cfg.ports[0].address, "127.0.0.1"));
 	TAP_CHECK_EQ(cfg.ports[0].port, 7000);
 	TAP_CHECK_EQ(cfg.ports[0].max_connections, 64);
 	TAP_CHECK_EQ(cfg.ports[0].path[0], '\0');
 	TAP_CHECK(!strcmp(cfg.ports[1].name, "vm-unix"));
-	TAP_CHECK_EQ(cfg.ports[1].type, CFG_PORT_UNIX_LISTEN);
+	TAP_CHECK(cfg.ports[1].type == cfg_port_type_find("unix-listen"));
 	TAP_CHECK(!strcmp(cfg.ports[1].path, "/tmp/rd/vm.sock"));
 	TAP_CHECK_EQ(cfg.ports[1].mode, 0600);
 	TAP_CHECK_EQ(cfg.ports[1].max_connections, 64);
@@ -731,15 +731,15 @@ static void test_free(const void *data UNUSED)
 
 static void test_type_names(const void *data UNUSED)
 {
-	TAP_CHECK(!strcmp(cfg_port_type_name(CFG_PORT_TCP_LISTEN),
-			  "tcp-listen"));
-	TAP_CHECK(!strcmp(cfg_port_type_name(CFG_PORT_UNIX_LISTEN),
-			  "unix-listen"));
-	TAP_CHECK(!strcmp(cfg_port_type_name(CFG_PORT_TCP_CONNECT),
-			  "tcp-connect"));
-	TAP_CHECK(!strcmp(cfg_port_type_name(CFG_PORT_UNIX_CONNECT),
-			  "unix-connect"));
-	TAP_CHECK(!strcmp(cfg_port_type_name((enum cfg_port_type)99), "?"));
+	static const char *const names[] = { "tcp-listen", "unix-listen",
+					     "tcp-connect", "unix-connect" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		TAP_CHECK(!strcmp(cfg_port_type_name(
+					  cfg_port_type_find(names[i])),
+				  names[i]));
+	TAP_CHECK(!cfg_port_type_find("tcp"));
+	TAP_CHECK(!strcmp(cfg_port_type_name(NULL), "?"));
 }
 
 /* Builds a config of @n tcp-listen ports named p0, p1, ... */

@@ -1,0 +1,42 @@
+/*
+ * port-types.c - the registry: every port type, in documentation order.
+ *
+ * The order is that of docs/vswitchd.json.5.md and of the "valid types"
+ * list in the configuration's messages.
+ *
+ * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
+ */
+#include "config.h"
+
+#include "ports/port-type.h"
+
+#include "switch/util.h"
+
+static const struct port_type *const port_types[] = {
+	&tcp_listen_port_type,
+	&unix_listen_port_type,
+	&tcp_connect_port_type,
+	&unix_connect_port_type,
+	&udp_port_type,
+	&unix_dgram_port_type,
+	&mcast_port_type,
+	&tap_port_type,
+};
+
+const struct cfg_port_type *cfg_port_type_at(size_t i)
+{
+	return i < ARRAY_SIZE(port_types) ? &port_types[i]->cfg : NULL;
+}
+
+/* The DHCP server first: the uplink's forwards name its reservations. */
+static const struct port_section_type *const section_types[] = {
+	&dhcp_section_type,
+#ifdef HAVE_SLIRP
+	&slirp_section_type,
+#endif
+};
+
+const struct port_section_type *port_section_type_at(size_t i)
+{
+	return i < ARRAY_SIZE(section_types) ? section_types[i] : NULL;
+}
