@@ -16,10 +16,13 @@
 #include "dhcp/lease.h"
 #include "dhcp/options.h"
 #include "dhcp/proto.h"
+#include "switch/csum.h"
+#include "switch/eth.h"
+#include "switch/pkt.h"
 #include "switch/util.h"
 
 /* Room for the largest reply: a 1500-byte IP packet in Ethernet. */
-enum { DHCP_FRAME_MAX = DHCP_ETH_HDR_LEN + 1500 };
+enum { DHCP_FRAME_MAX = PKT_ETH_HLEN + 1500 };
 
 /**
  * struct dhcp_server - server state.
@@ -331,35 +334,6 @@ uint64_t dhcp_server_expire(struct dhcp_server *srv, uint64_t now_ms)
 	return lease_expire(&srv->leases, now_ms);
 }
 
-/* One's complement sum of @len bytes, folded later by csum_fold(). */
-static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
-{
-	while (len > 1) {
-		sum += get_be16(p);
-		p += 2;
-		len -= 2;
-	}
-	if (len)
-		sum += (uint32_t)p[0] << 8;
-	return sum;
-}
-
-static uint16_t csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-/* UDP checksum over the pseudo header and @udp (RFC 768). */
-static uint16_t udp_csum(const uint8_t *ip, const uint8_t *udp, size_t len)
-{
-	uint32_t sum = csum_add(0, ip + 12, 8);
-
-	sum += DHCP_IP_PROTO_UDP + (uint32_t)len;
-	return csum_fold(csum_add(sum, udp, len));
-}
-
 static const uint8_t bcast_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
 /* Wraps a BOOTP message at @frame + 42 in UDP, IPv4 and Ethernet. */
@@ -367,36 +341,31 @@ static void send_ip(struct dhcp_server *srv, uint8_t *frame,
 		    const uint8_t *dst_mac, uint32_t dst_ip, uint16_t dport,
 		    size_t bootp_len)
 {
-	uint8_t *ip = frame + DHCP_ETH_HDR_LEN;
-	uint8_t *udp = ip + DHCP_IP_HDR_LEN;
-	size_t udp_len = DHCP_UDP_HDR_LEN + bootp_len;
+	uint8_t *ip = frame + PKT_ETH_HLEN;
+	uint8_t *udp = ip + PKT_IPV4_HLEN_MIN;
+	size_t udp_len = PKT_UDP_HLEN + bootp_len;
+	uint8_t src[4], dst[4];
 	uint16_t c;
 
-	memcpy(frame, dst_mac, 6);
-	memcpy(frame + 6, srv->cfg.server_mac, 6);
-	put_be16(frame + 12, DHCP_ETHERTYPE_IPV4);
-
-	ip[0] = 0x45;
-	ip[1] = 0;
-	put_be16(ip + 2, (uint16_t)(DHCP_IP_HDR_LEN + udp_len));
-	put_be16(ip + 4, 0);
-	put_be16(ip + 6, 0x4000);	/* DF */
-	ip[8] = 64;
-	ip[9] = DHCP_IP_PROTO_UDP;
-	put_be16(ip + 10, 0);
-	put_be32(ip + 12, srv->cfg.server_ip);
-	put_be32(ip + 16, dst_ip);
-	put_be16(ip + 10, csum_fold(csum_add(0, ip, DHCP_IP_HDR_LEN)));
+	put_be32(src, srv->cfg.server_ip);
+	put_be32(dst, dst_ip);
+	pkt_eth_write(frame, dst_mac, srv->cfg.server_mac, PKT_ETHERTYPE_IPV4);
+	pkt_ipv4_write(ip, (uint16_t)(PKT_IPV4_HLEN_MIN + udp_len),
+		       PKT_IPV4_DF, PKT_IP_PROTO_UDP, src, dst);
 
 	put_be16(udp, DHCP_SERVER_PORT);
 	put_be16(udp + 2, dport);
 	put_be16(udp + 4, (uint16_t)udp_len);
-	put_be16(udp + 6, 0);
-	c = udp_csum(ip, udp, udp_len);
-	put_be16(udp + 6, c ? c : 0xffff);
+	put_be16(udp + PKT_UDP_CSUM_OFF, 0);
+	c = csum_finish(csum_add(csum_pseudo(ip + PKT_IPV4_ADDRS_OFF, 8,
+					     PKT_IP_PROTO_UDP,
+					     (uint32_t)udp_len),
+				 udp, udp_len));
+	/* RFC 768: a computed zero is sent as all ones (0 means none). */
+	put_be16(udp + PKT_UDP_CSUM_OFF, c ? c : 0xffff);
 
 	srv->send(srv->aux, frame,
-		  DHCP_ETH_HDR_LEN + DHCP_IP_HDR_LEN + udp_len);
+		  PKT_ETH_HLEN + PKT_IPV4_HLEN_MIN + udp_len);
 }
 
 /* Size of the options area after the cookie that the client accepts.
@@ -405,17 +374,17 @@ static void send_ip(struct dhcp_server *srv, uint8_t *frame,
 static size_t reply_opt_space(const struct dhcp_rx *rx)
 {
 	size_t space = DHCP_MIN_OPTIONS_LEN - 4;
-	size_t cap = DHCP_FRAME_MAX - DHCP_ETH_HDR_LEN - DHCP_IP_HDR_LEN -
-		     DHCP_UDP_HDR_LEN - DHCP_MIN_LEN;
+	size_t cap = DHCP_FRAME_MAX - PKT_ETH_HLEN - PKT_IPV4_HLEN_MIN -
+		     PKT_UDP_HLEN - DHCP_MIN_LEN;
 	const uint8_t *v = rx->opts.val[DOPT_MAX_MSG_SIZE];
 
 	if (v) {
 		size_t mms = get_be16(v);
 
-		if (mms > DHCP_IP_HDR_LEN + DHCP_UDP_HDR_LEN + DHCP_MIN_LEN &&
-		    mms - (DHCP_IP_HDR_LEN + DHCP_UDP_HDR_LEN + DHCP_MIN_LEN) >
+		if (mms > PKT_IPV4_HLEN_MIN + PKT_UDP_HLEN + DHCP_MIN_LEN &&
+		    mms - (PKT_IPV4_HLEN_MIN + PKT_UDP_HLEN + DHCP_MIN_LEN) >
 			    space)
-			space = mms - (DHCP_IP_HDR_LEN + DHCP_UDP_HDR_LEN +
+			space = mms - (PKT_IPV4_HLEN_MIN + PKT_UDP_HLEN +
 				       DHCP_MIN_LEN);
 	}
 	return MIN(space, cap);
@@ -459,8 +428,8 @@ static void send_reply(struct dhcp_server *srv, const struct dhcp_rx *rx,
 		       bool rapid)
 {
 	uint8_t frame[DHCP_FRAME_MAX];
-	uint8_t *msg = frame + DHCP_ETH_HDR_LEN + DHCP_IP_HDR_LEN +
-		       DHCP_UDP_HDR_LEN;
+	uint8_t *msg = frame + PKT_ETH_HLEN + PKT_IPV4_HLEN_MIN +
+		       PKT_UDP_HLEN;
 	const struct dhcp_cfg *c = &srv->cfg;
 	bool inform = rx->type == DHCP_INFORM;
 	struct dopt_writer w;
@@ -993,31 +962,29 @@ static int on_bootp(struct dhcp_server *srv, const uint8_t *src_mac,
 }
 
 /* RFC 826: answer a request for the server's address. */
-static int on_arp(struct dhcp_server *srv, const uint8_t *frame, size_t len)
+static int on_arp(struct dhcp_server *srv, const struct pkt_eth *eth)
 {
-	const uint8_t *a = frame + DHCP_ETH_HDR_LEN;
 	uint8_t out[DHCP_ETH_MIN_FRAME];
-	uint8_t *r = out + DHCP_ETH_HDR_LEN;
+	uint8_t *r = out + PKT_ETH_HLEN;
+	struct pkt_arp a;
 
-	if (len < DHCP_ETH_HDR_LEN + DHCP_ARP_LEN || get_be16(a) != 1 ||
-	    get_be16(a + 2) != DHCP_ETHERTYPE_IPV4 || a[4] != 6 || a[5] != 4 ||
-	    get_be16(a + 6) != 1 || get_be32(a + 24) != srv->cfg.server_ip ||
-	    eth_mac_bad(a + 8)) {
+	if (pkt_arp_parse(eth->payload, eth->payload_len, &a) ||
+	    a.htype != PKT_ARP_HTYPE_ETH || a.ptype != PKT_ETHERTYPE_IPV4 ||
+	    a.hlen != 6 || a.plen != 4 || a.op != PKT_ARP_REQUEST ||
+	    get_be32(a.tpa) != srv->cfg.server_ip || eth_mac_bad(a.sha)) {
 		srv->stats.ignored++;
 		return 0;
 	}
 	memset(out, 0, sizeof(out));
-	memcpy(out, a + 8, 6);
-	memcpy(out + 6, srv->cfg.server_mac, 6);
-	put_be16(out + 12, DHCP_ETHERTYPE_ARP);
-	put_be16(r, 1);
-	put_be16(r + 2, DHCP_ETHERTYPE_IPV4);
+	pkt_eth_write(out, a.sha, srv->cfg.server_mac, PKT_ETHERTYPE_ARP);
+	put_be16(r, PKT_ARP_HTYPE_ETH);
+	put_be16(r + 2, PKT_ETHERTYPE_IPV4);
 	r[4] = 6;
 	r[5] = 4;
-	put_be16(r + 6, 2);
+	put_be16(r + 6, PKT_ARP_REPLY);
 	memcpy(r + 8, srv->cfg.server_mac, 6);
 	put_be32(r + 14, srv->cfg.server_ip);
-	memcpy(r + 18, a + 8, 10);	/* requester's MAC and IP */
+	memcpy(r + 18, a.sha, 10);	/* requester's MAC and IP */
 	srv->stats.arp_replies++;
 	srv->send(srv->aux, out, sizeof(out));
 	return 0;
@@ -1039,11 +1006,12 @@ static int on_arp(struct dhcp_server *srv, const uint8_t *frame, size_t len)
 int dhcp_server_input(struct dhcp_server *srv, const uint8_t *frame,
 		      size_t len, uint64_t now_ms)
 {
-	const uint8_t *ip, *udp;
-	size_t ihl, tot, ulen;
-	uint32_t dst;
+	struct pkt_eth eth;
+	struct pkt_ipv4 ip;
+	struct pkt_udp udp;
+	enum pkt_status st;
 
-	if (len < DHCP_ETH_HDR_LEN) {
+	if (pkt_eth_parse(frame, len, &eth)) {
 		srv->stats.ignored++;
 		return 0;
 	}
@@ -1052,48 +1020,35 @@ int dhcp_server_input(struct dhcp_server *srv, const uint8_t *frame,
 		srv->stats.ignored++;
 		return 0;
 	}
-	if (get_be16(frame + 12) == DHCP_ETHERTYPE_ARP)
-		return on_arp(srv, frame, len);
-	ip = frame + DHCP_ETH_HDR_LEN;
-	len -= DHCP_ETH_HDR_LEN;
-	if (get_be16(frame + 12) != DHCP_ETHERTYPE_IPV4 ||
-	    len < DHCP_IP_HDR_LEN || ip[0] >> 4 != 4 ||
-	    (ip[0] & 15) < 5 || len < (size_t)(ip[0] & 15) * 4 ||
-	    ip[9] != DHCP_IP_PROTO_UDP) {
+	/* The port is untagged: a tagged frame is no ARP or IPv4 of ours. */
+	if (eth.tpid == 0 && eth.type == PKT_ETHERTYPE_ARP)
+		return on_arp(srv, &eth);
+	st = eth.tpid == 0 && eth.type == PKT_ETHERTYPE_IPV4 ?
+		     pkt_ipv4_parse(eth.payload, eth.payload_len, &ip) :
+		     PKT_TRUNCATED;
+	if ((st != PKT_OK && st != PKT_BAD_LEN) ||
+	    ip.proto != PKT_IP_PROTO_UDP) {
 		srv->stats.ignored++;
 		return 0;
 	}
-	ihl = (size_t)(ip[0] & 15) * 4;
-	dst = get_be32(ip + 16);
-	if (dst != 0xffffffff && dst != srv->cfg.server_ip) {
+	if (ip.dst != 0xffffffff && ip.dst != srv->cfg.server_ip) {
 		srv->stats.ignored++;
 		return 0;
 	}
 	/* From here on it is UDP for us: damage is malformed. */
-	if (csum_fold(csum_add(0, ip, ihl)) != 0)
+	if (!pkt_ipv4_csum_ok(&ip) || st == PKT_BAD_LEN ||
+	    pkt_ipv4_is_fragment(&ip))
 		return malformed(srv);
-	tot = get_be16(ip + 2);
-	if (tot < ihl + DHCP_UDP_HDR_LEN || tot > len)
+	st = pkt_udp_parse(ip.payload, ip.payload_len, &udp);
+	if (st == PKT_TRUNCATED)
 		return malformed(srv);
-	if (get_be16(ip + 6) & 0x3fff)	/* MF or a fragment offset */
-		return malformed(srv);
-	udp = ip + ihl;
-	if (get_be16(udp + 2) != DHCP_SERVER_PORT) {
+	if (udp.dport != DHCP_SERVER_PORT) {
 		srv->stats.ignored++;
 		return 0;
 	}
-	ulen = get_be16(udp + 4);
-	if (ulen < DHCP_UDP_HDR_LEN || ulen > tot - ihl)
+	if (st != PKT_OK || !pkt_udp_csum_ok(&ip, &udp))
 		return malformed(srv);
-	if (get_be16(udp + 6)) {
-		uint32_t sum = csum_add(0, ip + 12, 8);
-
-		sum += DHCP_IP_PROTO_UDP + (uint32_t)ulen;
-		if (csum_fold(csum_add(sum, udp, ulen)) != 0)
-			return malformed(srv);
-	}
-	return on_bootp(srv, frame + 6, udp + DHCP_UDP_HDR_LEN,
-			ulen - DHCP_UDP_HDR_LEN, now_ms);
+	return on_bootp(srv, eth.src, udp.payload, udp.payload_len, now_ms);
 }
 
 static void fill_info(const struct lease *l, struct dhcp_lease_info *info)

@@ -4,6 +4,7 @@ libvsw_a_SOURCES = \
 	switch/util.h \
 	switch/log.c switch/log.h \
 	switch/eth.c switch/eth.h \
+	switch/pkt.c switch/pkt.h switch/csum.c switch/csum.h \
 	switch/fdb.c switch/fdb.h \
 	switch/cfg.c switch/cfg.h switch/cfg-int.h switch/cfg-parse.c \
 	switch/cfg-ports.c switch/cfg-dhcp.c switch/cfg-slirp.c switch/cfg-locate.c switch/cfg-locate.h \
@@ -40,8 +41,7 @@ FUZZ_CFG_SRCS = $(srcdir)/tests/fuzz/fuzz-cfg.c \
 	$(srcdir)/switch/cfg.c $(srcdir)/switch/cfg-parse.c \
 	$(srcdir)/switch/cfg-ports.c $(srcdir)/switch/cfg-dhcp.c \
 	$(srcdir)/switch/cfg-slirp.c $(srcdir)/switch/cfg-locate.c \
-	$(srcdir)/switch/log.c $(srcdir)/dhcp/dhcp.c \
-	$(srcdir)/dhcp/options.c $(srcdir)/dhcp/lease.c
+	$(srcdir)/switch/log.c $(FUZZ_DHCP_CORE)
 fuzz-cfg: $(FUZZ_CFG_SRCS)
 	$(FUZZ_CC) -std=gnu11 -g -O1 -I$(top_srcdir) -I$(top_builddir) \
 		$(JANSSON_CFLAGS) -DVSW_FUZZ_LIBFUZZER \

@@ -52,7 +52,16 @@ void eth_format_mac(const uint8_t *mac, char buf[ETH_MAC_STR_LEN])
 		 mac[1], mac[2], mac[3], mac[4], mac[5]);
 }
 
-static int eth_hex(char c)
+/**
+ * eth_hex_digit() - the value of one hex digit.
+ * @c: '0'-'9', 'a'-'f' or 'A'-'F'
+ *
+ * The one hex digit reader: MAC addresses, lease-file client ids and the
+ * config locator's \u escapes all go through it.
+ *
+ * Return: 0-15, or -1 for anything else.
+ */
+int eth_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -81,7 +90,8 @@ bool eth_parse_mac(const char *text, uint8_t mac[ETH_ADDR_LEN])
 	if (sep != ':' && sep != '-')
 		return false;
 	for (int i = 0; i < ETH_ADDR_LEN; i++) {
-		int hi = eth_hex(text[3 * i]), lo = eth_hex(text[3 * i + 1]);
+		int hi = eth_hex_digit(text[3 * i]);
+		int lo = eth_hex_digit(text[3 * i + 1]);
 
 		if (hi < 0 || lo < 0 || (i < 5 && text[3 * i + 2] != sep))
 			return false;

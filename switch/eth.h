@@ -55,5 +55,6 @@ static inline bool eth_is_multicast(const uint8_t *mac)
 
 void eth_format_mac(const uint8_t *mac, char buf[ETH_MAC_STR_LEN]);
 bool eth_parse_mac(const char *text, uint8_t mac[ETH_ADDR_LEN]);
+int eth_hex_digit(char c);
 
 #endif /* VSW_SWITCH_ETH_H */

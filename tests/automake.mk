@@ -6,6 +6,7 @@ unit_tests = \
 	tests/unit/test-cfg \
 	tests/unit/test-stream \
 	tests/unit/test-eth \
+	tests/unit/test-pkt \
 	tests/unit/test-offload \
 	tests/unit/test-dhcp \
 	tests/unit/test-slirp-refuse \
@@ -22,6 +23,7 @@ tests_unit_test_fdb_LDADD = $(TEST_LIBS)
 tests_unit_test_cfg_LDADD = $(TEST_LIBS)
 tests_unit_test_stream_LDADD = $(TEST_LIBS)
 tests_unit_test_eth_LDADD = $(TEST_LIBS)
+tests_unit_test_pkt_LDADD = $(TEST_LIBS)
 tests_unit_test_offload_LDADD = $(TEST_LIBS)
 tests_unit_test_dhcp_LDADD = $(TEST_LIBS)
 tests_unit_test_slirp_refuse_LDADD = $(TEST_LIBS)
