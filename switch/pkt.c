@@ -12,6 +12,24 @@
 #include "switch/csum.h"
 #include "switch/util.h"
 
+/*
+ * The payload of a header of @hlen bytes whose length field (header
+ * included) says @field: it must cover the header and fit in @len, and
+ * the payload ends there, so that padding is not taken for data.  On
+ * PKT_BAD_LEN the payload is empty.
+ */
+static enum pkt_status payload_of(const uint8_t *p, size_t len, size_t hlen,
+				  size_t field, const uint8_t **payload,
+				  size_t *payload_len)
+{
+	*payload = p + hlen;
+	*payload_len = 0;
+	if (field < hlen || field > len)
+		return PKT_BAD_LEN;
+	*payload_len = field - hlen;
+	return PKT_OK;
+}
+
 /**
  * pkt_eth_parse() - view an Ethernet header and its outer tag.
  * @p:		the frame
@@ -110,12 +128,8 @@ enum pkt_status pkt_ipv4_parse(const uint8_t *p, size_t len,
 	v->addrs = p + PKT_IPV4_ADDRS_OFF;
 	v->src = get_be32(p + 12);
 	v->dst = get_be32(p + 16);
-	v->payload = p + hlen;
-	v->payload_len = 0;
-	if (v->tot_len < hlen || v->tot_len > len)
-		return PKT_BAD_LEN;
-	v->payload_len = v->tot_len - hlen;
-	return PKT_OK;
+	return payload_of(p, len, hlen, v->tot_len, &v->payload,
+			  &v->payload_len);
 }
 
 /**
@@ -167,12 +181,8 @@ enum pkt_status pkt_udp_parse(const uint8_t *p, size_t len, struct pkt_udp *v)
 	v->dport = get_be16(p + 2);
 	v->len = get_be16(p + 4);
 	v->csum = get_be16(p + 6);
-	v->payload = p + PKT_UDP_HLEN;
-	v->payload_len = 0;
-	if (v->len < PKT_UDP_HLEN || v->len > len)
-		return PKT_BAD_LEN;
-	v->payload_len = v->len - PKT_UDP_HLEN;
-	return PKT_OK;
+	return payload_of(p, len, PKT_UDP_HLEN, v->len, &v->payload,
+			  &v->payload_len);
 }
 
 /**

@@ -55,7 +55,17 @@ static size_t build_udp4(uint8_t *f, bool tagged, size_t ihl_words)
 	return l3 + hl + 12 + 2;
 }
 
-/* Runs @fn on a heap copy of the first @n bytes, so ASan sees over-reads. */
+/* Builds the datagram (untagged) and views its IPv4 header; the frame's
+ * length back. */
+static size_t udp4_view(uint8_t *f, size_t ihl_words, struct pkt_ipv4 *ip)
+{
+	size_t n = build_udp4(f, false, ihl_words);
+
+	TAP_CHECK_EQ(pkt_ipv4_parse(f + 14, n - 14, ip), PKT_OK);
+	return n;
+}
+
+/* Runs @stmt on a heap copy of the first @n bytes, so ASan sees over-reads. */
 #define ON_COPY(buf, n, stmt)                                                  \
 	do {                                                                   \
 		uint8_t *p_ = malloc((n) ? (n) : 1);                           \
@@ -63,6 +73,14 @@ static size_t build_udp4(uint8_t *f, bool tagged, size_t ihl_words)
 		const uint8_t *p = p_;                                         \
 		stmt;                                                          \
 		free(p_);                                                      \
+	} while (0)
+
+/* Every cut of @buf to @from..@to-1 bytes makes @parse say @want. */
+#define CUTS(buf, from, to, parse, view, want)                                 \
+	do {                                                                   \
+		for (size_t i_ = (from); i_ < (to); i_++)                      \
+			ON_COPY(buf, i_,                                       \
+				TAP_CHECK_EQ(parse(p, i_, view), want));       \
 	} while (0)
 
 static void test_eth(const void *data)
@@ -78,9 +96,7 @@ static void test_eth(const void *data)
 	TAP_CHECK_EQ(e.type, PKT_ETHERTYPE_IPV4);
 	TAP_CHECK_EQ(e.hlen, 14);
 	TAP_CHECK(e.payload == f + 14 && e.payload_len == n - 14);
-	for (size_t i = 0; i < 14; i++)
-		ON_COPY(f, i, TAP_CHECK_EQ(pkt_eth_parse(p, i, &e),
-					   PKT_TRUNCATED));
+	CUTS(f, 0, 14, pkt_eth_parse, &e, PKT_TRUNCATED);
 }
 
 static void test_vlan(const void *data)
@@ -96,9 +112,7 @@ static void test_vlan(const void *data)
 	TAP_CHECK_EQ(e.type, PKT_ETHERTYPE_IPV4);
 	TAP_CHECK_EQ(e.hlen, 18);
 	TAP_CHECK_EQ(pkt_ipv4_parse(e.payload, e.payload_len, &ip), PKT_OK);
-	for (size_t i = 0; i < 18; i++)
-		ON_COPY(f, i, TAP_CHECK_EQ(pkt_eth_parse(p, i, &e),
-					   PKT_TRUNCATED));
+	CUTS(f, 0, 18, pkt_eth_parse, &e, PKT_TRUNCATED);
 	/* An 802.1ad S-tag is one tag as well; the inner one is payload. */
 	put_be16(f + 12, PKT_ETHERTYPE_QINQ);
 	put_be16(f + 16, PKT_ETHERTYPE_VLAN);
@@ -110,12 +124,11 @@ static void test_vlan(const void *data)
 static void test_ipv4(const void *data)
 {
 	uint8_t f[128];
-	size_t n = build_udp4(f, false, 5);
-	const uint8_t *l3 = f + 14;
 	struct pkt_ipv4 ip;
+	size_t n = udp4_view(f, 5, &ip);
+	const uint8_t *l3 = f + 14;
 	struct pkt_udp u;
 
-	TAP_CHECK_EQ(pkt_ipv4_parse(l3, n - 14, &ip), PKT_OK);
 	TAP_CHECK_EQ(ip.hlen, 20);
 	TAP_CHECK_EQ(ip.tot_len, 32);
 	TAP_CHECK_EQ(ip.proto, PKT_IP_PROTO_UDP);
@@ -129,17 +142,12 @@ static void test_ipv4(const void *data)
 	TAP_CHECK(!pkt_ipv4_is_fragment(&ip));
 	TAP_CHECK_EQ(pkt_udp_parse(ip.payload, ip.payload_len, &u), PKT_OK);
 	TAP_CHECK(pkt_udp_csum_ok(&ip, &u));
-	for (size_t i = 0; i < 20; i++)
-		ON_COPY(l3, i, TAP_CHECK_EQ(pkt_ipv4_parse(p, i, &ip),
-					    PKT_TRUNCATED));
+	CUTS(l3, 0, 20, pkt_ipv4_parse, &ip, PKT_TRUNCATED);
 	/* The header is readable but the datagram is cut: BAD_LEN, and the
 	 * fixed fields are still there. */
-	for (size_t i = 20; i < 32; i++) {
-		ON_COPY(l3, i, TAP_CHECK_EQ(pkt_ipv4_parse(p, i, &ip),
-					    PKT_BAD_LEN));
-		TAP_CHECK_EQ(ip.payload_len, 0);
-		TAP_CHECK_EQ(ip.dst, 0x0a000001u);
-	}
+	CUTS(l3, 20, 32, pkt_ipv4_parse, &ip, PKT_BAD_LEN);
+	TAP_CHECK_EQ(ip.payload_len, 0);
+	TAP_CHECK_EQ(ip.dst, 0x0a000001u);
 	f[14 + 12] ^= 1;
 	TAP_CHECK_EQ(pkt_ipv4_parse(l3, n - 14, &ip), PKT_OK);
 	TAP_CHECK(!pkt_ipv4_csum_ok(&ip));
@@ -158,21 +166,18 @@ static void test_ipv4(const void *data)
 static void test_ipv4_options(const void *data)
 {
 	uint8_t f[128];
-	size_t n = build_udp4(f, false, 6);
-	const uint8_t *l3 = f + 14;
 	struct pkt_ipv4 ip;
+	const uint8_t *l3 = f + 14;
 	struct pkt_udp u;
 
-	TAP_CHECK_EQ(pkt_ipv4_parse(l3, n - 14, &ip), PKT_OK);
+	udp4_view(f, 6, &ip);
 	TAP_CHECK_EQ(ip.hlen, 24);
 	TAP_CHECK(ip.payload == l3 + 24);
 	TAP_CHECK(pkt_ipv4_csum_ok(&ip));
 	TAP_CHECK_EQ(pkt_udp_parse(ip.payload, ip.payload_len, &u), PKT_OK);
 	TAP_CHECK_EQ(u.dport, 67);
 	/* The options must be there, not only the fixed 20 bytes. */
-	for (size_t i = 20; i < 24; i++)
-		ON_COPY(l3, i, TAP_CHECK_EQ(pkt_ipv4_parse(p, i, &ip),
-					    PKT_TRUNCATED));
+	CUTS(l3, 20, 24, pkt_ipv4_parse, &ip, PKT_TRUNCATED);
 	/* The largest IHL, 60 bytes, with 40 bytes behind the header. */
 	f[14] = 0x4f;
 	TAP_CHECK_EQ(pkt_ipv4_parse(l3, 40, &ip), PKT_TRUNCATED);
@@ -180,13 +185,12 @@ static void test_ipv4_options(const void *data)
 
 static void test_fragments(const void *data)
 {
-	uint8_t f[128];
-	size_t n = build_udp4(f, false, 5);
-	struct pkt_ipv4 ip;
 	static const uint16_t frag[] = { PKT_IPV4_MF, 1, 0x1fff,
 					 PKT_IPV4_MF | PKT_IPV4_DF | 8 };
+	uint8_t f[128];
+	struct pkt_ipv4 ip;
+	size_t n = udp4_view(f, 5, &ip);
 
-	TAP_CHECK_EQ(pkt_ipv4_parse(f + 14, n - 14, &ip), PKT_OK);
 	TAP_CHECK_EQ(ip.frag, PKT_IPV4_DF);
 	TAP_CHECK(!pkt_ipv4_is_fragment(&ip));
 	for (size_t i = 0; i < ARRAY_SIZE(frag); i++) {
@@ -216,9 +220,7 @@ static void test_ipv6(const void *data)
 	h[6] = 0;
 	TAP_CHECK_EQ(pkt_ipv6_parse(h, sizeof(h), &ip), PKT_OK);
 	TAP_CHECK_EQ(ip.next, 0);
-	for (size_t i = 0; i < 40; i++)
-		ON_COPY(h, i, TAP_CHECK_EQ(pkt_ipv6_parse(p, i, &ip),
-					   PKT_TRUNCATED));
+	CUTS(h, 0, 40, pkt_ipv6_parse, &ip, PKT_TRUNCATED);
 	h[0] = 0x45;
 	TAP_CHECK_EQ(pkt_ipv6_parse(h, sizeof(h), &ip), PKT_BAD_VERSION);
 }
@@ -226,27 +228,21 @@ static void test_ipv6(const void *data)
 static void test_udp(const void *data)
 {
 	uint8_t f[128];
-	size_t n = build_udp4(f, false, 5);
-	const uint8_t *l4 = f + 34;
 	struct pkt_ipv4 ip;
+	const uint8_t *l4 = f + 34;
 	struct pkt_udp u;
 
-	TAP_CHECK_EQ(pkt_ipv4_parse(f + 14, n - 14, &ip), PKT_OK);
+	udp4_view(f, 5, &ip);
 	TAP_CHECK_EQ(pkt_udp_parse(l4, 12, &u), PKT_OK);
 	TAP_CHECK_EQ(u.sport, 68);
 	TAP_CHECK_EQ(u.dport, 67);
 	TAP_CHECK_EQ(u.len, 12);
 	TAP_CHECK(u.payload == l4 + 8 && u.payload_len == 4);
-	for (size_t i = 0; i < 8; i++)
-		ON_COPY(l4, i, TAP_CHECK_EQ(pkt_udp_parse(p, i, &u),
-					    PKT_TRUNCATED));
+	CUTS(l4, 0, 8, pkt_udp_parse, &u, PKT_TRUNCATED);
 	/* Cut inside the data: the ports are still known. */
-	for (size_t i = 8; i < 12; i++) {
-		ON_COPY(l4, i, TAP_CHECK_EQ(pkt_udp_parse(p, i, &u),
-					    PKT_BAD_LEN));
-		TAP_CHECK_EQ(u.dport, 67);
-		TAP_CHECK_EQ(u.payload_len, 0);
-	}
+	CUTS(l4, 8, 12, pkt_udp_parse, &u, PKT_BAD_LEN);
+	TAP_CHECK_EQ(u.dport, 67);
+	TAP_CHECK_EQ(u.payload_len, 0);
 	f[34 + 8] ^= 0x20;
 	TAP_CHECK_EQ(pkt_udp_parse(l4, 12, &u), PKT_OK);
 	TAP_CHECK(!pkt_udp_csum_ok(&ip, &u));
@@ -277,9 +273,7 @@ static void test_arp(const void *data)
 	TAP_CHECK_EQ(v.op, PKT_ARP_REQUEST);
 	TAP_CHECK(v.sha == a + 8 && v.spa == a + 14 && v.tha == a + 18 &&
 		  v.tpa == a + 24);
-	for (size_t i = 0; i < sizeof(a); i++)
-		ON_COPY(a, i, TAP_CHECK_EQ(pkt_arp_parse(p, i, &v),
-					   PKT_TRUNCATED));
+	CUTS(a, 0, sizeof(a), pkt_arp_parse, &v, PKT_TRUNCATED);
 }
 
 /* RFC 1071 §3's example, odd lengths, and the incremental update. */
