@@ -11,8 +11,6 @@
 
 #include "switch/util.h"
 
-static const uint8_t eth_zero[ETH_ADDR_LEN];
-
 /**
  * eth_parse() - validate a frame's header and extract addresses and VLAN.
  * @frame:	frame bytes
@@ -34,8 +32,7 @@ enum eth_verdict eth_parse(const uint8_t *frame, size_t len,
 		return ETH_RUNT;
 	info->dst = frame;
 	info->src = frame + ETH_ADDR_LEN;
-	if (eth_is_multicast(info->src) ||
-	    !memcmp(info->src, eth_zero, ETH_ADDR_LEN))
+	if (!eth_is_host_mac(info->src))
 		return ETH_BAD_SRC;
 	info->vlan = 0;
 	if (get_be16(frame + 12) == ETH_TYPE_VLAN) {

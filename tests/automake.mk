@@ -36,6 +36,11 @@ check_PROGRAMS += tests/fuzz/fuzz-dhcp
 tests_fuzz_fuzz_dhcp_SOURCES = tests/fuzz/fuzz-dhcp.c tests/fuzz/replay.c
 tests_fuzz_fuzz_dhcp_LDADD = $(TEST_LIBS)
 
+## The lease-file loader harness, replaying likewise.
+check_PROGRAMS += tests/fuzz/fuzz-lease
+tests_fuzz_fuzz_lease_SOURCES = tests/fuzz/fuzz-lease.c tests/fuzz/replay.c
+tests_fuzz_fuzz_lease_LDADD = $(TEST_LIBS)
+
 EXTRA_DIST += tests/fuzz/fuzz.h
 
 ## The stream framing and TAP offload harnesses, replaying likewise.
