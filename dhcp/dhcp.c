@@ -43,17 +43,6 @@ int dhcp_fail(char *err, size_t size, const char *fmt, ...)
 }
 
 /**
- * dhcp_fmt_ip() - dotted-quad text of an address.
- * @ip:	host byte order
- * @buf:	result
- */
-void dhcp_fmt_ip(uint32_t ip, char buf[16])
-{
-	snprintf(buf, 16, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255,
-		 (ip >> 8) & 255, ip & 255);
-}
-
-/**
  * dhcp_cfg_check() - validate a configuration.
  * @cfg:	configuration
  * @err:	buffer for a message naming the offending value
@@ -69,7 +58,7 @@ void dhcp_fmt_ip(uint32_t ip, char buf[16])
 int dhcp_cfg_check(const struct dhcp_cfg *cfg, char *err, size_t err_size)
 {
 	uint32_t lease = cfg->lease_s ? cfg->lease_s : DHCP_DEFAULT_LEASE_S;
-	char a[16];
+	char a[PKT_IPV4_STR_LEN];
 	uint8_t tmp[4 * 66];
 
 	if (cfg->netmask == 0 || (~cfg->netmask & (~cfg->netmask + 1)))
@@ -78,7 +67,7 @@ int dhcp_cfg_check(const struct dhcp_cfg *cfg, char *err, size_t err_size)
 		return dhcp_fail(err, err_size, "subnet too small (/31 or /32)");
 	if (cfg->subnet & ~cfg->netmask)
 		return dhcp_fail(err, err_size, "subnet has host bits set");
-	dhcp_fmt_ip(cfg->server_ip, a);
+	pkt_ipv4_format(cfg->server_ip, a);
 	if (!dhcp_in_subnet(cfg, cfg->server_ip) || cfg->server_ip == cfg->subnet ||
 	    cfg->server_ip == dhcp_bcast_of(cfg))
 		return dhcp_fail(err, err_size,
@@ -100,7 +89,7 @@ int dhcp_cfg_check(const struct dhcp_cfg *cfg, char *err, size_t err_size)
 			    a);
 	if (cfg->router && cfg->router >= cfg->range_start &&
 	    cfg->router <= cfg->range_end) {
-		dhcp_fmt_ip(cfg->router, a);
+		pkt_ipv4_format(cfg->router, a);
 		return dhcp_fail(err, err_size, "range includes the router address %s",
 			    a);
 	}
@@ -123,7 +112,7 @@ int dhcp_cfg_check(const struct dhcp_cfg *cfg, char *err, size_t err_size)
 	for (size_t i = 0; i < cfg->n_reservations; i++) {
 		const struct dhcp_reservation *r = &cfg->reservations[i];
 
-		dhcp_fmt_ip(r->ip, a);
+		pkt_ipv4_format(r->ip, a);
 		if (!dhcp_assignable(cfg, r->ip))
 			return dhcp_fail(err, err_size,
 				    "reservation %zu: %s is not an assignable address of the subnet",

@@ -21,6 +21,7 @@
 #include "dhcp/lease.h"
 #include "dhcp/server.h"
 #include "switch/eth.h"
+#include "switch/pkt.h"
 #include "switch/util.h"
 
 /* One lease line; @wall_now 0 writes EXPIRES 0 (see save_lease). */
@@ -29,12 +30,12 @@ static void save_line(FILE *f, const struct lease *l, uint64_t now_ms,
 {
 	const uint8_t *m = l->mac;
 	int64_t expires = 0;
-	char ip[16];
+	char ip[PKT_IPV4_STR_LEN];
 
 	if (wall_now)
 		expires = (int64_t)wall_now +
 			  (int64_t)((l->expires_ms - now_ms + 999) / 1000);
-	dhcp_fmt_ip(l->ip, ip);
+	pkt_ipv4_format(l->ip, ip);
 	fprintf(f, "%s %02x:%02x:%02x:%02x:%02x:%02x %" PRId64 " ", ip, m[0],
 		m[1], m[2], m[3], m[4], m[5], expires);
 	if (l->key.type == LEASE_KEY_CLIENT_ID)

@@ -97,7 +97,6 @@ static inline bool dhcp_assignable(const struct dhcp_cfg *c, uint32_t ip)
 
 PRINTF_FMT(3, 4)
 int dhcp_fail(char *err, size_t size, const char *fmt, ...);
-void dhcp_fmt_ip(uint32_t ip, char buf[16]);
 const struct dhcp_reservation *
 dhcp_res_by_mac(const struct dhcp_server *srv, const uint8_t *mac);
 const struct dhcp_reservation *

@@ -7,6 +7,7 @@
 
 #include "switch/pkt.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "switch/csum.h"
@@ -208,6 +209,23 @@ bool pkt_udp_csum_ok(const struct pkt_ipv4 *ip, const struct pkt_udp *udp)
 		return true;
 	sum = csum_pseudo(ip->addrs, 8, PKT_IP_PROTO_UDP, udp->len);
 	return csum_finish(csum_add(sum, udp->hdr, udp->len)) == 0;
+}
+
+/**
+ * pkt_ipv4_format() - dotted-quad text of an IPv4 address.
+ * @ip:		host byte order
+ * @buf:	result
+ *
+ * The text inet_ntop() gives, without the byte-order round trip: for
+ * lease files, logs and listings alike.
+ *
+ * Return: @buf.
+ */
+const char *pkt_ipv4_format(uint32_t ip, char buf[PKT_IPV4_STR_LEN])
+{
+	snprintf(buf, PKT_IPV4_STR_LEN, "%u.%u.%u.%u", ip >> 24,
+		 (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
+	return buf;
 }
 
 /**

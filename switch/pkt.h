@@ -52,6 +52,7 @@ enum {
 	PKT_IP_PROTO_UDP = 17,
 	PKT_UDP_HLEN = 8,
 	PKT_UDP_CSUM_OFF = 6,
+	PKT_IPV4_STR_LEN = 16,	/* "255.255.255.255" plus NUL */
 };
 
 /** enum pkt_status - why a parser did not give a view. */
@@ -188,6 +189,8 @@ static inline bool pkt_ipv4_is_fragment(const struct pkt_ipv4 *v)
 
 bool pkt_ipv4_csum_ok(const struct pkt_ipv4 *v);
 bool pkt_udp_csum_ok(const struct pkt_ipv4 *ip, const struct pkt_udp *udp);
+
+const char *pkt_ipv4_format(uint32_t ip, char buf[PKT_IPV4_STR_LEN]);
 
 void pkt_eth_write(uint8_t *p, const uint8_t *dst, const uint8_t *src,
 		   uint16_t type);

@@ -305,6 +305,15 @@ static void test_csum(const void *data)
 		     csum_finish(csum_add(0, h, 20)));
 }
 
+static void test_ipv4_format(const void *data)
+{
+	char b[PKT_IPV4_STR_LEN];
+
+	TAP_CHECK(!strcmp(pkt_ipv4_format(0x0a000201u, b), "10.0.2.1"));
+	TAP_CHECK(!strcmp(pkt_ipv4_format(0xffffffffu, b), "255.255.255.255"));
+	TAP_CHECK(!strcmp(pkt_ipv4_format(0, b), "0.0.0.0"));
+}
+
 static void test_hex(const void *data)
 {
 	static const char digits[] = "0123456789abcdef";
@@ -333,6 +342,7 @@ int main(void)
 	tap_add("UDP view, lengths and checksum", test_udp, NULL);
 	tap_add("ARP view", test_arp, NULL);
 	tap_add("Internet checksum", test_csum, NULL);
+	tap_add("IPv4 address text", test_ipv4_format, NULL);
 	tap_add("hex digits", test_hex, NULL);
 	return tap_run();
 }
