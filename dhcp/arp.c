@@ -28,7 +28,7 @@
 int dhcp_arp_input(struct dhcp_server *srv, const struct pkt_eth *eth)
 {
 	uint8_t out[DHCP_ETH_MIN_FRAME];
-	uint8_t *r = out + PKT_ETH_HLEN;
+	uint8_t *r = out + ETH_HDR_LEN;
 	struct pkt_arp a;
 
 	if (pkt_arp_parse(eth->payload, eth->payload_len, &a) ||

@@ -12,11 +12,12 @@
 #include "dhcp/proto.h"
 #include "dhcp/server.h"
 #include "switch/csum.h"
+#include "switch/eth.h"
 #include "switch/pkt.h"
 #include "switch/util.h"
 
 /* Room for the largest reply: a 1500-byte IP packet in Ethernet. */
-enum { DHCP_FRAME_MAX = PKT_ETH_HLEN + 1500 };
+enum { DHCP_FRAME_MAX = ETH_HDR_LEN + 1500 };
 
 const uint8_t dhcp_bcast_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
@@ -25,7 +26,7 @@ static void send_ip(struct dhcp_server *srv, uint8_t *frame,
 		    const uint8_t *dst_mac, uint32_t dst_ip, uint16_t dport,
 		    size_t bootp_len)
 {
-	uint8_t *ip = frame + PKT_ETH_HLEN;
+	uint8_t *ip = frame + ETH_HDR_LEN;
 	uint8_t *udp = ip + PKT_IPV4_HLEN_MIN;
 	size_t udp_len = PKT_UDP_HLEN + bootp_len;
 	uint8_t src[4], dst[4];
@@ -49,7 +50,7 @@ static void send_ip(struct dhcp_server *srv, uint8_t *frame,
 	put_be16(udp + PKT_UDP_CSUM_OFF, c ? c : 0xffff);
 
 	srv->send(srv->aux, frame,
-		  PKT_ETH_HLEN + PKT_IPV4_HLEN_MIN + udp_len);
+		  ETH_HDR_LEN + PKT_IPV4_HLEN_MIN + udp_len);
 }
 
 /* Size of the options area after the cookie that the client accepts.
@@ -58,7 +59,7 @@ static void send_ip(struct dhcp_server *srv, uint8_t *frame,
 static size_t reply_opt_space(const struct dhcp_rx *rx)
 {
 	size_t space = DHCP_MIN_OPTIONS_LEN - 4;
-	size_t cap = DHCP_FRAME_MAX - PKT_ETH_HLEN - PKT_IPV4_HLEN_MIN -
+	size_t cap = DHCP_FRAME_MAX - ETH_HDR_LEN - PKT_IPV4_HLEN_MIN -
 		     PKT_UDP_HLEN - DHCP_MIN_LEN;
 	const uint8_t *v = rx->opts.val[DOPT_MAX_MSG_SIZE];
 
@@ -112,7 +113,7 @@ void dhcp_send_reply(struct dhcp_server *srv, const struct dhcp_rx *rx,
 		       bool rapid)
 {
 	uint8_t frame[DHCP_FRAME_MAX];
-	uint8_t *msg = frame + PKT_ETH_HLEN + PKT_IPV4_HLEN_MIN +
+	uint8_t *msg = frame + ETH_HDR_LEN + PKT_IPV4_HLEN_MIN +
 		       PKT_UDP_HLEN;
 	const struct dhcp_cfg *c = &srv->cfg;
 	bool inform = rx->type == DHCP_INFORM;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "switch/csum.h"
+#include "switch/eth.h"
 #include "switch/pkt.h"
 #include "switch/util.h"
 
@@ -123,7 +124,7 @@ int offload_parse_vnet_hdr(const uint8_t *hdr, const uint8_t *frame,
 		return -EINVAL;
 	}
 	if (meta->flags) {
-		if (meta->csum_start < PKT_ETH_HLEN ||
+		if (meta->csum_start < ETH_HDR_LEN ||
 		    (size_t)meta->csum_start + meta->csum_offset + 2 > len ||
 		    meta->csum_offset & 1)
 			return -EINVAL;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "switch/csum.h"
+#include "switch/eth.h"
 #include "switch/pkt.h"
 #include "switch/util.h"
 
@@ -70,7 +71,7 @@ bool refuse_from_slirp(struct slirp_refuse *r, const uint8_t *frame,
 	 * frame, whatever the total length says, as it always was. */
 	if (!ipv4_of(frame, len, &ip) || ip.proto != PKT_IP_PROTO_TCP ||
 	    pkt_ipv4_is_fragment(&ip) ||
-	    len < PKT_ETH_HLEN + ip.hlen + TCP_LEN)
+	    len < ETH_HDR_LEN + ip.hlen + TCP_LEN)
 		return false;
 	tcp = ip.payload;
 	if ((tcp[13] & (TCP_SYN | TCP_ACK | TCP_RST)) != TCP_SYN)
@@ -148,7 +149,7 @@ void refuse_from_guest(struct slirp_refuse *r, const uint8_t *frame,
 static void build_rst(const struct slirp_refuse *r, const struct refuse_syn *s,
 		      uint8_t frame[REFUSE_FRAME_LEN])
 {
-	uint8_t *ip = frame + PKT_ETH_HLEN, *tcp = ip + PKT_IPV4_HLEN_MIN;
+	uint8_t *ip = frame + ETH_HDR_LEN, *tcp = ip + PKT_IPV4_HLEN_MIN;
 	uint32_t sum;
 
 	memset(frame, 0, REFUSE_FRAME_LEN);

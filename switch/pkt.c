@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include "switch/eth.h"
 #include "switch/pkt.h"
 
 #include <stdio.h>
@@ -46,20 +47,20 @@ enum pkt_status pkt_eth_parse(const uint8_t *p, size_t len, struct pkt_eth *v)
 {
 	uint16_t type;
 
-	if (len < PKT_ETH_HLEN)
+	if (len < ETH_HDR_LEN)
 		return PKT_TRUNCATED;
 	memset(v, 0, sizeof(*v));
 	v->dst = p;
 	v->src = p + 6;
-	v->hlen = PKT_ETH_HLEN;
+	v->hlen = ETH_HDR_LEN;
 	type = get_be16(p + 12);
-	if (type == PKT_ETHERTYPE_VLAN || type == PKT_ETHERTYPE_QINQ) {
-		if (len < PKT_ETH_HLEN + PKT_VLAN_TAG_LEN)
+	if (type == ETH_TYPE_VLAN || type == PKT_ETHERTYPE_QINQ) {
+		if (len < ETH_VLAN_HDR_LEN)
 			return PKT_TRUNCATED;
 		v->tpid = type;
 		v->vlan = get_be16(p + 14) & 0x0fff;
 		type = get_be16(p + 16);
-		v->hlen += PKT_VLAN_TAG_LEN;
+		v->hlen = ETH_VLAN_HDR_LEN;
 	}
 	v->type = type;
 	v->payload = p + v->hlen;

@@ -28,12 +28,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "switch/eth.h"
+
+/* The Ethernet lengths and the 802.1Q TPID are eth.h's (ETH_HDR_LEN,
+ * ETH_VLAN_HDR_LEN, ETH_TYPE_VLAN). */
 enum {
-	PKT_ETH_HLEN = 14,
-	PKT_VLAN_TAG_LEN = 4,
 	PKT_ETHERTYPE_IPV4 = 0x0800,
 	PKT_ETHERTYPE_ARP = 0x0806,
-	PKT_ETHERTYPE_VLAN = 0x8100,	/* 802.1Q C-tag */
 	PKT_ETHERTYPE_QINQ = 0x88a8,	/* 802.1ad S-tag */
 	PKT_ETHERTYPE_IPV6 = 0x86dd,
 	PKT_ARP_LEN = 28,		/* Ethernet/IPv4 ARP (RFC 826) */
