@@ -6,9 +6,10 @@
  * these helpers, so that there is one place to get the folding and the
  * odd-length padding right.  A sum is carried unfolded in 32 bits while
  * bytes are added, folded to 16 bits when done and complemented when it
- * is stored.  csum_add() is inline because the TAP path runs it over every
- * frame that arrives with a partial checksum: a call per frame to another
- * file would cost what the old per-file copies did not.
+ * is stored.  csum_add() and csum_pseudo() are inline: the TAP path sums
+ * every frame that arrives with a partial checksum and the TSO segmenter a
+ * pseudo-header per segment: a call to another file there would cost what
+ * the old per-file copies did not.
  *
  * Words are read big-endian from an even offset, so the sums here are in
  * host order and are stored with put_be16().
@@ -73,8 +74,30 @@ static inline uint16_t csum_finish(uint32_t sum)
 	return (uint16_t)~csum_fold(sum);
 }
 
-uint32_t csum_pseudo(const uint8_t *addrs, size_t addrs_len, uint8_t proto,
-		     uint32_t l4_len);
+/**
+ * csum_pseudo() - the sum of a UDP or TCP pseudo-header.
+ * @addrs:	source and destination address, as they sit in the IP
+ *		header (8 bytes for IPv4, 32 for IPv6)
+ * @addrs_len:	8 or 32
+ * @proto:	the transport protocol (RFC 768, RFC 9293 §3.1; RFC 8200
+ *		§8.1 for IPv6, where it is the upper-layer next header)
+ * @l4_len:	transport header plus payload, in bytes
+ *
+ * The address sum is folded before the protocol and length are added, so
+ * that the result cannot overflow and the caller may go on with
+ * csum_add() over the transport header and payload.
+ *
+ * Inline like csum_add(): the TSO segmenter sums one per segment.
+ *
+ * Return: an unfolded sum.
+ */
+static inline uint32_t csum_pseudo(const uint8_t *addrs, size_t addrs_len,
+				   uint8_t proto, uint32_t l4_len)
+{
+	return (uint32_t)csum_fold(csum_add(0, addrs, addrs_len)) + proto +
+	       l4_len;
+}
+
 uint16_t csum_replace16(uint16_t check, uint16_t old, uint16_t new_);
 
 #endif /* VSW_SWITCH_CSUM_H */
