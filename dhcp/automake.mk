@@ -6,7 +6,8 @@ libvsw_a_SOURCES += \
 	dhcp/dhcp.c dhcp/dhcp.h dhcp/server.h \
 	dhcp/reply.c dhcp/arp.c dhcp/lease-file.c
 
-EXTRA_DIST += docs/dhcp.md tests/fuzz/fuzz-dhcp.c tests/fuzz/fuzz-lease.c
+EXTRA_DIST += docs/dhcp.md tests/fuzz/fuzz-dhcp.c tests/fuzz/fuzz-lease.c \
+	tests/fuzz/lease/snapshot-appends tests/fuzz/lease/edited
 
 ## libFuzzer harnesses over the server, not part of all or check: fuzz-dhcp
 ## (dhcp_server_input()) and fuzz-lease (the lease-file loader,
