@@ -109,16 +109,8 @@ enum dhcp_overload {
 	DHCP_OVERLOAD_BOTH = 3,
 };
 
-/* Layer 2-4 constants for the frames the server reads and builds. */
-enum dhcp_l234 {
-	DHCP_ETH_HDR_LEN = 14,
-	DHCP_ETHERTYPE_IPV4 = 0x0800,
-	DHCP_ETHERTYPE_ARP = 0x0806,
-	DHCP_IP_HDR_LEN = 20,
-	DHCP_IP_PROTO_UDP = 17,
-	DHCP_UDP_HDR_LEN = 8,
-	DHCP_ARP_LEN = 28,
-	DHCP_ETH_MIN_FRAME = 60,	/* without FCS */
-};
+/* The headers below BOOTP are switch/pkt.h's; only this is the server's:
+ * the length its ARP replies are padded to. */
+enum { DHCP_ETH_MIN_FRAME = 60 };	/* without FCS */
 
 #endif /* VSW_DHCP_PROTO_H */

@@ -12,7 +12,7 @@ fuzz-stream: $(FUZZ_STREAM_SRCS)
 		-o $@ $(FUZZ_STREAM_SRCS)
 
 FUZZ_OFFLOAD_SRCS = $(srcdir)/tests/fuzz/fuzz-offload.c \
-	$(srcdir)/ports/offload.c
+	$(srcdir)/ports/offload.c $(srcdir)/switch/pkt.c $(srcdir)/switch/csum.c
 fuzz-offload: $(FUZZ_OFFLOAD_SRCS)
 	$(FUZZ_CC) -std=gnu11 -g -O1 -I$(top_srcdir) -I$(top_builddir) \
 		-DVSW_FUZZ_LIBFUZZER -fsanitize=fuzzer,address,undefined \

@@ -17,7 +17,6 @@
 
 #include "ports/internal.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -36,6 +35,7 @@
 #include "switch/fdb.h"
 #include "switch/log.h"
 #include "switch/loop.h"
+#include "switch/pkt.h"
 #include "switch/safe-file.h"
 #include "switch/switch.h"
 #include "switch/util.h"
@@ -215,8 +215,6 @@ static int internal_send(struct port *port, const uint8_t *frame, size_t len)
 	return 0;
 }
 
-static const char *ip_str(uint32_t ip, char *buf);
-
 /*
  * Lease events: one log line each (a hostile client can make many, so
  * rate-limited), and the address's line in the next commit batch.
@@ -231,7 +229,7 @@ static void internal_event(void *aux, const struct dhcp_event *ev)
 	};
 	struct internal_port *ip = aux;
 	uint64_t now = loop_now(ip->loop);
-	char mac[ETH_MAC_STR_LEN], addr[INET_ADDRSTRLEN];
+	char mac[ETH_MAC_STR_LEN], addr[PKT_IPV4_STR_LEN];
 
 	eth_format_mac(ev->mac, mac);
 	if (ev->type == DHCP_EV_POOL_FULL) {
@@ -241,7 +239,7 @@ static void internal_event(void *aux, const struct dhcp_event *ev)
 			    mac);
 		return;
 	}
-	ip_str(ev->ip, addr);
+	pkt_ipv4_format(ev->ip, addr);
 	if (ev->type == DHCP_EV_BOUND)
 		log_info_rl(&lease_rl, "dhcp: %s %s %s%s%s for %us", addr,
 			    what[ev->type], mac, *ev->hostname ? " " : "",
@@ -291,13 +289,6 @@ static void internal_close(struct port *port)
 		internal_finish_close(ip);
 }
 
-static const char *ip_str(uint32_t ip, char *buf)
-{
-	struct in_addr a = { htonl(ip) };
-
-	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
-}
-
 /**
  * internal_dhcp_stats() - the server's counters as a JSON object.
  * @port: the DHCP port
@@ -335,15 +326,15 @@ static void internal_show(const struct port *port, json_t *obj)
 {
 	const struct internal_port *ip =
 		container_of(port, const struct internal_port, port);
-	char ipb[INET_ADDRSTRLEN], mac[18];
+	char ipb[PKT_IPV4_STR_LEN], mac[18];
 
 	eth_format_mac(ip->dc.server_mac, mac);
 	json_object_set_new(obj, "state",
 			    json_string(port->removing || ip->closing ? "closing"
 								       : "up"));
 	json_object_set_new(obj, "handler", json_string("dhcp"));
-	json_object_set_new(obj, "server_ip",
-			    json_string(ip_str(ip->dc.server_ip, ipb)));
+	pkt_ipv4_format(ip->dc.server_ip, ipb);
+	json_object_set_new(obj, "server_ip", json_string(ipb));
 	json_object_set_new(obj, "server_mac", json_string(mac));
 	json_object_set_new(obj, "lease_file", json_string(ip->lease_file));
 	json_object_set_new(obj, "tx_queue", json_integer(ip->q_len));
@@ -372,7 +363,7 @@ struct lease_visit {
 static void lease_to_json(const struct dhcp_lease_info *li, void *aux)
 {
 	struct lease_visit *v = aux;
-	char ipb[INET_ADDRSTRLEN], mac[18], cid[255 * 2 + 1] = "";
+	char ipb[PKT_IPV4_STR_LEN], mac[18], cid[255 * 2 + 1] = "";
 	uint64_t left = li->expires_ms > v->now ? li->expires_ms - v->now : 0;
 	/* The client's port: where the switch last saw its MAC. */
 	const struct port *at = fdb_lookup(v->fdb, li->mac, 0, v->now);
@@ -383,7 +374,7 @@ static void lease_to_json(const struct dhcp_lease_info *li, void *aux)
 	json_array_append_new(
 		v->list,
 		json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:b, s:s}", "ip",
-			  ip_str(li->ip, ipb), "mac", mac, "hostname",
+			  pkt_ipv4_format(li->ip, ipb), "mac", mac, "hostname",
 			  li->hostname, "client_id", cid, "expires_s",
 			  (json_int_t)((left + 999) / 1000), "state",
 			  li->bound ? "bound" : "offered", "reserved",
@@ -445,7 +436,7 @@ int internal_dhcp_create(struct vsw *sw, const struct cfg_dhcp *cfg,
 			 struct port **out)
 {
 	struct internal_port *ip;
-	char ipb[INET_ADDRSTRLEN], err[CFG_FILE_MAX + 80];
+	char ipb[PKT_IPV4_STR_LEN], err[CFG_FILE_MAX + 80];
 	int ret;
 
 	/* Never written through a link, never onto a device or directory. */
@@ -490,7 +481,7 @@ int internal_dhcp_create(struct vsw *sw, const struct cfg_dhcp *cfg,
 		return ret;
 	}
 	snprintf(ip->port.peer, sizeof(ip->port.peer), "dhcp server %s",
-		 ip_str(cfg->dc.server_ip, ipb));
+		 pkt_ipv4_format(cfg->dc.server_ip, ipb));
 	vsw_port_up(sw, &ip->port);
 	/* No guest may take the server's MAC over by sending from it. */
 	if (fdb_add_static(vsw_fdb(sw), ip->dc.server_mac, 0, &ip->port))

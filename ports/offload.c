@@ -12,16 +12,14 @@
 #include <linux/virtio_net.h>
 #include <string.h>
 
+#include "switch/csum.h"
+#include "switch/eth.h"
+#include "switch/pkt.h"
 #include "switch/util.h"
 
 enum {
-	ETH_HLEN_ = 14,
-	IPV4_HLEN_MIN = 20,
-	IPV6_HLEN = 40,
 	TCP_HLEN_MIN = 20,
 	TCP_CSUM_OFF = 16,
-	UDP_CSUM_OFF = 6,
-	IPPROTO_TCP_ = 6,
 	TCP_FIN = 0x01,
 	TCP_PSH = 0x08,
 	TCP_CWR = 0x80,
@@ -45,38 +43,37 @@ static void put_le16(uint8_t *p, uint16_t v)
 static int parse_gso(const uint8_t *frame, size_t len, unsigned int base,
 		     struct frame_meta *meta)
 {
-	unsigned int l3 = ETH_HLEN_, l4 = meta->csum_start, thl;
-	uint16_t type;
+	unsigned int l3, l4 = meta->csum_start, thl;
+	struct pkt_eth eth;
 
 	if (!(meta->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) ||
 	    meta->csum_offset != TCP_CSUM_OFF || meta->gso_size == 0)
 		return -EINVAL;
-	if (len < ETH_HLEN_ + 4)
+	if (pkt_eth_parse(frame, len, &eth))
 		return -EINVAL;
-	type = get_be16(frame + 12);
-	if (type == 0x8100 || type == 0x88a8) {
-		l3 += 4;
-		type = get_be16(frame + 16);
-	}
+	l3 = (unsigned int)eth.hlen;
 	if (base == VIRTIO_NET_HDR_GSO_TCPV4) {
-		const uint8_t *ip = frame + l3;
+		struct pkt_ipv4 ip;
+		enum pkt_status st = PKT_BAD_VERSION;
 
-		if (type != 0x0800 || len < l3 + IPV4_HLEN_MIN ||
-		    ip[0] >> 4 != 4 || (ip[0] & 0xf) * 4u < IPV4_HLEN_MIN ||
-		    l3 + (ip[0] & 0xf) * 4u != l4 || ip[9] != IPPROTO_TCP_ ||
-		    (get_be16(ip + 6) & 0x3fff) != 0)
+		if (eth.type == PKT_ETHERTYPE_IPV4)
+			st = pkt_ipv4_parse(eth.payload, eth.payload_len, &ip);
+		/* The total length is rewritten per segment: not checked. */
+		if ((st != PKT_OK && st != PKT_BAD_LEN) ||
+		    l3 + ip.hlen != l4 || ip.proto != PKT_IP_PROTO_TCP ||
+		    pkt_ipv4_is_fragment(&ip))
 			return -EINVAL;
 	} else {
-		const uint8_t *ip = frame + l3;
+		struct pkt_ipv6 ip;
 
-		if (type != 0x86dd || len < l3 + IPV6_HLEN ||
-		    ip[0] >> 4 != 6 || ip[6] != IPPROTO_TCP_ ||
-		    l3 + IPV6_HLEN != l4)
+		if (eth.type != PKT_ETHERTYPE_IPV6 ||
+		    pkt_ipv6_parse(eth.payload, eth.payload_len, &ip) ||
+		    ip.next != PKT_IP_PROTO_TCP || l3 + PKT_IPV6_HLEN != l4)
 			return -EINVAL;
 	}
 	/* The segments' IP length fields are 16 bits wide. */
 	if (len - l3 > (base == VIRTIO_NET_HDR_GSO_TCPV4 ? 0xffffu
-							: 0xffffu + IPV6_HLEN))
+							: 0xffffu + PKT_IPV6_HLEN))
 		return -EINVAL;
 	if (len < (size_t)l4 + TCP_HLEN_MIN)
 		return -EINVAL;
@@ -127,7 +124,7 @@ int offload_parse_vnet_hdr(const uint8_t *hdr, const uint8_t *frame,
 		return -EINVAL;
 	}
 	if (meta->flags) {
-		if (meta->csum_start < ETH_HLEN_ ||
+		if (meta->csum_start < ETH_HDR_LEN ||
 		    (size_t)meta->csum_start + meta->csum_offset + 2 > len ||
 		    meta->csum_offset & 1)
 			return -EINVAL;
@@ -160,41 +157,6 @@ void offload_build_vnet_hdr(const struct frame_meta *meta,
 }
 
 /**
- * offload_csum_add() - add bytes to a ones-complement sum.
- * @sum:	running sum (0 to start)
- * @p:		bytes, taken as big-endian 16-bit words from an even offset
- * @len:	byte count; an odd last byte is padded with zero
- *
- * Return: the new, unfolded sum (fold it with offload_csum_fold()).
- */
-uint32_t offload_csum_add(uint32_t sum, const uint8_t *p, size_t len)
-{
-	uint64_t s = sum;
-
-	while (len >= 2) {
-		s += (uint32_t)(p[0] << 8 | p[1]);
-		p += 2;
-		len -= 2;
-	}
-	if (len)
-		s += (uint32_t)p[0] << 8;
-	while (s >> 32)
-		s = (s & 0xffffffff) + (s >> 32);
-	return (uint32_t)s;
-}
-
-/**
- * offload_csum_fold() - fold a sum to 16 bits (not complemented).
- * @sum: unfolded sum
- */
-uint16_t offload_csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
-/**
  * offload_complete_csum() - finish a partial (NEEDS_CSUM) checksum.
  * @frame:	the frame, changed in place
  * @len:	its length
@@ -211,9 +173,9 @@ void offload_complete_csum(uint8_t *frame, size_t len,
 
 	if (!(meta->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM))
 		return;
-	c = (uint16_t)~offload_csum_fold(offload_csum_add(
-		0, frame + meta->csum_start, len - meta->csum_start));
-	if (c == 0 && meta->csum_offset == UDP_CSUM_OFF)
+	c = csum_finish(csum_add(0, frame + meta->csum_start,
+				 len - meta->csum_start));
+	if (c == 0 && meta->csum_offset == PKT_UDP_CSUM_OFF)
 		c = 0xffff;
 	put_be16(frame + meta->csum_start + meta->csum_offset, c);
 }
@@ -287,18 +249,19 @@ size_t offload_seg_next(struct offload_seg *s, uint8_t *buf, size_t size)
 	    VIRTIO_NET_HDR_GSO_TCPV4) {
 		put_be16(ip + 2, (uint16_t)(seg_len - l3));
 		put_be16(ip + 4, (uint16_t)(get_be16(ip + 4) + s->index));
-		put_be16(ip + 10, 0);
-		put_be16(ip + 10, (uint16_t)~offload_csum_fold(
-					  offload_csum_add(0, ip, l4 - l3)));
-		sum = offload_csum_add(0, ip + 12, 8);
+		put_be16(ip + PKT_IPV4_CSUM_OFF, 0);
+		put_be16(ip + PKT_IPV4_CSUM_OFF,
+			 csum_finish(csum_add(0, ip, l4 - l3)));
+		sum = csum_pseudo(ip + PKT_IPV4_ADDRS_OFF, 8, PKT_IP_PROTO_TCP,
+				  (uint32_t)tcp_len);
 	} else {
-		put_be16(ip + 4, (uint16_t)(seg_len - l3 - IPV6_HLEN));
-		sum = offload_csum_add(0, ip + 8, 32);
+		put_be16(ip + 4, (uint16_t)(seg_len - l3 - PKT_IPV6_HLEN));
+		sum = csum_pseudo(ip + PKT_IPV6_ADDRS_OFF, 32, PKT_IP_PROTO_TCP,
+				  (uint32_t)tcp_len);
 	}
-	sum = offload_csum_fold(sum) + IPPROTO_TCP_ + (uint32_t)tcp_len;
 	put_be16(tcp + TCP_CSUM_OFF, 0);
-	sum = offload_csum_add(sum, tcp, tcp_len);
-	put_be16(tcp + TCP_CSUM_OFF, (uint16_t)~offload_csum_fold(sum));
+	sum = csum_add(sum, tcp, tcp_len);
+	put_be16(tcp + TCP_CSUM_OFF, csum_finish(sum));
 	s->off += pay;
 	s->index++;
 	return seg_len;

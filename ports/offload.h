@@ -80,8 +80,6 @@ int offload_parse_vnet_hdr(const uint8_t *hdr, const uint8_t *frame,
 			   size_t len, struct frame_meta *meta);
 void offload_build_vnet_hdr(const struct frame_meta *meta,
 			    uint8_t hdr[OFFLOAD_VNET_HDR_LEN]);
-uint32_t offload_csum_add(uint32_t sum, const uint8_t *p, size_t len);
-uint16_t offload_csum_fold(uint32_t sum);
 void offload_complete_csum(uint8_t *frame, size_t len,
 			   const struct frame_meta *meta);
 void offload_seg_init(struct offload_seg *s, const uint8_t *frame,

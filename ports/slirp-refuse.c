@@ -11,21 +11,16 @@
 #include <arpa/inet.h>
 #include <string.h>
 
-#include "ports/offload.h"
+#include "switch/csum.h"
+#include "switch/eth.h"
+#include "switch/pkt.h"
 #include "switch/util.h"
 
 enum {
-	ETHERTYPE_IP = 0x0800,
-	ETHERTYPE_ARP = 0x0806,
-	IP_PROTO_TCP = 6,
 	TCP_SYN = 0x02,
 	TCP_RST = 0x04,
 	TCP_ACK = 0x10,
-	ETH_LEN = 14,
-	IP_LEN = 20,
 	TCP_LEN = 20,
-	/* ARP for IPv4 over Ethernet: the sender's address at 14. */
-	ARP_SPA = 14,
 };
 
 /**
@@ -42,18 +37,18 @@ void refuse_init(struct slirp_refuse *r, uint32_t gateway)
 	put_be32(r->slirp_mac + 2, gateway);
 }
 
-/* The IPv4 header of an untagged frame, or NULL; @ihl is its length. */
-static const uint8_t *ipv4_of(const uint8_t *frame, size_t len, size_t *ihl)
+/* The IPv4 header of an untagged frame, as a view; false if it is not
+ * one.  The total length is not looked at, as it never was here. */
+static bool ipv4_of(const uint8_t *frame, size_t len, struct pkt_ipv4 *ip)
 {
-	const uint8_t *ip = frame + ETH_LEN;
+	struct pkt_eth eth;
+	enum pkt_status st;
 
-	if (len < ETH_LEN + IP_LEN || get_be16(frame + 12) != ETHERTYPE_IP ||
-	    (ip[0] >> 4) != 4)
-		return NULL;
-	*ihl = (size_t)(ip[0] & 0x0f) * 4;
-	if (*ihl < IP_LEN || len < ETH_LEN + *ihl)
-		return NULL;
-	return ip;
+	if (pkt_eth_parse(frame, len, &eth) || eth.tpid ||
+	    eth.type != PKT_ETHERTYPE_IPV4)
+		return false;
+	st = pkt_ipv4_parse(eth.payload, eth.payload_len, ip);
+	return st == PKT_OK || st == PKT_BAD_LEN;
 }
 
 /**
@@ -69,14 +64,16 @@ bool refuse_from_slirp(struct slirp_refuse *r, const uint8_t *frame,
 		       size_t len, uint64_t now)
 {
 	struct refuse_syn *free_slot = NULL;
-	const uint8_t *ip, *tcp;
-	size_t ihl;
+	const uint8_t *tcp;
+	struct pkt_ipv4 ip;
 
-	ip = ipv4_of(frame, len, &ihl);
-	if (!ip || ip[9] != IP_PROTO_TCP || (get_be16(ip + 6) & 0x3fff) ||
-	    len < ETH_LEN + ihl + TCP_LEN)
+	/* The TCP header is read from what follows the IP header in the
+	 * frame, whatever the total length says, as it always was. */
+	if (!ipv4_of(frame, len, &ip) || ip.proto != PKT_IP_PROTO_TCP ||
+	    pkt_ipv4_is_fragment(&ip) ||
+	    len < ETH_HDR_LEN + ip.hlen + TCP_LEN)
 		return false;
-	tcp = ip + ihl;
+	tcp = ip.payload;
 	if ((tcp[13] & (TCP_SYN | TCP_ACK | TCP_RST)) != TCP_SYN)
 		return false;
 	for (size_t i = 0; i < REFUSE_SLOTS; i++) {
@@ -88,8 +85,8 @@ bool refuse_from_slirp(struct slirp_refuse *r, const uint8_t *frame,
 			continue;
 		}
 		/* A retransmission keeps the first deadline. */
-		if (!memcmp(&s->guest_ip, ip + 16, 4) &&
-		    !memcmp(&s->peer_ip, ip + 12, 4) &&
+		if (!memcmp(&s->guest_ip, ip.addrs + 4, 4) &&
+		    !memcmp(&s->peer_ip, ip.addrs, 4) &&
 		    !memcmp(&s->guest_port, tcp + 2, 2) &&
 		    !memcmp(&s->peer_port, tcp, 2)) {
 			s->seq = get_be32(tcp + 4);
@@ -104,8 +101,8 @@ bool refuse_from_slirp(struct slirp_refuse *r, const uint8_t *frame,
 	r->waiting++;
 	free_slot->deadline = now + REFUSE_WAIT_MS;
 	memcpy(free_slot->guest_mac, frame, 6);
-	memcpy(&free_slot->guest_ip, ip + 16, 4);
-	memcpy(&free_slot->peer_ip, ip + 12, 4);
+	memcpy(&free_slot->guest_ip, ip.addrs + 4, 4);
+	memcpy(&free_slot->peer_ip, ip.addrs, 4);
 	memcpy(&free_slot->guest_port, tcp + 2, 2);
 	memcpy(&free_slot->peer_port, tcp, 2);
 	free_slot->seq = get_be32(tcp + 4);
@@ -125,15 +122,19 @@ void refuse_from_guest(struct slirp_refuse *r, const uint8_t *frame,
 		       size_t len)
 {
 	const uint8_t *src;
-	size_t ihl;
+	struct pkt_eth eth;
+	struct pkt_ipv4 ip;
+	struct pkt_arp arp;
 
 	/* The usual case, on every frame to slirp: nothing waits. */
 	if (!r->waiting)
 		return;
-	if (len >= ETH_LEN + ARP_SPA + 4 && get_be16(frame + 12) == ETHERTYPE_ARP)
-		src = frame + ETH_LEN + ARP_SPA;
-	else if ((src = ipv4_of(frame, len, &ihl)))
-		src += 12;
+	if (!pkt_eth_parse(frame, len, &eth) && !eth.tpid &&
+	    eth.type == PKT_ETHERTYPE_ARP &&
+	    !pkt_arp_parse(eth.payload, eth.payload_len, &arp))
+		src = arp.spa;
+	else if (ipv4_of(frame, len, &ip))
+		src = ip.addrs;
 	else
 		return;
 	for (size_t i = 0; i < REFUSE_SLOTS; i++) {
@@ -148,31 +149,23 @@ void refuse_from_guest(struct slirp_refuse *r, const uint8_t *frame,
 static void build_rst(const struct slirp_refuse *r, const struct refuse_syn *s,
 		      uint8_t frame[REFUSE_FRAME_LEN])
 {
-	uint8_t *ip = frame + ETH_LEN, *tcp = ip + IP_LEN;
+	uint8_t *ip = frame + ETH_HDR_LEN, *tcp = ip + PKT_IPV4_HLEN_MIN;
 	uint32_t sum;
 
 	memset(frame, 0, REFUSE_FRAME_LEN);
-	memcpy(frame, r->slirp_mac, 6);
-	memcpy(frame + 6, s->guest_mac, 6);
-	put_be16(frame + 12, ETHERTYPE_IP);
-	ip[0] = 0x45;
-	put_be16(ip + 2, IP_LEN + TCP_LEN);
-	ip[8] = 64;
-	ip[9] = IP_PROTO_TCP;
-	memcpy(ip + 12, &s->guest_ip, 4);
-	memcpy(ip + 16, &s->peer_ip, 4);
-	put_be16(ip + 10,
-	      (uint16_t)~offload_csum_fold(offload_csum_add(0, ip, IP_LEN)));
+	pkt_eth_write(frame, r->slirp_mac, s->guest_mac, PKT_ETHERTYPE_IPV4);
+	pkt_ipv4_write(ip, PKT_IPV4_HLEN_MIN + TCP_LEN, 0, PKT_IP_PROTO_TCP,
+		       (const uint8_t *)&s->guest_ip,
+		       (const uint8_t *)&s->peer_ip);
 	memcpy(tcp, &s->guest_port, 2);
 	memcpy(tcp + 2, &s->peer_port, 2);
 	put_be32(tcp + 8, s->seq + 1);
 	tcp[12] = (TCP_LEN / 4) << 4;
 	tcp[13] = TCP_RST | TCP_ACK;
 	/* Pseudo-header: both addresses, protocol, TCP length. */
-	sum = offload_csum_add(0, ip + 12, 8);
-	sum += IP_PROTO_TCP + TCP_LEN;
-	sum = offload_csum_add(sum, tcp, TCP_LEN);
-	put_be16(tcp + 16, (uint16_t)~offload_csum_fold(sum));
+	sum = csum_pseudo(ip + PKT_IPV4_ADDRS_OFF, 8, PKT_IP_PROTO_TCP,
+			  TCP_LEN);
+	put_be16(tcp + 16, csum_finish(csum_add(sum, tcp, TCP_LEN)));
 }
 
 /**

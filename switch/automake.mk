@@ -4,6 +4,7 @@ libvsw_a_SOURCES = \
 	switch/util.h \
 	switch/log.c switch/log.h \
 	switch/eth.c switch/eth.h \
+	switch/pkt.c switch/pkt.h switch/csum.c switch/csum.h \
 	switch/fdb.c switch/fdb.h \
 	switch/cfg.c switch/cfg.h switch/cfg-int.h switch/cfg-keys.h \
 	switch/cfg-parse.c \

@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "switch/eth.h"
+
 /**
  * struct loc_scan - cursor over the text.
  * @p:		next byte to read
@@ -37,17 +39,6 @@ static void skip_ws(struct loc_scan *s)
 		s->p++;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Reads the four hex digits of a \u escape; -1 if they are not there. */
 static long read_hex4(struct loc_scan *s)
 {
@@ -56,7 +47,7 @@ static long read_hex4(struct loc_scan *s)
 	if (s->end - s->p < 4)
 		return -1;
 	for (int i = 0; i < 4; i++) {
-		int d = hex_digit(s->p[i]);
+		int d = eth_hex_digit(s->p[i]);
 
 		if (d < 0)
 			return -1;

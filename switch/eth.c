@@ -11,8 +11,6 @@
 
 #include "switch/util.h"
 
-static const uint8_t eth_zero[ETH_ADDR_LEN];
-
 /**
  * eth_parse() - validate a frame's header and extract addresses and VLAN.
  * @frame:	frame bytes
@@ -34,8 +32,7 @@ enum eth_verdict eth_parse(const uint8_t *frame, size_t len,
 		return ETH_RUNT;
 	info->dst = frame;
 	info->src = frame + ETH_ADDR_LEN;
-	if (eth_is_multicast(info->src) ||
-	    !memcmp(info->src, eth_zero, ETH_ADDR_LEN))
+	if (!eth_is_host_mac(info->src))
 		return ETH_BAD_SRC;
 	info->vlan = 0;
 	if (get_be16(frame + 12) == ETH_TYPE_VLAN) {
@@ -52,7 +49,16 @@ void eth_format_mac(const uint8_t *mac, char buf[ETH_MAC_STR_LEN])
 		 mac[1], mac[2], mac[3], mac[4], mac[5]);
 }
 
-static int eth_hex(char c)
+/**
+ * eth_hex_digit() - the value of one hex digit.
+ * @c: '0'-'9', 'a'-'f' or 'A'-'F'
+ *
+ * The one hex digit reader: MAC addresses, lease-file client ids and the
+ * config locator's \u escapes all go through it.
+ *
+ * Return: 0-15, or -1 for anything else.
+ */
+int eth_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -81,7 +87,8 @@ bool eth_parse_mac(const char *text, uint8_t mac[ETH_ADDR_LEN])
 	if (sep != ':' && sep != '-')
 		return false;
 	for (int i = 0; i < ETH_ADDR_LEN; i++) {
-		int hi = eth_hex(text[3 * i]), lo = eth_hex(text[3 * i + 1]);
+		int hi = eth_hex_digit(text[3 * i]);
+		int lo = eth_hex_digit(text[3 * i + 1]);
 
 		if (hi < 0 || lo < 0 || (i < 5 && text[3 * i + 2] != sep))
 			return false;

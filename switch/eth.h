@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 enum {
 	ETH_ADDR_LEN = 6,
@@ -53,7 +54,22 @@ static inline bool eth_is_multicast(const uint8_t *mac)
 	return mac[0] & 1;
 }
 
+/**
+ * eth_is_host_mac() - true for an address one host may own as its source.
+ * @mac: six bytes
+ *
+ * Neither a group address (broadcast included) nor all zeros: what the
+ * switch learns and what the DHCP server answers.
+ */
+static inline bool eth_is_host_mac(const uint8_t *mac)
+{
+	static const uint8_t zero[ETH_ADDR_LEN];
+
+	return !eth_is_multicast(mac) && memcmp(mac, zero, ETH_ADDR_LEN);
+}
+
 void eth_format_mac(const uint8_t *mac, char buf[ETH_MAC_STR_LEN]);
 bool eth_parse_mac(const char *text, uint8_t mac[ETH_ADDR_LEN]);
+int eth_hex_digit(char c);
 
 #endif /* VSW_SWITCH_ETH_H */

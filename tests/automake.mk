@@ -6,6 +6,7 @@ unit_tests = \
 	tests/unit/test-cfg \
 	tests/unit/test-stream \
 	tests/unit/test-eth \
+	tests/unit/test-pkt \
 	tests/unit/test-offload \
 	tests/unit/test-dhcp \
 	tests/unit/test-slirp-refuse \
@@ -23,6 +24,7 @@ tests_unit_test_fdb_LDADD = $(TEST_LIBS)
 tests_unit_test_cfg_LDADD = $(TEST_LIBS)
 tests_unit_test_stream_LDADD = $(TEST_LIBS)
 tests_unit_test_eth_LDADD = $(TEST_LIBS)
+tests_unit_test_pkt_LDADD = $(TEST_LIBS)
 tests_unit_test_offload_LDADD = $(TEST_LIBS)
 tests_unit_test_dhcp_LDADD = $(TEST_LIBS)
 tests_unit_test_slirp_refuse_LDADD = $(TEST_LIBS)
@@ -35,6 +37,11 @@ tests_unit_test_ctl_dispatch_LDADD = $(TEST_LIBS)
 check_PROGRAMS += tests/fuzz/fuzz-dhcp
 tests_fuzz_fuzz_dhcp_SOURCES = tests/fuzz/fuzz-dhcp.c tests/fuzz/replay.c
 tests_fuzz_fuzz_dhcp_LDADD = $(TEST_LIBS)
+
+## The lease-file loader harness, replaying likewise.
+check_PROGRAMS += tests/fuzz/fuzz-lease
+tests_fuzz_fuzz_lease_SOURCES = tests/fuzz/fuzz-lease.c tests/fuzz/replay.c
+tests_fuzz_fuzz_lease_LDADD = $(TEST_LIBS)
 
 EXTRA_DIST += tests/fuzz/fuzz.h
 

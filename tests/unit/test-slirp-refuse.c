@@ -9,8 +9,8 @@
 
 #include <string.h>
 
-#include "ports/offload.h"
 #include "ports/slirp-refuse.h"
+#include "switch/csum.h"
 #include "tests/tap.h"
 
 #define GATEWAY 0x0a000202u /* 10.0.2.2 */
@@ -94,9 +94,9 @@ static void test_refuse_gone(const void *data)
 	TAP_CHECK_EQ(tcp[13], 0x14); /* RST|ACK */
 	TAP_CHECK(!memcmp(tcp + 8, "\x11\x22\x33\x45", 4));
 	/* Valid checksums sum to all ones. */
-	TAP_CHECK_EQ(offload_csum_fold(offload_csum_add(0, ip, 20)), 0xffff);
-	sum = offload_csum_add(0, ip + 12, 8) + 6 + 20;
-	TAP_CHECK_EQ(offload_csum_fold(offload_csum_add(sum, tcp, 20)), 0xffff);
+	TAP_CHECK_EQ(csum_fold(csum_add(0, ip, 20)), 0xffff);
+	sum = csum_add(0, ip + 12, 8) + 6 + 20;
+	TAP_CHECK_EQ(csum_fold(csum_add(sum, tcp, 20)), 0xffff);
 	/* Nothing left: a second expiry does nothing. */
 	refuse_expire(&r, 100000, present, emit, &s);
 	TAP_CHECK_EQ(s.n, 1);
