@@ -21,6 +21,7 @@
 #include "switch/cfg-keys.h"
 #include "switch/util.h"
 
+struct cfg_port;
 struct port;
 struct vsw;
 
@@ -108,5 +109,8 @@ extern const struct port_type tcp_connect_port_type, unix_connect_port_type;
 extern const struct port_type udp_port_type, unix_dgram_port_type;
 extern const struct port_type mcast_port_type, tap_port_type;
 extern const struct port_section_type dhcp_section_type, slirp_section_type;
+
+int port_create(struct vsw *sw, const struct cfg_port *cfg);
+int port_keep_cfg(struct port *port, const struct cfg_port *cfg);
 
 #endif /* VSW_PORTS_PORT_TYPE_H */

@@ -10,6 +10,11 @@
 
 #include "ports/port-type.h"
 
+#include <errno.h>
+#include <stdlib.h>
+
+#include "ports/port.h"
+#include "switch/cfg.h"
 #include "switch/util.h"
 
 static const struct port_type *const port_types[] = {
@@ -39,4 +44,32 @@ static const struct port_section_type *const section_types[] = {
 const struct port_section_type *port_section_type_at(size_t i)
 {
 	return i < ARRAY_SIZE(section_types) ? section_types[i] : NULL;
+}
+
+/**
+ * port_create() - create, register and start the port a config entry names.
+ * @sw:		the switch
+ * @cfg:	validated port configuration
+ *
+ * Return: 0, or a negative errno after logging what failed.
+ */
+int port_create(struct vsw *sw, const struct cfg_port *cfg)
+{
+	return port_type_of(cfg)->create(sw, cfg);
+}
+
+/**
+ * port_keep_cfg() - remember the configuration a port was created from.
+ * @port:	the new port
+ * @cfg:	its configuration (copied)
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int port_keep_cfg(struct port *port, const struct cfg_port *cfg)
+{
+	port->cfg = malloc(sizeof(*cfg));
+	if (!port->cfg)
+		return -ENOMEM;
+	*port->cfg = *cfg;
+	return 0;
 }

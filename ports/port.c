@@ -7,13 +7,11 @@
 #include "config.h"
 
 #include "ports/port.h"
-#include "ports/port-type.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "switch/cfg.h"
 #include "switch/log.h"
 #include "switch/switch.h"
 #include "switch/util.h"
@@ -43,34 +41,6 @@ void port_fini(struct port *port)
 {
 	free(port->cfg);
 	port->cfg = NULL;
-}
-
-/**
- * port_create() - create, register and start the port a config entry names.
- * @sw:		the switch
- * @cfg:	validated port configuration
- *
- * Return: 0, or a negative errno after logging what failed.
- */
-int port_create(struct vsw *sw, const struct cfg_port *cfg)
-{
-	return port_type_of(cfg)->create(sw, cfg);
-}
-
-/**
- * port_keep_cfg() - remember the configuration a port was created from.
- * @port:	the new port
- * @cfg:	its configuration (copied)
- *
- * Return: 0 or -ENOMEM.
- */
-int port_keep_cfg(struct port *port, const struct cfg_port *cfg)
-{
-	port->cfg = malloc(sizeof(*cfg));
-	if (!port->cfg)
-		return -ENOMEM;
-	*port->cfg = *cfg;
-	return 0;
 }
 
 void port_tap_add(struct port *port, struct port_tap *tap)

@@ -219,8 +219,6 @@ struct port {
 void port_init(struct port *port, const struct port_ops *ops,
 	       struct vsw *sw, const char *name);
 void port_fini(struct port *port);
-int port_create(struct vsw *sw, const struct cfg_port *cfg);
-int port_keep_cfg(struct port *port, const struct cfg_port *cfg);
 void port_tap_add(struct port *port, struct port_tap *tap);
 void port_tap_del(struct port *port, struct port_tap *tap);
 void port_tap_run(struct port *port, const uint8_t *frame, size_t len);

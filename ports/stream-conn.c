@@ -50,7 +50,7 @@ int stream_conn_init(struct stream_conn *conn, const struct port_ops *ops,
 	conn->rx_op.done = conn_rx_done;
 	conn->tx_op.done = conn_tx_done;
 	loop_flush_init(&conn->flush, conn_flush);
-	stream_dec_init(&conn->dec, vsw_cfg(sw)->max_frame);
+	stream_dec_init(&conn->dec, vsw_get_params(sw)->max_frame);
 	if (!loop_features(conn->loop)->multishot_recv) {
 		conn->rx_buf = malloc(LOOP_RX_BUF_SIZE);
 		if (!conn->rx_buf)

@@ -347,7 +347,7 @@ static int tap_open_dev(struct tap_port *tp, const char *ifname)
  */
 static int tap_setup_link(struct tap_port *tp, const struct cfg_port *cfg)
 {
-	unsigned int max_frame = vsw_cfg(tp->port.sw)->max_frame;
+	unsigned int max_frame = vsw_get_params(tp->port.sw)->max_frame;
 	const char *name = tp->port.name;
 	struct ifreq ifr;
 	int s, ret = 0;
@@ -755,7 +755,7 @@ static const struct port_ops tap_ops = {
 static int tap_setup_rx(struct tap_port *tp)
 {
 	const struct loop_features *feat = loop_features(tp->loop);
-	unsigned int max_frame = vsw_cfg(tp->port.sw)->max_frame;
+	unsigned int max_frame = vsw_get_params(tp->port.sw)->max_frame;
 
 	/* A buffer must hold max_frame + 1 bytes to tell a truncated read:
 	 * the stream buffers when they are large enough, else the datagram

@@ -11,7 +11,7 @@ libvsw_a_SOURCES = \
 	switch/cfg-ports.c switch/cfg-dhcp.c switch/cfg-slirp.c switch/cfg-locate.c switch/cfg-locate.h \
 	switch/loop.c switch/loop.h switch/iobuf.c switch/iobuf.h \
 	switch/safe-file.c switch/safe-file.h \
-	switch/switch.c switch/switch.h \
+	switch/switch.c switch/switch.h switch/vsw-params.h \
 	switch/daemon.c switch/daemon.h \
 	switch/ctl.c switch/ctl.h switch/ctl-dispatch.c switch/ctl-dispatch.h \
 	switch/ctl-args.c switch/ctl-args.h switch/ctl-cmds.c \

@@ -56,19 +56,19 @@ static int parse_log_level(struct cfg_ctx *ctx, const struct cfg_key *key,
 
 static const struct cfg_key switch_keys[] = {
 	{ "mac_aging_s", cfg_parse_uint, CFG_V_UINT,
-	  offsetof(struct cfg_switch, mac_aging_s), 1, 1000000, false },
+	  offsetof(struct vsw_params, mac_aging_s), 1, 1000000, false },
 	{ "mac_table_size", cfg_parse_uint, CFG_V_UINT,
-	  offsetof(struct cfg_switch, mac_table_size), 16, 4194304, false },
+	  offsetof(struct vsw_params, mac_table_size), 16, 4194304, false },
 	{ "mac_move_holddown_ms", cfg_parse_uint, CFG_V_UINT,
-	  offsetof(struct cfg_switch, mac_move_holddown_ms), 0, 60000, false },
+	  offsetof(struct vsw_params, mac_move_holddown_ms), 0, 60000, false },
 	{ "max_frame", cfg_parse_uint, CFG_V_UINT,
-	  offsetof(struct cfg_switch, max_frame), 64, 65535, false },
+	  offsetof(struct vsw_params, max_frame), 64, 65535, false },
 	{ "max_ports", cfg_parse_uint, CFG_V_UINT,
-	  offsetof(struct cfg_switch, max_ports), 2, 65536, false },
+	  offsetof(struct vsw_params, max_ports), 2, 65536, false },
 	{ "tx_queue_frames", cfg_parse_uint, CFG_V_UINT,
-	  offsetof(struct cfg_switch, tx_queue_frames), 1, 65536, false },
+	  offsetof(struct vsw_params, tx_queue_frames), 1, 65536, false },
 	{ "tx_queue_bytes", cfg_parse_tx_queue_bytes, CFG_V_UINT,
-	  offsetof(struct cfg_switch, tx_queue_bytes), 0, 0, false },
+	  offsetof(struct vsw_params, tx_queue_bytes), 0, 0, false },
 };
 
 static int parse_switch(struct cfg_ctx *ctx, const struct cfg_key *key,
@@ -137,9 +137,9 @@ static const struct cfg_key root_keys[] = {
 	{ "ports", cfg_parse_ports, CFG_V_NONE, 0, 0, 0, false },
 };
 
-static void cfg_switch_defaults(struct cfg_switch *sw)
+static void cfg_switch_defaults(struct vsw_params *sw)
 {
-	*sw = (struct cfg_switch){
+	*sw = (struct vsw_params){
 		.mac_aging_s = CFG_DEF_MAC_AGING_S,
 		.mac_table_size = CFG_DEF_MAC_TABLE_SIZE,
 		.mac_move_holddown_ms = CFG_DEF_MAC_MOVE_HOLDDOWN_MS,

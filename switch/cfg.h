@@ -35,6 +35,7 @@
 #include <netinet/in.h>
 
 #include "dhcp/dhcp.h"
+#include "switch/vsw-params.h"
 
 /* A port type as the configuration knows it (switch/cfg-keys.h). */
 struct cfg_port_type;
@@ -107,26 +108,6 @@ struct cfg_port {
 	bool offload;
 };
 
-/**
- * struct cfg_switch - switch-wide limits (the "switch" object).
- * @mac_aging_s:	seconds an unused MAC table entry lives
- * @mac_table_size:	capacity of the MAC table in entries
- * @mac_move_holddown_ms: a learned MAC does not move to another port for
- *			this long after it was learned or moved
- * @max_frame:		largest Ethernet frame accepted, without FCS
- * @max_ports:		ports at once, accepted connections included
- * @tx_queue_frames:	default per-port TX queue limit in frames
- * @tx_queue_bytes:	default per-port TX queue limit in bytes
- */
-struct cfg_switch {
-	unsigned int mac_aging_s;
-	unsigned int mac_table_size;
-	unsigned int mac_move_holddown_ms;
-	unsigned int max_frame;
-	unsigned int max_ports;
-	unsigned int tx_queue_frames;
-	unsigned int tx_queue_bytes;
-};
 
 /**
  * struct cfg_control - the control socket.
@@ -241,7 +222,7 @@ bool cfg_forward_same_host(const struct cfg_forward *a,
 struct vsw_config {
 	int log_level;
 	char runtime_dir[CFG_PATH_MAX];
-	struct cfg_switch sw;
+	struct vsw_params sw;
 	struct cfg_control control;
 	struct cfg_dhcp dhcp;
 	struct cfg_slirp slirp;

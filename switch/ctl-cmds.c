@@ -130,7 +130,7 @@ static int cmd_show(struct ctl_req *req)
 	struct vswd *d = req->d;
 	const struct loop_features *lf = loop_features(d->loop);
 	const struct vsw_stats *vs = vsw_stats(d->sw);
-	const struct cfg_switch *sc = vsw_cfg(d->sw);
+	const struct vsw_params *sc = vsw_get_params(d->sw);
 	struct fdb_stats fs;
 	unsigned int clients;
 	size_t buffered;

@@ -393,7 +393,7 @@ int vswd_reload(struct vswd *d, json_t **result, char *err, size_t err_size)
 		goto err;
 	}
 	vswd_keep_fixed(d, &next, restart);
-	ret = vsw_set_cfg(d->sw, &next.sw);
+	ret = vsw_set_params(d->sw, &next.sw);
 	if (ret) {
 		snprintf(err, err_size,
 			 "cannot apply the switch settings: %s "

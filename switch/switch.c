@@ -22,9 +22,9 @@
  * struct vsw - the switch (private).
  * @loop:	event loop
  * @fdb:	MAC learning table; owners are struct port pointers
- * @cfg:	switch-wide settings
+ * @params:	switch-wide settings
  * @ports:	every registered port (list head)
- * @n_ports:	registered ports, bounded by @cfg.max_ports
+ * @n_ports:	registered ports, bounded by @params.max_ports
  * @fwd:	ports that are up, densely packed for flooding
  * @n_fwd:	entries used in @fwd
  * @aging:	timer that removes idle MACs
@@ -44,7 +44,7 @@ struct vsw_item {
 struct vsw {
 	struct loop *loop;
 	struct fdb *fdb;
-	struct cfg_switch cfg;
+	struct vsw_params params;
 	struct port *ports;
 	unsigned int n_ports;
 	struct port **fwd;
@@ -70,26 +70,26 @@ static void vsw_aging_fire(struct loop_timer *timer, uint64_t now)
 /**
  * vsw_new() - create an empty switch.
  * @loop:	the event loop
- * @cfg:	switch-wide settings (copied)
+ * @params:	switch-wide settings (copied)
  * @err:	negative errno on failure
  *
  * Return: new switch, caller owns (vsw_free()), or NULL.
  */
-struct vsw *vsw_new(struct loop *loop, const struct cfg_switch *cfg, int *err)
+struct vsw *vsw_new(struct loop *loop, const struct vsw_params *params, int *err)
 {
-	struct fdb_params params = {
-		.max_entries = cfg->mac_table_size,
-		.aging_ms = (uint64_t)cfg->mac_aging_s * 1000,
-		.move_holddown_ms = cfg->mac_move_holddown_ms,
+	struct fdb_params fp = {
+		.max_entries = params->mac_table_size,
+		.aging_ms = (uint64_t)params->mac_aging_s * 1000,
+		.move_holddown_ms = params->mac_move_holddown_ms,
 	};
 	struct vsw *sw = calloc(1, sizeof(*sw));
 
 	if (!sw)
 		goto err_nomem;
 	sw->loop = loop;
-	sw->cfg = *cfg;
-	sw->fwd = calloc(cfg->max_ports, sizeof(*sw->fwd));
-	sw->fdb = fdb_new(&params);
+	sw->params = *params;
+	sw->fwd = calloc(params->max_ports, sizeof(*sw->fwd));
+	sw->fdb = fdb_new(&fp);
 	sw->scratch = malloc(OFFLOAD_MAX_FRAME);
 	if (!sw->fwd || !sw->fdb || !sw->scratch)
 		goto err_free;
@@ -132,26 +132,26 @@ void vsw_free(struct vsw *sw)
 }
 
 /**
- * vsw_set_cfg() - apply new switch-wide settings at runtime.
+ * vsw_set_params() - apply new switch-wide settings at runtime.
  * @sw:		the switch
- * @cfg:	new settings; max_ports is kept (it sizes the forwarding set)
+ * @params:	new settings; max_ports is kept (it sizes the forwarding set)
  *
  * Return: 0, or a negative errno from the MAC table (nothing changed).
  */
-int vsw_set_cfg(struct vsw *sw, const struct cfg_switch *cfg)
+int vsw_set_params(struct vsw *sw, const struct vsw_params *params)
 {
-	struct fdb_params params = {
-		.max_entries = cfg->mac_table_size,
-		.aging_ms = (uint64_t)cfg->mac_aging_s * 1000,
-		.move_holddown_ms = cfg->mac_move_holddown_ms,
+	struct fdb_params fp = {
+		.max_entries = params->mac_table_size,
+		.aging_ms = (uint64_t)params->mac_aging_s * 1000,
+		.move_holddown_ms = params->mac_move_holddown_ms,
 	};
-	unsigned int max_ports = sw->cfg.max_ports;
-	int ret = fdb_set_params(sw->fdb, &params);
+	unsigned int max_ports = sw->params.max_ports;
+	int ret = fdb_set_params(sw->fdb, &fp);
 
 	if (ret)
 		return ret;
-	sw->cfg = *cfg;
-	sw->cfg.max_ports = max_ports;
+	sw->params = *params;
+	sw->params.max_ports = max_ports;
 	return 0;
 }
 
@@ -165,9 +165,9 @@ struct fdb *vsw_fdb(const struct vsw *sw)
 	return sw->fdb;
 }
 
-const struct cfg_switch *vsw_cfg(const struct vsw *sw)
+const struct vsw_params *vsw_get_params(const struct vsw *sw)
 {
-	return &sw->cfg;
+	return &sw->params;
 }
 
 const struct vsw_stats *vsw_stats(const struct vsw *sw)
@@ -189,7 +189,7 @@ void vsw_reset_stats(struct vsw *sw)
  */
 int vsw_add_port(struct vsw *sw, struct port *port)
 {
-	if (sw->n_ports >= sw->cfg.max_ports)
+	if (sw->n_ports >= sw->params.max_ports)
 		return -ENOSPC;
 	if (vsw_find_port(sw, port->name))
 		return -EEXIST;
@@ -344,7 +344,7 @@ static void vsw_output_finish(struct vsw *sw, struct port *out,
 	size_t n;
 
 	if (!offload_is_gso(meta)) {
-		if (len > sw->cfg.max_frame) {
+		if (len > sw->params.max_frame) {
 			out->stats.tx_drop_too_big++;
 			return;
 		}
@@ -353,7 +353,7 @@ static void vsw_output_finish(struct vsw *sw, struct port *out,
 		vsw_output_one(out, sw->scratch, len, NULL);
 		return;
 	}
-	if (offload_seg_max_len(meta) > sw->cfg.max_frame) {
+	if (offload_seg_max_len(meta) > sw->params.max_frame) {
 		out->stats.tx_drop_too_big++;
 		return;
 	}
@@ -398,7 +398,7 @@ static bool vsw_parse(struct vsw *sw, struct port *in, struct vsw_item *it,
 		      const struct frame_meta *meta)
 {
 	size_t max = meta && offload_is_gso(meta) ? OFFLOAD_MAX_FRAME
-						  : sw->cfg.max_frame;
+						  : sw->params.max_frame;
 
 	if (unlikely(it->len > max)) {
 		in->stats.rx_too_big++;
@@ -436,7 +436,7 @@ static void vsw_learn(struct vsw *sw, struct port *in,
 		return;
 	if (r == FDB_LEARN_NEW && !sw->aging.armed)
 		loop_timer_arm(sw->loop, &sw->aging,
-			       now + (uint64_t)sw->cfg.mac_aging_s * 1000);
+			       now + (uint64_t)sw->params.mac_aging_s * 1000);
 	if (r == FDB_LEARN_MOVED || r == FDB_LEARN_HELD) {
 		char mac[ETH_MAC_STR_LEN];
 

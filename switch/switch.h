@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "switch/cfg.h"
+#include "switch/vsw-params.h"
 
 struct vsw;
 struct port;
@@ -41,13 +41,13 @@ struct vsw_stats {
 	uint64_t flooded, unicast, dropped;
 };
 
-struct vsw *vsw_new(struct loop *loop, const struct cfg_switch *cfg, int *err);
+struct vsw *vsw_new(struct loop *loop, const struct vsw_params *params, int *err);
 void vsw_free(struct vsw *sw);
-int vsw_set_cfg(struct vsw *sw, const struct cfg_switch *cfg);
+int vsw_set_params(struct vsw *sw, const struct vsw_params *params);
 
 struct loop *vsw_loop(const struct vsw *sw);
 struct fdb *vsw_fdb(const struct vsw *sw);
-const struct cfg_switch *vsw_cfg(const struct vsw *sw);
+const struct vsw_params *vsw_get_params(const struct vsw *sw);
 const struct vsw_stats *vsw_stats(const struct vsw *sw);
 void vsw_reset_stats(struct vsw *sw);
 

@@ -158,7 +158,7 @@ static void check_error(int r, const struct vsw_err *err, const char *text)
 /* Success: the documented rules                                       */
 /* ------------------------------------------------------------------ */
 
-static void check_switch(const struct cfg_switch *sw)
+static void check_switch(const struct vsw_params *sw)
 {
 	CHECK(in_range(sw->mac_aging_s, 1, 1000000));
 	CHECK(in_range(sw->mac_table_size, 16, 4194304));

@@ -138,7 +138,7 @@ static int fz_handler(struct ctl_req *req)
 static void fz_init(void)
 {
 	const struct ctl_cmd *cmds;
-	struct cfg_switch sc;
+	struct vsw_params sc;
 	size_t n;
 	int err = 0;
 

@@ -747,7 +747,7 @@ static void fz_reset(void)
 static void fz_init(void)
 {
 	struct vsw_config cfg;
-	struct cfg_switch sc;
+	struct vsw_params sc;
 	int err = 0;
 
 	log_set_level(LOG_LVL_ERR);
