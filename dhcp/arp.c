@@ -10,9 +10,9 @@
 
 #include "dhcp/proto.h"
 #include "dhcp/server.h"
-#include "switch/eth.h"
-#include "switch/pkt.h"
-#include "switch/util.h"
+#include "switch/core/eth.h"
+#include "switch/core/pkt.h"
+#include "switch/base/util.h"
 
 /**
  * dhcp_arp_input() - answer an ARP request for the server's address.

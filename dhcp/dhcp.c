@@ -18,9 +18,9 @@
 #include "dhcp/options.h"
 #include "dhcp/proto.h"
 #include "dhcp/server.h"
-#include "switch/eth.h"
-#include "switch/pkt.h"
-#include "switch/util.h"
+#include "switch/core/eth.h"
+#include "switch/core/pkt.h"
+#include "switch/base/util.h"
 
 /**
  * dhcp_fail() - format an error message and return -EINVAL.

@@ -20,9 +20,9 @@
 
 #include "dhcp/lease.h"
 #include "dhcp/server.h"
-#include "switch/eth.h"
-#include "switch/pkt.h"
-#include "switch/util.h"
+#include "switch/core/eth.h"
+#include "switch/core/pkt.h"
+#include "switch/base/util.h"
 
 /* One lease line; @wall_now 0 writes EXPIRES 0 (see save_lease). */
 static void save_line(FILE *f, const struct lease *l, uint64_t now_ms,

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "dhcp/proto.h"
-#include "switch/util.h"
+#include "switch/base/util.h"
 
 /**
  * dopt_parse_region() - parse one options region into @t.

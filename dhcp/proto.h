@@ -109,7 +109,7 @@ enum dhcp_overload {
 	DHCP_OVERLOAD_BOTH = 3,
 };
 
-/* The headers below BOOTP are switch/pkt.h's; only this is the server's:
+/* The headers below BOOTP are switch/core/pkt.h's; only this is the server's:
  * the length its ARP replies are padded to. */
 enum { DHCP_ETH_MIN_FRAME = 60 };	/* without FCS */
 

@@ -11,10 +11,10 @@
 #include "dhcp/options.h"
 #include "dhcp/proto.h"
 #include "dhcp/server.h"
-#include "switch/csum.h"
-#include "switch/eth.h"
-#include "switch/pkt.h"
-#include "switch/util.h"
+#include "switch/core/csum.h"
+#include "switch/core/eth.h"
+#include "switch/core/pkt.h"
+#include "switch/base/util.h"
 
 /* Room for the largest reply: a 1500-byte IP packet in Ethernet. */
 enum { DHCP_FRAME_MAX = ETH_HDR_LEN + 1500 };

@@ -21,8 +21,8 @@
 #include "dhcp/dhcp.h"
 #include "dhcp/lease.h"
 #include "dhcp/options.h"
-#include "switch/pkt.h"
-#include "switch/util.h"
+#include "switch/core/pkt.h"
+#include "switch/base/util.h"
 
 /**
  * struct dhcp_server - server state.

@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ports/port.h"
-#include "switch/log.h"
-#include "switch/util.h"
+#include "switch/core/port.h"
+#include "switch/base/log.h"
+#include "switch/base/util.h"
 
 /* ----- receive engine ----- */
 

@@ -18,12 +18,12 @@
 #include <unistd.h>
 
 #include "ports/port-type.h"
-#include "ports/port.h"
-#include "ports/unix-sock.h"
-#include "switch/cfg.h"
-#include "switch/log.h"
-#include "switch/switch.h"
-#include "switch/util.h"
+#include "switch/core/port.h"
+#include "switch/base/unix-sock.h"
+#include "switch/config/cfg.h"
+#include "switch/base/log.h"
+#include "switch/core/switch.h"
+#include "switch/base/util.h"
 
 enum {
 	DGRAM_SWEEP_MS = 250,

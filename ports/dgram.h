@@ -42,9 +42,9 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
-#include "ports/sockaddr.h"
+#include "switch/base/sockaddr.h"
 #include "ports/txq.h"
-#include "switch/loop.h"
+#include "switch/base/loop.h"
 
 struct port;
 struct vsw;

@@ -34,11 +34,11 @@
 #include <unistd.h>
 
 #include "dhcp/dhcp.h"
-#include "switch/cfg.h"
-#include "switch/log.h"
-#include "switch/loop.h"
-#include "switch/safe-file.h"
-#include "switch/util.h"
+#include "switch/config/cfg.h"
+#include "switch/base/log.h"
+#include "switch/base/loop.h"
+#include "switch/base/safe-file.h"
+#include "switch/base/util.h"
 
 enum {
 	LC_HOLD_FRAMES = 1024,

@@ -24,14 +24,14 @@
 #include <unistd.h>
 
 #include "ports/port-type.h"
-#include "ports/port.h"
-#include "ports/sockaddr.h"
+#include "switch/core/port.h"
+#include "switch/base/sockaddr.h"
 #include "ports/stream-conn.h"
-#include "ports/unix-sock.h"
-#include "switch/cfg.h"
-#include "switch/log.h"
-#include "switch/switch.h"
-#include "switch/util.h"
+#include "switch/base/unix-sock.h"
+#include "switch/config/cfg.h"
+#include "switch/base/log.h"
+#include "switch/core/switch.h"
+#include "switch/base/util.h"
 
 enum {
 	LISTEN_BACKLOG = 64,

@@ -48,11 +48,11 @@
 
 #include "ports/dgram.h"
 #include "ports/port-type.h"
-#include "ports/port.h"
-#include "switch/cfg.h"
-#include "switch/log.h"
-#include "switch/switch.h"
-#include "switch/util.h"
+#include "switch/core/port.h"
+#include "switch/config/cfg.h"
+#include "switch/base/log.h"
+#include "switch/core/switch.h"
+#include "switch/base/util.h"
 
 /**
  * struct mcast_port - an mcast port.

@@ -3,10 +3,10 @@
  *
  * A port type is a file (or a file pair) in ports/ that defines one
  * struct port_type per "type" of the configuration: the configuration's
- * half (name, key table, parser; switch/cfg-keys.h) and how to create such
+ * half (name, key table, parser; switch/config/cfg-keys.h) and how to create such
  * a port.  ports/port-types.c lists them in one table, which is all the
  * configuration and port_create() look at: neither knows any type by
- * name.  The recipe for a new type is in ports/port.h.
+ * name.  The recipe for a new type is in switch/core/port.h.
  *
  * The DHCP server and the slirp uplink are port types too, but their
  * configuration is a top-level section ("dhcp", "slirp") with one port of
@@ -18,8 +18,8 @@
 #ifndef VSW_PORTS_PORT_TYPE_H
 #define VSW_PORTS_PORT_TYPE_H
 
-#include "switch/cfg-keys.h"
-#include "switch/util.h"
+#include "switch/config/cfg-keys.h"
+#include "switch/base/util.h"
 
 struct cfg_port;
 struct port;

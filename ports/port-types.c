@@ -13,9 +13,9 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "ports/port.h"
-#include "switch/cfg.h"
-#include "switch/util.h"
+#include "switch/core/port.h"
+#include "switch/config/cfg.h"
+#include "switch/base/util.h"
 
 static const struct port_type *const port_types[] = {
 	&tcp_listen_port_type,

@@ -11,10 +11,10 @@
 #include <arpa/inet.h>
 #include <string.h>
 
-#include "switch/csum.h"
-#include "switch/eth.h"
-#include "switch/pkt.h"
-#include "switch/util.h"
+#include "switch/core/csum.h"
+#include "switch/core/eth.h"
+#include "switch/core/pkt.h"
+#include "switch/base/util.h"
 
 enum {
 	TCP_SYN = 0x02,

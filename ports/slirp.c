@@ -43,14 +43,14 @@
 #include <slirp/libslirp.h>
 
 #include "ports/port-type.h"
-#include "ports/port.h"
+#include "switch/core/port.h"
 #include "ports/slirp-refuse.h"
-#include "switch/fdb.h"
-#include "switch/cfg.h"
-#include "switch/log.h"
-#include "switch/loop.h"
-#include "switch/switch.h"
-#include "switch/util.h"
+#include "switch/core/fdb.h"
+#include "switch/config/cfg.h"
+#include "switch/base/log.h"
+#include "switch/base/loop.h"
+#include "switch/core/switch.h"
+#include "switch/base/util.h"
 
 enum {
 	/* Frames slirp emits from inside slirp_input(), until the flush. */

@@ -15,9 +15,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "switch/log.h"
-#include "switch/switch.h"
-#include "switch/util.h"
+#include "switch/base/log.h"
+#include "switch/core/switch.h"
+#include "switch/base/util.h"
 
 /* Connection events, not per-frame ones: generous, but still bounded. */
 static struct log_rl conn_rl = LOG_RL_INIT(50, 5000);

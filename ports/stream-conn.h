@@ -22,11 +22,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "ports/port.h"
+#include "switch/core/port.h"
 #include "ports/stream.h"
 #include "ports/txq.h"
-#include "switch/log.h"
-#include "switch/loop.h"
+#include "switch/base/log.h"
+#include "switch/base/loop.h"
 
 struct stream_conn;
 

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "switch/util.h"
+#include "switch/base/util.h"
 
 void stream_dec_init(struct stream_dec *dec, uint32_t max_frame)
 {

@@ -16,7 +16,7 @@
  * header (TUNSETVNETHDRSZ, little-endian), and TUNSETOFFLOAD with CSUM,
  * TSO4 and TSO6, so the kernel hands us frames with partial checksums and
  * TCP super-frames of up to 64 KiB, and takes the same from us.  Every
- * read then starts with the header, parsed and checked by ports/offload.c
+ * read then starts with the header, parsed and checked by switch/core/offload.c
  * (a header that does not describe its frame is counted in
  * errors.rx_bad_vnet_hdr and the frame dropped), and reads always use 64
  * KiB buffers.  The frame goes into the switch with its meta; the switch
@@ -68,15 +68,15 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "ports/offload.h"
+#include "switch/core/offload.h"
 #include "ports/port-type.h"
-#include "ports/port.h"
+#include "switch/core/port.h"
 #include "ports/txq.h"
-#include "switch/cfg.h"
-#include "switch/log.h"
-#include "switch/loop.h"
-#include "switch/switch.h"
-#include "switch/util.h"
+#include "switch/config/cfg.h"
+#include "switch/base/log.h"
+#include "switch/base/loop.h"
+#include "switch/core/switch.h"
+#include "switch/base/util.h"
 
 enum {
 	TAP_RX_SLOTS = 4, /* one-shot reads kept in flight */

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "switch/util.h"
+#include "switch/base/util.h"
 
 /**
  * txq_init() - allocate an empty queue.

@@ -1,30 +1,30 @@
 ## The switch core, built once into libvsw.a for the daemon and the tests.
 noinst_LIBRARIES += libvsw.a
 libvsw_a_SOURCES = \
-	switch/util.h \
-	switch/log.c switch/log.h \
-	switch/eth.c switch/eth.h \
-	switch/pkt.c switch/pkt.h switch/csum.c switch/csum.h \
-	switch/fdb.c switch/fdb.h \
-	switch/cfg.c switch/cfg.h switch/cfg-int.h switch/cfg-keys.h \
-	switch/cfg-parse.c \
-	switch/cfg-ports.c switch/cfg-dhcp.c switch/cfg-slirp.c switch/cfg-locate.c switch/cfg-locate.h \
-	switch/loop.c switch/loop.h switch/iobuf.c switch/iobuf.h \
-	switch/safe-file.c switch/safe-file.h \
-	switch/switch.c switch/switch.h switch/vsw-params.h \
+	switch/base/util.h \
+	switch/base/log.c switch/base/log.h \
+	switch/core/eth.c switch/core/eth.h \
+	switch/core/pkt.c switch/core/pkt.h switch/core/csum.c switch/core/csum.h \
+	switch/core/fdb.c switch/core/fdb.h \
+	switch/config/cfg.c switch/config/cfg.h switch/config/cfg-int.h switch/config/cfg-keys.h \
+	switch/config/cfg-parse.c \
+	switch/config/cfg-ports.c switch/config/cfg-dhcp.c switch/config/cfg-slirp.c switch/config/cfg-locate.c switch/config/cfg-locate.h \
+	switch/base/loop.c switch/base/loop.h switch/base/iobuf.c switch/base/iobuf.h \
+	switch/base/safe-file.c switch/base/safe-file.h \
+	switch/core/switch.c switch/core/switch.h switch/core/vsw-params.h \
 	switch/daemon.c switch/daemon.h \
-	switch/ctl.c switch/ctl.h switch/ctl-dispatch.c switch/ctl-dispatch.h \
+	switch/control/ctl.c switch/control/ctl.h switch/control/ctl-dispatch.c switch/control/ctl-dispatch.h \
 	switch/ctl-args.c switch/ctl-args.h switch/ctl-cmds.c \
-	ports/port.c ports/port.h ports/port-type.h ports/port-types.c \
-	ports/tx-drop.c \
+	switch/core/port.c switch/core/port.h ports/port-type.h ports/port-types.c \
+	switch/core/tx-drop.c \
 	ports/stream.c ports/stream.h \
 	ports/txq.c ports/txq.h \
 	ports/stream-conn.c ports/stream-conn.h \
 	ports/listen.c ports/connect.c \
 	ports/dgram-engine.c ports/dgram.c ports/dgram.h ports/mcast.c \
-	ports/sockaddr.c ports/sockaddr.h \
-	ports/unix-sock.c ports/unix-sock.h \
-	ports/offload.c ports/offload.h
+	switch/base/sockaddr.c switch/base/sockaddr.h \
+	switch/base/unix-sock.c switch/base/unix-sock.h \
+	switch/core/offload.c switch/core/offload.h
 
 libvsw_a_SOURCES += ports/tap.c ports/internal.c ports/internal.h \
 	ports/lease-commit.c ports/lease-commit.h \
@@ -95,13 +95,13 @@ vswitchd_LDADD = $(VSW_LIBS)
 ## harness (tests/fuzz/fuzz-ctl-reply.c) links too.
 noinst_LIBRARIES += libvswitchctl.a
 libvswitchctl_a_SOURCES = \
-	switch/vswitchctl.c switch/vswitchctl.h \
-	switch/vswitchctl-util.c switch/vswitchctl-client.c \
-	switch/vswitchctl-table.c \
-	switch/vswitchctl-ports.c switch/vswitchctl-mac.c \
-	switch/vswitchctl-capture.c switch/util.h
+	switch/cli/vswitchctl.c switch/cli/vswitchctl.h \
+	switch/cli/vswitchctl-util.c switch/cli/vswitchctl-client.c \
+	switch/cli/vswitchctl-table.c \
+	switch/cli/vswitchctl-ports.c switch/cli/vswitchctl-mac.c \
+	switch/cli/vswitchctl-capture.c switch/base/util.h
 bin_PROGRAMS += vswitchctl
-vswitchctl_SOURCES = switch/vswitchctl-main.c
+vswitchctl_SOURCES = switch/cli/vswitchctl-main.c
 vswitchctl_LDADD = libvswitchctl.a $(JANSSON_LIBS)
 
 ## libFuzzer harness over vswitchctl's reply parser and printing: every

@@ -10,8 +10,8 @@
 #include <errno.h>
 
 #include "switch/daemon.h"
-#include "switch/eth.h"
-#include "switch/switch.h"
+#include "switch/core/eth.h"
+#include "switch/core/switch.h"
 
 static int check_port(struct ctl_req *req, const struct ctl_arg *arg,
 		      json_t *v, struct ctl_val *out)

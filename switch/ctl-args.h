@@ -15,7 +15,7 @@
 
 #include <stdint.h>
 
-#include "switch/ctl-dispatch.h"
+#include "switch/control/ctl-dispatch.h"
 
 struct port;
 

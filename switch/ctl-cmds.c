@@ -20,21 +20,21 @@
 #include <unistd.h>
 
 #include "ports/internal.h"
-#include "ports/port.h"
+#include "switch/core/port.h"
 #ifdef HAVE_SLIRP
 #include "ports/slirp.h"
 #endif
-#include "switch/cfg.h"
+#include "switch/config/cfg.h"
 #include "switch/ctl-args.h"
-#include "switch/ctl-dispatch.h"
-#include "switch/ctl.h"
+#include "switch/control/ctl-dispatch.h"
+#include "switch/control/ctl.h"
 #include "switch/daemon.h"
-#include "switch/eth.h"
-#include "switch/fdb.h"
-#include "switch/log.h"
-#include "switch/loop.h"
-#include "switch/switch.h"
-#include "switch/util.h"
+#include "switch/core/eth.h"
+#include "switch/core/fdb.h"
+#include "switch/base/log.h"
+#include "switch/base/loop.h"
+#include "switch/core/switch.h"
+#include "switch/base/util.h"
 
 /* ---- results ---------------------------------------------------------- */
 

@@ -15,13 +15,13 @@
 
 #include "ports/internal.h"
 #include "ports/port-type.h"
-#include "ports/port.h"
+#include "switch/core/port.h"
 #ifdef HAVE_SLIRP
 #include "ports/slirp.h"
 #endif
-#include "switch/log.h"
-#include "switch/switch.h"
-#include "switch/util.h"
+#include "switch/base/log.h"
+#include "switch/core/switch.h"
+#include "switch/base/util.h"
 
 enum {
 	PENDING_POLL_MS = 10,

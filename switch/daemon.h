@@ -16,8 +16,8 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "switch/cfg.h"
-#include "switch/loop.h"
+#include "switch/config/cfg.h"
+#include "switch/base/loop.h"
 
 struct vsw;
 struct port;

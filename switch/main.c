@@ -22,15 +22,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ports/port.h"
-#include "switch/cfg.h"
-#include "switch/ctl.h"
+#include "switch/core/port.h"
+#include "switch/config/cfg.h"
+#include "switch/control/ctl.h"
 #include "switch/daemon.h"
-#include "switch/log.h"
-#include "switch/loop.h"
-#include "switch/safe-file.h"
-#include "switch/switch.h"
-#include "switch/util.h"
+#include "switch/base/log.h"
+#include "switch/base/loop.h"
+#include "switch/base/safe-file.h"
+#include "switch/core/switch.h"
+#include "switch/base/util.h"
 
 static void notify_systemd(const char *state);
 

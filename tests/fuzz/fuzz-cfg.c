@@ -42,9 +42,9 @@
 #include <string.h>
 
 #include "dhcp/dhcp.h"
-#include "switch/cfg-int.h"
-#include "switch/cfg.h"
-#include "switch/log.h"
+#include "switch/config/cfg-int.h"
+#include "switch/config/cfg.h"
+#include "switch/base/log.h"
 #include "tests/fuzz/fuzz.h"
 
 #define SOURCE "fuzz.json"

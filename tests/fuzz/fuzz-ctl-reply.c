@@ -29,7 +29,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "switch/vswitchctl.h"
+#include "switch/cli/vswitchctl.h"
 #include "tests/fuzz/fuzz.h"
 
 /* The subcommands, with the arguments that make each send a request. */

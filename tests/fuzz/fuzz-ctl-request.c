@@ -35,16 +35,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ports/port.h"
-#include "switch/cfg.h"
+#include "switch/core/port.h"
+#include "switch/config/cfg.h"
 #include "switch/ctl-args.h"
-#include "switch/ctl-dispatch.h"
-#include "switch/ctl.h"
+#include "switch/control/ctl-dispatch.h"
+#include "switch/control/ctl.h"
 #include "switch/daemon.h"
-#include "switch/eth.h"
-#include "switch/log.h"
-#include "switch/loop.h"
-#include "switch/switch.h"
+#include "switch/core/eth.h"
+#include "switch/base/log.h"
+#include "switch/base/loop.h"
+#include "switch/core/switch.h"
 #include "tests/fuzz/fuzz.h"
 
 enum { MAX_CMDS = 32 };

@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "dhcp/dhcp.h"
-#include "switch/util.h"
+#include "switch/base/util.h"
 #include "tests/fuzz/fuzz.h"
 
 static size_t sent_bytes;

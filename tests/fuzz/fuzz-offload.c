@@ -1,5 +1,5 @@
 /*
- * fuzz-offload.c - fuzz the TAP offload code (ports/offload.c).
+ * fuzz-offload.c - fuzz the TAP offload code (switch/core/offload.c).
  *
  * Built with -DVSW_FUZZ_LIBFUZZER (make fuzz-offload, clang) it is a
  * libFuzzer target.  Linked with tests/fuzz/replay.c instead, it replays the
@@ -39,7 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ports/offload.h"
+#include "switch/core/offload.h"
 #include "tests/fuzz/fuzz.h"
 
 enum {

@@ -1,5 +1,5 @@
 /*
- * fuzz-switch.c - fuzz the forwarding core (switch/switch.c).
+ * fuzz-switch.c - fuzz the forwarding core (switch/core/switch.c).
  *
  * Built with -DVSW_FUZZ_LIBFUZZER (make fuzz-switch, clang) it is a
  * libFuzzer target.  Linked with tests/fuzz/replay.c instead, it replays the
@@ -65,15 +65,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ports/offload.h"
-#include "ports/port.h"
-#include "switch/cfg.h"
-#include "switch/eth.h"
-#include "switch/fdb.h"
-#include "switch/log.h"
-#include "switch/loop.h"
-#include "switch/switch.h"
-#include "switch/util.h"
+#include "switch/core/offload.h"
+#include "switch/core/port.h"
+#include "switch/config/cfg.h"
+#include "switch/core/eth.h"
+#include "switch/core/fdb.h"
+#include "switch/base/log.h"
+#include "switch/base/loop.h"
+#include "switch/core/switch.h"
+#include "switch/base/util.h"
 #include "tests/fuzz/fuzz.h"
 
 enum {

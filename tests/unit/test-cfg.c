@@ -18,7 +18,7 @@
  */
 #include "config.h"
 
-#include "switch/cfg.h"
+#include "switch/config/cfg.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -28,9 +28,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "switch/cfg-locate.h"
-#include "switch/log.h"
-#include "switch/util.h"
+#include "switch/config/cfg-locate.h"
+#include "switch/base/log.h"
+#include "switch/base/util.h"
 #include "tests/tap.h"
 
 #if defined(__has_feature)

@@ -1,6 +1,6 @@
 /*
  * test-ctl-dispatch.c - unit tests of the control dispatcher
- * (switch/ctl-dispatch.c) and of the daemon's command table.
+ * (switch/control/ctl-dispatch.c) and of the daemon's command table.
  *
  * The dispatcher runs against a registry of its own here, with the
  * generic argument types only, so no daemon is needed: the order of the
@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "switch/ctl-dispatch.h"
-#include "switch/ctl.h"
+#include "switch/control/ctl-dispatch.h"
+#include "switch/control/ctl.h"
 #include "tests/tap.h"
 
 static int ready_calls, fn_calls;

@@ -15,7 +15,7 @@
 #include "dhcp/lease.h"
 #include "dhcp/options.h"
 #include "dhcp/proto.h"
-#include "switch/util.h"
+#include "switch/base/util.h"
 #include "tests/tap.h"
 
 enum { MAX_CAP = 16 };

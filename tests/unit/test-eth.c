@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "switch/eth.h"
+#include "switch/core/eth.h"
 #include "tests/tap.h"
 
 static const uint8_t frame_untagged[] = {

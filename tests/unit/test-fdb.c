@@ -1,5 +1,5 @@
 /*
- * test-fdb.c - unit tests for the MAC learning table (switch/fdb.c).
+ * test-fdb.c - unit tests for the MAC learning table (switch/core/fdb.c).
  *
  * Time is injected: every test picks its own @now values.  The last cases
  * run thousands of random operations against a plain array model of the
@@ -9,7 +9,7 @@
  */
 #include "config.h"
 
-#include "switch/fdb.h"
+#include "switch/core/fdb.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -17,7 +17,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "switch/util.h"
+#include "switch/base/util.h"
 #include "tests/tap.h"
 
 /* Stand-ins for ports: the fdb only compares their addresses. */

@@ -1,5 +1,5 @@
 /*
- * test-iobuf.c - unit tests of the in-flight byte buffer (switch/iobuf.c):
+ * test-iobuf.c - unit tests of the in-flight byte buffer (switch/base/iobuf.c):
  * pinned bytes never move, a layout change under a receive is caught.
  *
  * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "switch/iobuf.h"
+#include "switch/base/iobuf.h"
 #include "tests/tap.h"
 
 /* A send in flight keeps reading the bytes it was given while replies are

@@ -7,8 +7,8 @@
 
 #include <stdlib.h>
 
-#include "switch/loop.h"
-#include "switch/util.h"
+#include "switch/base/loop.h"
+#include "switch/base/util.h"
 #include "tests/tap.h"
 
 struct ctx {

@@ -1,6 +1,6 @@
 /*
  * test-offload.c - vnet header parsing, checksum completion and TCP
- * segmentation (ports/offload.c), checked against a naive reference.
+ * segmentation (switch/core/offload.c), checked against a naive reference.
  *
  * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
  */
@@ -10,8 +10,8 @@
 #include <linux/virtio_net.h>
 #include <string.h>
 
-#include "ports/offload.h"
-#include "switch/csum.h"
+#include "switch/core/offload.h"
+#include "switch/core/csum.h"
 #include "tests/tap.h"
 
 enum { PAYLOAD = 5000, MSS = 1448, TCP_OPT = 12 };

@@ -1,6 +1,6 @@
 /*
- * test-pkt.c - the packet toolkit: header views (switch/pkt.h), the
- * Internet checksum (switch/csum.h) and the hex digit (switch/eth.h).
+ * test-pkt.c - the packet toolkit: header views (switch/core/pkt.h), the
+ * Internet checksum (switch/core/csum.h) and the hex digit (switch/core/eth.h).
  *
  * Every parser is fed every truncation of a good header and must refuse
  * each one without reading past it (ASan watches the heap copies).
@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "switch/csum.h"
-#include "switch/eth.h"
-#include "switch/pkt.h"
-#include "switch/util.h"
+#include "switch/core/csum.h"
+#include "switch/core/eth.h"
+#include "switch/core/pkt.h"
+#include "switch/base/util.h"
 #include "tests/tap.h"
 
 /* A DHCP-shaped frame: Ethernet, IPv4 (24-byte header, one NOP option

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "ports/slirp-refuse.h"
-#include "switch/csum.h"
+#include "switch/core/csum.h"
 #include "tests/tap.h"
 
 #define GATEWAY 0x0a000202u /* 10.0.2.2 */

@@ -11,7 +11,7 @@
 
 #include "ports/stream.h"
 #include "ports/txq.h"
-#include "switch/util.h"
+#include "switch/base/util.h"
 #include "tests/tap.h"
 
 enum { MAX_SEEN = 64 };

@@ -10,7 +10,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "ports/port.h"
+#include "switch/core/port.h"
 #include "tests/tap.h"
 
 enum which { TOO_BIG, FULL, NO_PEER, DOWN, ERROR };
