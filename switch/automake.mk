@@ -35,57 +35,6 @@ endif
 
 VSW_LIBS = libvsw.a $(URING_LIBS) $(JANSSON_LIBS) $(SLIRP_LIBS)
 
-## libFuzzer harness over the configuration loader; not part of all or
-## check (FUZZ_CC is set in dhcp/automake.mk).  Needs clang:
-## make fuzz-cfg && ./fuzz-cfg -dict=$(srcdir)/tests/fuzz/cfg.dict \
-##	CORPUS-DIR $(srcdir)/tests/config
-## The port types' keys sit with the types (ports/port-types.c lists
-## them), so the whole library is built in, as for fuzz-switch.
-EXTRA_DIST += tests/fuzz/cfg.dict
-FUZZ_CFG_SRCS = $(srcdir)/tests/fuzz/fuzz-cfg.c \
-	$(addprefix $(srcdir)/,$(filter %.c,$(libvsw_a_SOURCES)))
-fuzz-cfg: $(FUZZ_CFG_SRCS)
-	$(FUZZ_CC) -std=gnu11 -g -O1 -I$(top_srcdir) -I$(top_builddir) \
-		$(URING_CFLAGS) $(JANSSON_CFLAGS) $(SLIRP_CFLAGS) \
-		-DVSW_FUZZ_LIBFUZZER -fsanitize=fuzzer,address,undefined \
-		-o $@ $(FUZZ_CFG_SRCS) \
-		$(URING_LIBS) $(JANSSON_LIBS) $(SLIRP_LIBS)
-CLEANFILES += fuzz-cfg
-.PHONY: fuzz-cfg
-
-## libFuzzer harness over the forwarding core (learning, flooding, the
-## batched path, offload metas, ports going up, down and away).  port.c
-## names every port type's constructor, so the whole library is built in.
-## Needs clang and io_uring: make fuzz-switch && ./fuzz-switch CORPUS-DIR
-EXTRA_DIST += tests/fuzz/fuzz-switch.c
-FUZZ_SWITCH_SRCS = $(srcdir)/tests/fuzz/fuzz-switch.c \
-	$(addprefix $(srcdir)/,$(filter %.c,$(libvsw_a_SOURCES)))
-fuzz-switch: $(FUZZ_SWITCH_SRCS)
-	$(FUZZ_CC) -std=gnu11 -g -O1 -I$(top_srcdir) -I$(top_builddir) \
-		$(URING_CFLAGS) $(JANSSON_CFLAGS) $(SLIRP_CFLAGS) \
-		-DVSW_FUZZ_LIBFUZZER -fsanitize=fuzzer,address,undefined \
-		-o $@ $(FUZZ_SWITCH_SRCS) \
-		$(URING_LIBS) $(JANSSON_LIBS) $(SLIRP_LIBS)
-CLEANFILES += fuzz-switch
-.PHONY: fuzz-switch
-
-## libFuzzer harness over the control server's request parser and
-## argument checking, the daemon's command table with test-double
-## handlers.  Needs clang and io_uring (the port type looks names up in
-## a real switch): make fuzz-ctl-request && ./fuzz-ctl-request \
-##	-dict=$(srcdir)/tests/fuzz/ctl.dict CORPUS-DIR
-EXTRA_DIST += tests/fuzz/fuzz-ctl-request.c tests/fuzz/ctl.dict \
-	tests/fuzz/ctl-request
-FUZZ_CTL_REQUEST_SRCS = $(srcdir)/tests/fuzz/fuzz-ctl-request.c \
-	$(addprefix $(srcdir)/,$(filter %.c,$(libvsw_a_SOURCES)))
-fuzz-ctl-request: $(FUZZ_CTL_REQUEST_SRCS)
-	$(FUZZ_CC) -std=gnu11 -g -O1 -I$(top_srcdir) -I$(top_builddir) \
-		$(URING_CFLAGS) $(JANSSON_CFLAGS) $(SLIRP_CFLAGS) \
-		-DVSW_FUZZ_LIBFUZZER -fsanitize=fuzzer,address,undefined \
-		-o $@ $(FUZZ_CTL_REQUEST_SRCS) \
-		$(URING_LIBS) $(JANSSON_LIBS) $(SLIRP_LIBS)
-CLEANFILES += fuzz-ctl-request
-.PHONY: fuzz-ctl-request
 
 sbin_PROGRAMS += vswitchd
 vswitchd_SOURCES = switch/main.c
@@ -104,20 +53,6 @@ bin_PROGRAMS += vswitchctl
 vswitchctl_SOURCES = switch/cli/vswitchctl-main.c
 vswitchctl_LDADD = libvswitchctl.a $(JANSSON_LIBS)
 
-## libFuzzer harness over vswitchctl's reply parser and printing: every
-## subcommand, tables and --json, against arbitrary reply bytes.  All of
-## vswitchctl but its main().  Needs clang:
-## make fuzz-ctl-reply && ./fuzz-ctl-reply -dict=$(srcdir)/tests/fuzz/ctl.dict
-EXTRA_DIST += tests/fuzz/fuzz-ctl-reply.c tests/fuzz/ctl-reply
-FUZZ_CTL_REPLY_SRCS = $(srcdir)/tests/fuzz/fuzz-ctl-reply.c \
-	$(addprefix $(srcdir)/,$(filter %.c,$(libvswitchctl_a_SOURCES)))
-fuzz-ctl-reply: $(FUZZ_CTL_REPLY_SRCS)
-	$(FUZZ_CC) -std=gnu11 -g -O1 -I$(top_srcdir) -I$(top_builddir) \
-		$(JANSSON_CFLAGS) -DVSW_FUZZ_LIBFUZZER \
-		-fsanitize=fuzzer,address,undefined \
-		-o $@ $(FUZZ_CTL_REPLY_SRCS) $(JANSSON_LIBS)
-CLEANFILES += fuzz-ctl-reply
-.PHONY: fuzz-ctl-reply
 
 bashcompletiondir = $(datadir)/bash-completion/completions
 install-data-local: install-bash-completion

@@ -33,44 +33,6 @@ tests_unit_test_iobuf_LDADD = $(TEST_LIBS)
 tests_unit_test_tx_drop_LDADD = $(TEST_LIBS)
 tests_unit_test_ctl_dispatch_LDADD = $(TEST_LIBS)
 
-## The DHCP fuzz harness as a plain program replaying corpus files.
-check_PROGRAMS += tests/fuzz/fuzz-dhcp
-tests_fuzz_fuzz_dhcp_SOURCES = tests/fuzz/fuzz-dhcp.c tests/fuzz/replay.c
-tests_fuzz_fuzz_dhcp_LDADD = $(TEST_LIBS)
-
-## The lease-file loader harness, replaying likewise.
-check_PROGRAMS += tests/fuzz/fuzz-lease
-tests_fuzz_fuzz_lease_SOURCES = tests/fuzz/fuzz-lease.c tests/fuzz/replay.c
-tests_fuzz_fuzz_lease_LDADD = $(TEST_LIBS)
-
-EXTRA_DIST += tests/fuzz/fuzz.h
-
-## The stream framing and TAP offload harnesses, replaying likewise.
-check_PROGRAMS += tests/fuzz/fuzz-stream tests/fuzz/fuzz-offload
-tests_fuzz_fuzz_stream_SOURCES = tests/fuzz/fuzz-stream.c tests/fuzz/replay.c
-tests_fuzz_fuzz_stream_LDADD = $(TEST_LIBS)
-tests_fuzz_fuzz_offload_SOURCES = tests/fuzz/fuzz-offload.c tests/fuzz/replay.c
-tests_fuzz_fuzz_offload_LDADD = $(TEST_LIBS)
-
-## The configuration loader harness, replaying likewise.
-check_PROGRAMS += tests/fuzz/fuzz-cfg
-tests_fuzz_fuzz_cfg_SOURCES = tests/fuzz/fuzz-cfg.c tests/fuzz/replay.c
-tests_fuzz_fuzz_cfg_LDADD = $(TEST_LIBS)
-
-## The forwarding core harness, replaying likewise.
-check_PROGRAMS += tests/fuzz/fuzz-switch
-tests_fuzz_fuzz_switch_SOURCES = tests/fuzz/fuzz-switch.c tests/fuzz/replay.c
-tests_fuzz_fuzz_switch_LDADD = $(TEST_LIBS)
-
-## The control request and vswitchctl reply harnesses, replaying
-## likewise; the reply one is all of vswitchctl but its main().
-check_PROGRAMS += tests/fuzz/fuzz-ctl-request tests/fuzz/fuzz-ctl-reply
-tests_fuzz_fuzz_ctl_request_SOURCES = tests/fuzz/fuzz-ctl-request.c \
-	tests/fuzz/replay.c
-tests_fuzz_fuzz_ctl_request_LDADD = $(TEST_LIBS)
-tests_fuzz_fuzz_ctl_reply_SOURCES = tests/fuzz/fuzz-ctl-reply.c \
-	tests/fuzz/replay.c
-tests_fuzz_fuzz_ctl_reply_LDADD = libvswitchctl.a $(JANSSON_LIBS)
 
 TESTS += $(unit_tests)
 
