@@ -35,8 +35,9 @@
 #include <stdio.h>
 #include <time.h>
 
-/* How long an OFFER holds its address, and a DECLINEd address is kept out
- * of the pool (protocols.md §5.3). */
+/* How long an OFFER holds its address (RFC 2131 §4.3.1 leaves it to the
+ * server; a client that never REQUESTs frees it again), and a DECLINEd
+ * address is kept out of the pool (§4.3.3: it is in use by someone). */
 enum {
 	DHCP_OFFER_HOLD_MS = 60 * 1000,
 	DHCP_DECLINE_HOLD_MS = 10 * 60 * 1000,

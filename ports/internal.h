@@ -6,7 +6,8 @@
  * handler, and frames the handler emits are queued (bounded, counted in
  * tx_drop_full... see internal.c) and enter the switch through vsw_input()
  * from the port's loop flush, never from inside forwarding.  The forwarding
- * path has no special case for it (design.md, section H).  The embedded
+ * path has no special case for it: to the switch it is a port like any
+ * other, with a static MAC entry.  The embedded
  * DHCP server is the first handler.
  *
  * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).

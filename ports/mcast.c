@@ -8,7 +8,8 @@
  * on the group is learned on it, and frames from the group are never sent
  * back to it (the switch never sends a frame out of its input port).
  *
- * Sockets (protocols.md 4.3), both on one interface (default "lo"):
+ * Sockets, laid out as QEMU's -netdev socket,mcast= does (so both can
+ * share a group), both on one interface (default "lo"):
  *  - RX: SO_REUSEADDR, bound to group:port like QEMU's, so it receives
  *    exactly the group's traffic; joined with an ip_mreqn naming the
  *    interface; IP_MULTICAST_ALL off.

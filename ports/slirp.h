@@ -1,6 +1,16 @@
 /*
  * slirp.h - the libslirp NAT uplink port.
  *
+ * The uplink is one port named "slirp" whose peer is libslirp, run inside
+ * the daemon's io_uring loop: its sockets sit in a private epoll set that
+ * one POLL_ADD watches, its timers are loop timers, and the frames it
+ * emits are queued and injected from the port's flush, never from inside
+ * forwarding.  Guests reach the host (the gateway address) and, unless
+ * "restrict" is set, the outside world through ordinary sockets of the
+ * daemon; host forwards are added from the configuration or at runtime
+ * (the forwards/* control commands).  It is configured by the top-level
+ * "slirp" section, so there is at most one per switch.
+ *
  * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
  */
 #ifndef VSW_PORTS_SLIRP_H

@@ -23,7 +23,8 @@
  * hands it whole to ports with offloads (tap_send_meta() writes header and
  * frame as one unit) and finishes the checksum or segments the
  * super-frame for every other port, since no QEMU socket peer can take
- * those frames (protocols.md section 4.1).  Without offloads there is no
+ * those frames (QEMU's stream and datagram backends carry plain Ethernet
+ * frames, no virtio-net header).  Without offloads there is no
  * header at all.
  *
  * Receiving: one read is exactly one frame, and a read into a short buffer

@@ -1,6 +1,13 @@
 /*
  * sockaddr.h - socket address parsing and formatting for ports.
  *
+ * Every address a port or the control socket binds, connects to or hears
+ * from is a struct vsw_sockaddr: a sockaddr_storage with its length, so
+ * IPv4, IPv6 and UNIX paths share one code path.  Parsing takes literal
+ * addresses only (a configuration never waits on name lookups) and UNIX
+ * paths that fit sun_path; formatting gives the text that logs and the
+ * control socket show as a peer.
+ *
  * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
  */
 #ifndef VSW_PORTS_SOCKADDR_H

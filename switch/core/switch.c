@@ -18,6 +18,14 @@
 #include "switch/base/log.h"
 #include "switch/base/loop.h"
 
+/* A frame of a batch, parsed, with its keys hashed. */
+struct vsw_item {
+	const uint8_t *frame;
+	size_t len;
+	struct eth_info eth;
+	uint32_t src_hash, dst_hash;
+};
+
 /**
  * struct vsw - the switch (private).
  * @loop:	event loop
@@ -32,15 +40,10 @@
  *		(checksum, segments) for ports that take no offloads
  * @next_id:	next port id
  * @stats:	counters
+ * @batch_in:	the input port of the frames in @batch
+ * @n_batch:	frames in @batch
+ * @batch:	frames decoded in place, forwarded together (vsw_batch_add())
  */
-/* A frame of a batch, parsed, with its keys hashed. */
-struct vsw_item {
-	const uint8_t *frame;
-	size_t len;
-	struct eth_info eth;
-	uint32_t src_hash, dst_hash;
-};
-
 struct vsw {
 	struct loop *loop;
 	struct fdb *fdb;

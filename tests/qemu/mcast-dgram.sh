@@ -1,7 +1,7 @@
 #!/bin/bash
 # Both QEMU multicast backends on one segment with vswitchd: a guest on
 # `-netdev dgram` with a multicast remote (QEMU 7.2 wants local.port there
-# although it only uses local.host, protocols.md 1.4), a guest on
+# although it only uses local.host), a guest on
 # `-netdev socket,mcast=`, and a guest on a unix-listen stream port of
 # vswitchd, which also has an mcast port on the same group. All three ping
 # each other; both multicast guests are then learned on the mcast port.
