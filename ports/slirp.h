@@ -8,7 +8,7 @@
  * forwarding.  Guests reach the host (the gateway address) and, unless
  * "restrict" is set, the outside world through ordinary sockets of the
  * daemon; host forwards are added from the configuration or at runtime
- * (the forwards/* control commands).  It is configured by the top-level
+ * (the forwards control commands).  It is configured by the top-level
  * "slirp" section, so there is at most one per switch.
  *
  * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
