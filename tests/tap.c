@@ -21,12 +21,6 @@ enum {
 	TAP_CASE_TIMEOUT_S = 120,
 };
 
-struct tap_case {
-	const char *name;
-	tap_test_fn *fn;
-	const void *data;
-};
-
 static struct tap_case tap_cases[TAP_MAX_CASES];
 static unsigned int tap_n_cases;
 
@@ -105,4 +99,10 @@ int tap_run(void)
 		fflush(stdout);
 	}
 	return failed ? 1 : 0;
+}
+
+void tap_add_cases(const struct tap_case *cases, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		tap_add(cases[i].name, cases[i].fn, cases[i].data);
 }

@@ -870,28 +870,26 @@ static void test_locate(const void *data UNUSED)
 
 int main(void)
 {
-	static const struct {
-		const char *name;
-		tap_test_fn *fn;
-	} direct[] = {
-		{ "cfg_default", test_default },
-		{ "cfg_default runtime_dir too long", test_default_too_long },
-		{ "cfg_load_string", test_load_string },
+	static const struct tap_case direct[] = {
+		{ "cfg_default", test_default, NULL },
+		{ "cfg_default runtime_dir too long", test_default_too_long,
+		  NULL },
+		{ "cfg_load_string", test_load_string, NULL },
 		{ "default runtime_dir too long",
-		  test_default_runtime_dir_too_long },
-		{ "cfg_load_file: open and read errors", test_file_errors },
-		{ "cfg_load_file: file over 16 MiB", test_file_too_big },
-		{ "cfg_load_file: NUL byte", test_nul_byte },
-		{ "long messages are cut", test_long_messages },
-		{ "cfg_free", test_free },
-		{ "cfg_port_type_name", test_type_names },
-		{ "65536 ports, duplicates among many", test_many_ports },
-		{ "cfg_locate", test_locate },
+		  test_default_runtime_dir_too_long, NULL },
+		{ "cfg_load_file: open and read errors", test_file_errors,
+		  NULL },
+		{ "cfg_load_file: file over 16 MiB", test_file_too_big, NULL },
+		{ "cfg_load_file: NUL byte", test_nul_byte, NULL },
+		{ "long messages are cut", test_long_messages, NULL },
+		{ "cfg_free", test_free, NULL },
+		{ "cfg_port_type_name", test_type_names, NULL },
+		{ "65536 ports, duplicates among many", test_many_ports, NULL },
+		{ "cfg_locate", test_locate, NULL },
 	};
 	int n_valid, n_invalid, n_doc;
 
-	for (size_t i = 0; i < ARRAY_SIZE(direct); i++)
-		tap_add(direct[i].name, direct[i].fn, NULL);
+	TAP_ADD_CASES(direct);
 	n_valid = add_cases("valid", test_valid_case);
 	n_invalid = add_cases("invalid", test_invalid_case);
 	n_doc = add_doc_cases();

@@ -161,11 +161,14 @@ static void test_table_synopsis(const void *data)
 	}
 }
 
+static const struct tap_case tests[] = {
+	{ "envelope and replies", test_envelope, NULL },
+	{ "order of the checks", test_order, NULL },
+	{ "table: synopsis names the declarations", test_table_synopsis, NULL },
+};
+
 int main(void)
 {
-	tap_add("envelope and replies", test_envelope, NULL);
-	tap_add("order of the checks", test_order, NULL);
-	tap_add("table: synopsis names the declarations", test_table_synopsis,
-		NULL);
+	TAP_ADD_CASES(tests);
 	return tap_run();
 }

@@ -1718,37 +1718,40 @@ static void test_first_offer_guarantee(const void *data)
 		 "orders", moved, ORDER_CLIENTS);
 }
 
+static const struct tap_case tests[] = {
+	{ "full DORA, every field", test_dora, NULL },
+	{ "lease events", test_events, NULL },
+	{ "broadcast flag", test_broadcast_flag, NULL },
+	{ "relay (perfdhcp-like, 262 bytes)", test_relay, NULL },
+	{ "renew and rebind", test_renew_rebind, NULL },
+	{ "release then re-acquire", test_release, NULL },
+	{ "init-reboot: ACK, NAK, silence", test_reboot, NULL },
+	{ "reservation with hostname", test_reservation, NULL },
+	{ "decline quarantine", test_decline, NULL },
+	{ "inform", test_inform, NULL },
+	{ "rapid commit", test_rapid_commit, NULL },
+	{ "deterministic first offer, 61 echo", test_determinism, NULL },
+	{ "first offer: no cascade from others' collisions",
+	  test_first_offer_order, NULL },
+	{ "first offer: order-independence guarantee",
+	  test_first_offer_guarantee, NULL },
+	{ "pool exhaustion", test_pool_full, NULL },
+	{ "expiry with injected time", test_expiry, NULL },
+	{ "save and load", test_save_load, NULL },
+	{ "request for another server", test_other_server, NULL },
+	{ "ARP reply", test_arp, NULL },
+	{ "truncated at every length", test_truncated, NULL },
+	{ "malformed and foreign packets", test_malformed, NULL },
+	{ "option overload", test_overload, NULL },
+	{ "options stay within 312 bytes", test_max_msg_size, NULL },
+	{ "config validation", test_cfg_check, NULL },
+	{ "lease table: key index against a model",
+	  test_lease_key_index, NULL },
+	{ "lease table: expiry bound", test_lease_expire_bound, NULL },
+};
+
 int main(void)
 {
-	tap_add("full DORA, every field", test_dora, NULL);
-	tap_add("lease events", test_events, NULL);
-	tap_add("broadcast flag", test_broadcast_flag, NULL);
-	tap_add("relay (perfdhcp-like, 262 bytes)", test_relay, NULL);
-	tap_add("renew and rebind", test_renew_rebind, NULL);
-	tap_add("release then re-acquire", test_release, NULL);
-	tap_add("init-reboot: ACK, NAK, silence", test_reboot, NULL);
-	tap_add("reservation with hostname", test_reservation, NULL);
-	tap_add("decline quarantine", test_decline, NULL);
-	tap_add("inform", test_inform, NULL);
-	tap_add("rapid commit", test_rapid_commit, NULL);
-	tap_add("deterministic first offer, 61 echo", test_determinism,
-		NULL);
-	tap_add("first offer: no cascade from others' collisions",
-		test_first_offer_order, NULL);
-	tap_add("first offer: order-independence guarantee",
-		test_first_offer_guarantee, NULL);
-	tap_add("pool exhaustion", test_pool_full, NULL);
-	tap_add("expiry with injected time", test_expiry, NULL);
-	tap_add("save and load", test_save_load, NULL);
-	tap_add("request for another server", test_other_server, NULL);
-	tap_add("ARP reply", test_arp, NULL);
-	tap_add("truncated at every length", test_truncated, NULL);
-	tap_add("malformed and foreign packets", test_malformed, NULL);
-	tap_add("option overload", test_overload, NULL);
-	tap_add("options stay within 312 bytes", test_max_msg_size, NULL);
-	tap_add("config validation", test_cfg_check, NULL);
-	tap_add("lease table: key index against a model",
-		test_lease_key_index, NULL);
-	tap_add("lease table: expiry bound", test_lease_expire_bound, NULL);
+	TAP_ADD_CASES(tests);
 	return tap_run();
 }

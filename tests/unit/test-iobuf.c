@@ -160,13 +160,17 @@ static void test_bound(const void *data)
 	iobuf_free(&b);
 }
 
+static const struct tap_case tests[] = {
+	{ "send pinned survives growth",
+	  test_send_pinned_survives_growth, NULL },
+	{ "recv: consume keeps offsets",
+	  test_recv_consume_keeps_offsets, NULL },
+	{ "rule violations abort", test_violations_abort, NULL },
+	{ "bound", test_bound, NULL },
+};
+
 int main(void)
 {
-	tap_add("send pinned survives growth", test_send_pinned_survives_growth,
-		NULL);
-	tap_add("recv: consume keeps offsets", test_recv_consume_keeps_offsets,
-		NULL);
-	tap_add("rule violations abort", test_violations_abort, NULL);
-	tap_add("bound", test_bound, NULL);
+	TAP_ADD_CASES(tests);
 	return tap_run();
 }

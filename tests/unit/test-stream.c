@@ -294,17 +294,21 @@ static void test_txq_wrap(const void *data)
 	txq_fini(&q);
 }
 
+static const struct tap_case tests[] = {
+	{ "whole frames in one chunk", test_whole_frames, NULL },
+	{ "split at every offset", test_split_everywhere, NULL },
+	{ "byte by byte", test_byte_by_byte, NULL },
+	{ "65535-byte jumbo frames", test_jumbo, NULL },
+	{ "bad length prefixes", test_bad_lengths, NULL },
+	{ "bad prefix split across reads", test_bad_len_split, NULL },
+	{ "oversized frame skipped", test_oversized_skipped, NULL },
+	{ "reset drops a partial frame", test_reset, NULL },
+	{ "txq frame and byte bounds", test_txq_bounds, NULL },
+	{ "txq wrap and short sends", test_txq_wrap, NULL },
+};
+
 int main(void)
 {
-	tap_add("whole frames in one chunk", test_whole_frames, NULL);
-	tap_add("split at every offset", test_split_everywhere, NULL);
-	tap_add("byte by byte", test_byte_by_byte, NULL);
-	tap_add("65535-byte jumbo frames", test_jumbo, NULL);
-	tap_add("bad length prefixes", test_bad_lengths, NULL);
-	tap_add("bad prefix split across reads", test_bad_len_split, NULL);
-	tap_add("oversized frame skipped", test_oversized_skipped, NULL);
-	tap_add("reset drops a partial frame", test_reset, NULL);
-	tap_add("txq frame and byte bounds", test_txq_bounds, NULL);
-	tap_add("txq wrap and short sends", test_txq_wrap, NULL);
+	TAP_ADD_CASES(tests);
 	return tap_run();
 }
