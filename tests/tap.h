@@ -7,7 +7,7 @@
  *
  *	static void test_learn(const void *data) { TAP_CHECK(x == 1); }
  *	static const struct tap_case tests[] = {
- *		{ "learn", test_learn, NULL },
+ *		{ "learn", test_learn },
  *	};
  *	int main(void) { TAP_ADD_CASES(tests); return tap_run(); }
  *
@@ -23,10 +23,10 @@
 
 typedef void tap_test_fn(const void *data);
 
+/* A case of a table; its function is called with NULL. */
 struct tap_case {
 	const char *name;
 	tap_test_fn *fn;
-	const void *data;
 };
 
 void tap_add(const char *name, tap_test_fn *fn, const void *data);

@@ -449,6 +449,13 @@ static const char *const default_as_json =
 	" { \"name\": \"vm-unix\", \"type\": \"unix-listen\","
 	"   \"path\": \"/tmp/rd/vm.sock\" } ] }";
 
+/* Port @p is named @name_ and of the type named @type_. */
+#define CHECK_PORT(p, name_, type_)                                            \
+	do {                                                                   \
+		TAP_CHECK(!strcmp((p).name, name_));                           \
+		TAP_CHECK((p).type == cfg_port_type_find(type_));              \
+	} while (0)
+
 static void test_default(const void *data UNUSED)
 {
 	struct vsw_config cfg, json;
@@ -466,14 +473,12 @@ static void test_default(const void *data UNUSED)
 	TAP_CHECK_EQ(cfg.sw.tx_queue_frames, 256);
 	TAP_CHECK_EQ(cfg.sw.tx_queue_bytes, 4 << 20);
 	TAP_CHECK_EQ(cfg.n_ports, 2);
-	TAP_CHECK(!strcmp(cfg.ports[0].name, "vm-tcp"));
-	TAP_CHECK(cfg.ports[0].type == cfg_port_type_find("tcp-listen"));
+	CHECK_PORT(cfg.ports[0], "vm-tcp", "tcp-listen");
 	TAP_CHECK(!strcmp(cfg.ports[0].address, "127.0.0.1"));
 	TAP_CHECK_EQ(cfg.ports[0].port, 7000);
 	TAP_CHECK_EQ(cfg.ports[0].max_connections, 64);
 	TAP_CHECK_EQ(cfg.ports[0].path[0], '\0');
-	TAP_CHECK(!strcmp(cfg.ports[1].name, "vm-unix"));
-	TAP_CHECK(cfg.ports[1].type == cfg_port_type_find("unix-listen"));
+	CHECK_PORT(cfg.ports[1], "vm-unix", "unix-listen");
 	TAP_CHECK(!strcmp(cfg.ports[1].path, "/tmp/rd/vm.sock"));
 	TAP_CHECK_EQ(cfg.ports[1].mode, 0600);
 	TAP_CHECK_EQ(cfg.ports[1].max_connections, 64);
@@ -871,21 +876,19 @@ static void test_locate(const void *data UNUSED)
 int main(void)
 {
 	static const struct tap_case direct[] = {
-		{ "cfg_default", test_default, NULL },
-		{ "cfg_default runtime_dir too long", test_default_too_long,
-		  NULL },
-		{ "cfg_load_string", test_load_string, NULL },
+		{ "cfg_default", test_default },
+		{ "cfg_default runtime_dir too long", test_default_too_long },
+		{ "cfg_load_string", test_load_string },
 		{ "default runtime_dir too long",
-		  test_default_runtime_dir_too_long, NULL },
-		{ "cfg_load_file: open and read errors", test_file_errors,
-		  NULL },
-		{ "cfg_load_file: file over 16 MiB", test_file_too_big, NULL },
-		{ "cfg_load_file: NUL byte", test_nul_byte, NULL },
-		{ "long messages are cut", test_long_messages, NULL },
-		{ "cfg_free", test_free, NULL },
-		{ "cfg_port_type_name", test_type_names, NULL },
-		{ "65536 ports, duplicates among many", test_many_ports, NULL },
-		{ "cfg_locate", test_locate, NULL },
+		  test_default_runtime_dir_too_long },
+		{ "cfg_load_file: open and read errors", test_file_errors },
+		{ "cfg_load_file: file over 16 MiB", test_file_too_big },
+		{ "cfg_load_file: NUL byte", test_nul_byte },
+		{ "long messages are cut", test_long_messages },
+		{ "cfg_free", test_free },
+		{ "cfg_port_type_name", test_type_names },
+		{ "65536 ports, duplicates among many", test_many_ports },
+		{ "cfg_locate", test_locate },
 	};
 	int n_valid, n_invalid, n_doc;
 

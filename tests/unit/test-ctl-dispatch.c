@@ -162,9 +162,9 @@ static void test_table_synopsis(const void *data)
 }
 
 static const struct tap_case tests[] = {
-	{ "envelope and replies", test_envelope, NULL },
-	{ "order of the checks", test_order, NULL },
-	{ "table: synopsis names the declarations", test_table_synopsis, NULL },
+	{ "envelope and replies", test_envelope },
+	{ "order of the checks", test_order },
+	{ "table: synopsis names the declarations", test_table_synopsis },
 };
 
 int main(void)

@@ -86,11 +86,11 @@ static void test_mac_text(const void *data)
 }
 
 static const struct tap_case tests[] = {
-	{ "untagged frame", test_untagged, NULL },
-	{ "802.1Q tagged frame", test_tagged, NULL },
-	{ "runt frames", test_runts, NULL },
-	{ "group or zero source", test_bad_source, NULL },
-	{ "MAC text round trip", test_mac_text, NULL },
+	{ "untagged frame", test_untagged },
+	{ "802.1Q tagged frame", test_tagged },
+	{ "runt frames", test_runts },
+	{ "group or zero source", test_bad_source },
+	{ "MAC text round trip", test_mac_text },
 };
 
 int main(void)

@@ -76,7 +76,7 @@ static void test_timer_armed_in_flush(const void *data)
 
 static const struct tap_case tests[] = {
 	{ "a timer armed by a flush wakes the loop",
-	  test_timer_armed_in_flush, NULL },
+	  test_timer_armed_in_flush },
 };
 
 int main(void)

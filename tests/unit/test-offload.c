@@ -303,13 +303,13 @@ static void test_malformed(const void *data)
 }
 
 static const struct tap_case tests[] = {
-	{ "checksum matches the reference", test_csum_ref, NULL },
-	{ "partial UDP checksum completed", test_csum_udp, NULL },
-	{ "ordinary frames need no meta", test_plain, NULL },
-	{ "TCPv4 super-frame segmented", test_tso4, NULL },
-	{ "TCPv6 super-frame segmented", test_tso6, NULL },
-	{ "vnet header round trip", test_round_trip, NULL },
-	{ "malformed headers refused", test_malformed, NULL },
+	{ "checksum matches the reference", test_csum_ref },
+	{ "partial UDP checksum completed", test_csum_udp },
+	{ "ordinary frames need no meta", test_plain },
+	{ "TCPv4 super-frame segmented", test_tso4 },
+	{ "TCPv6 super-frame segmented", test_tso6 },
+	{ "vnet header round trip", test_round_trip },
+	{ "malformed headers refused", test_malformed },
 };
 
 int main(void)

@@ -331,17 +331,17 @@ static void test_hex(const void *data)
 }
 
 static const struct tap_case tests[] = {
-	{ "Ethernet view and its truncations", test_eth, NULL },
-	{ "802.1Q and 802.1ad tags", test_vlan, NULL },
-	{ "IPv4 view, lengths and checksum", test_ipv4, NULL },
-	{ "IPv4 options (IHL)", test_ipv4_options, NULL },
-	{ "IPv4 fragments", test_fragments, NULL },
-	{ "IPv6 view and next header", test_ipv6, NULL },
-	{ "UDP view, lengths and checksum", test_udp, NULL },
-	{ "ARP view", test_arp, NULL },
-	{ "Internet checksum", test_csum, NULL },
-	{ "IPv4 address text", test_ipv4_format, NULL },
-	{ "hex digits", test_hex, NULL },
+	{ "Ethernet view and its truncations", test_eth },
+	{ "802.1Q and 802.1ad tags", test_vlan },
+	{ "IPv4 view, lengths and checksum", test_ipv4 },
+	{ "IPv4 options (IHL)", test_ipv4_options },
+	{ "IPv4 fragments", test_fragments },
+	{ "IPv6 view and next header", test_ipv6 },
+	{ "UDP view, lengths and checksum", test_udp },
+	{ "ARP view", test_arp },
+	{ "Internet checksum", test_csum },
+	{ "IPv4 address text", test_ipv4_format },
+	{ "hex digits", test_hex },
 };
 
 int main(void)

@@ -182,10 +182,10 @@ static void test_what_is_watched(const void *data)
 }
 
 static const struct tap_case tests[] = {
-	{ "unanswered SYN to a gone guest gets a RST", test_refuse_gone, NULL },
+	{ "unanswered SYN to a gone guest gets a RST", test_refuse_gone },
 	{ "present or answering guests are left alone",
-	  test_guest_present_or_answering, NULL },
-	{ "only SYNs are watched, bounded", test_what_is_watched, NULL },
+	  test_guest_present_or_answering },
+	{ "only SYNs are watched, bounded", test_what_is_watched },
 };
 
 int main(void)

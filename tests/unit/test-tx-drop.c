@@ -63,7 +63,7 @@ static void test_map(const void *data)
 }
 
 static const struct tap_case tests[] = {
-	{ "each send errno counts once, under its reason", test_map, NULL },
+	{ "each send errno counts once, under its reason", test_map },
 };
 
 int main(void)
