@@ -10,8 +10,17 @@ vsw_up -s '"mac_aging_s": 60' unix:vm
 
 # One script, fed step by step: the connections stay open across the
 # warps (a hang-up would take the MACs with it).
+# step [MS]: move the switch clock MS forward (if given), then run the
+# script lines on stdin and wait until they ran.
+step()
+{
+	[ -z "${1-}" ] || time_warp "$1"
+	fio_bg fio
+	fio_bg_sync fio
+}
+
 fio_bg_start fio
-fio_bg fio <<EOF
+step <<EOF
 $(vm_open A B C)
 
 $(send_expect A "B C" dst=$BCAST src=$MAC_A tag=learn-a)
@@ -20,19 +29,15 @@ $(send_expect A "B C" dst=$BCAST src=$MAC_A tag=learn-a)
 $(send_expect B A dst=$MAC_A src=$MAC_B tag=fresh)
 expect-none C ms=300
 EOF
-fio_bg_sync fio
 
 # Still inside the 60 s (about 30 s after learning).
-time_warp 30000
-fio_bg fio <<EOF
+step 30000 <<EOF
 $(send_expect B A dst=$MAC_A src=$MAC_B tag=young)
 expect-none C ms=100
 EOF
-fio_bg_sync fio
 
 # About 61 s after A last spoke the entry has aged out: it floods.
-time_warp 31000
-fio_bg fio <<EOF
+step 31000 <<EOF
 $(send_expect B "A C" dst=$MAC_A src=$MAC_B tag=aged)
 
 # A speaks again and is learned again.
