@@ -17,6 +17,7 @@ unit_tests = \
 
 check_LIBRARIES = tests/libtap.a
 tests_libtap_a_SOURCES = tests/tap.c tests/tap.h
+EXTRA_DIST += tests/dhcp-udp.h
 TEST_LIBS = tests/libtap.a $(VSW_LIBS)
 
 check_PROGRAMS += $(unit_tests)
