@@ -814,6 +814,15 @@ static bool locate(const char *text, const struct cfg_path_elem *path,
 	return ok;
 }
 
+/* test_locate(): @path (@n elements; its key if @key) is found in doc
+ * at @l:@c (the line and col of the case). */
+#define CHECK_AT(path, n, key, l, c)                                           \
+	do {                                                                   \
+		TAP_CHECK(locate(doc, path, n, key, &line, &col));             \
+		TAP_CHECK_EQ(line, l);                                         \
+		TAP_CHECK_EQ(col, c);                                          \
+	} while (0)
+
 static void test_locate(const void *data UNUSED)
 {
 	static const char doc[] =
@@ -833,24 +842,15 @@ static void test_locate(const void *data UNUSED)
 					     { "x", 0 } };
 	int line = 0, col = 0;
 
-	TAP_CHECK(locate(doc, NULL, 0, false, &line, &col));
-	TAP_CHECK(line == 1 && col == 1);
-	TAP_CHECK(locate(doc, a2, 2, false, &line, &col));
-	TAP_CHECK_EQ(line, 1);
-	TAP_CHECK_EQ(col, 38);
-	TAP_CHECK(locate(doc, a1y, 3, false, &line, &col));
-	TAP_CHECK(line == 1 && col == 29);
-	TAP_CHECK(locate(doc, a1y, 3, true, &line, &col));
-	TAP_CHECK(line == 1 && col == 24);
-	TAP_CHECK(locate(doc, be, 2, false, &line, &col));
-	TAP_CHECK(line == 2 && col == 32);
-	TAP_CHECK(locate(doc, be, 1, true, &line, &col));
-	TAP_CHECK(line == 2 && col == 3);
+	CHECK_AT(NULL, 0, false, 1, 1);
+	CHECK_AT(a2, 2, false, 1, 38);
+	CHECK_AT(a1y, 3, false, 1, 29);
+	CHECK_AT(a1y, 3, true, 1, 24);
+	CHECK_AT(be, 2, false, 2, 32);
+	CHECK_AT(be, 1, true, 2, 3);
 	/* Columns count characters: a tab is one, "éé" two. */
-	TAP_CHECK(locate(doc, ee, 1, true, &line, &col));
-	TAP_CHECK(line == 3 && col == 2);
-	TAP_CHECK(locate(doc, c, 1, false, &line, &col));
-	TAP_CHECK(line == 3 && col == 19);
+	CHECK_AT(ee, 1, true, 3, 2);
+	CHECK_AT(c, 1, false, 3, 19);
 	/* Paths that are not there. */
 	TAP_CHECK(!locate(doc, a3, 2, false, &line, &col));
 	TAP_CHECK(!locate(doc, zz, 1, false, &line, &col));
