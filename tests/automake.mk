@@ -17,21 +17,14 @@ unit_tests = \
 
 check_LIBRARIES = tests/libtap.a
 tests_libtap_a_SOURCES = tests/tap.c tests/tap.h
+EXTRA_DIST += tests/dhcp-udp.h
 TEST_LIBS = tests/libtap.a $(VSW_LIBS)
 
+## The default for a program with no _LDADD of its own: the unit tests
+## and the fuzz replay programs.  (vswitchd, vswitchctl and the tools
+## name theirs.)
+LDADD = $(TEST_LIBS)
 check_PROGRAMS += $(unit_tests)
-tests_unit_test_fdb_LDADD = $(TEST_LIBS)
-tests_unit_test_cfg_LDADD = $(TEST_LIBS)
-tests_unit_test_stream_LDADD = $(TEST_LIBS)
-tests_unit_test_eth_LDADD = $(TEST_LIBS)
-tests_unit_test_pkt_LDADD = $(TEST_LIBS)
-tests_unit_test_offload_LDADD = $(TEST_LIBS)
-tests_unit_test_dhcp_LDADD = $(TEST_LIBS)
-tests_unit_test_slirp_refuse_LDADD = $(TEST_LIBS)
-tests_unit_test_loop_LDADD = $(TEST_LIBS)
-tests_unit_test_iobuf_LDADD = $(TEST_LIBS)
-tests_unit_test_tx_drop_LDADD = $(TEST_LIBS)
-tests_unit_test_ctl_dispatch_LDADD = $(TEST_LIBS)
 
 
 TESTS += $(unit_tests)
@@ -75,6 +68,7 @@ check-unit:
 ## Component tier: vswitchd driven by frameio (docs/testing.md).
 check_PROGRAMS += tests/tools/frameio
 tests_tools_frameio_SOURCES = tests/tools/frameio.c
+tests_tools_frameio_LDADD =
 check_PROGRAMS += tests/tools/ctlpipe
 tests_tools_ctlpipe_SOURCES = tests/tools/ctlpipe.c
 tests_tools_ctlpipe_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
@@ -83,6 +77,7 @@ tests_tools_ctlpipe_LDADD = $(JANSSON_LIBS)
 ## Many DHCP clients on a packet socket, for tests/netns/dhcp-crash.sh.
 check_PROGRAMS += tests/tools/dhcpstorm
 tests_tools_dhcpstorm_SOURCES = tests/tools/dhcpstorm.c
+tests_tools_dhcpstorm_LDADD =
 
 component_tests = \
 	tests/component/learning.sh \

@@ -21,13 +21,13 @@ enum {
 	TAP_CASE_TIMEOUT_S = 120,
 };
 
-struct tap_case {
+struct tap_entry {
 	const char *name;
 	tap_test_fn *fn;
 	const void *data;
 };
 
-static struct tap_case tap_cases[TAP_MAX_CASES];
+static struct tap_entry tap_cases[TAP_MAX_CASES];
 static unsigned int tap_n_cases;
 
 void tap_add(const char *name, tap_test_fn *fn, const void *data)
@@ -36,7 +36,7 @@ void tap_add(const char *name, tap_test_fn *fn, const void *data)
 		fprintf(stderr, "tap: too many cases\n");
 		exit(99);
 	}
-	tap_cases[tap_n_cases++] = (struct tap_case){ name, fn, data };
+	tap_cases[tap_n_cases++] = (struct tap_entry){ name, fn, data };
 }
 
 void tap_diag(const char *fmt, ...)
@@ -72,7 +72,7 @@ int tap_run(void)
 	printf("TAP version 13\n1..%u\n", tap_n_cases);
 	fflush(stdout);
 	for (unsigned int i = 0; i < tap_n_cases; i++) {
-		const struct tap_case *tc = &tap_cases[i];
+		const struct tap_entry *tc = &tap_cases[i];
 		int status = 0;
 		pid_t pid = fork();
 
@@ -105,4 +105,10 @@ int tap_run(void)
 		fflush(stdout);
 	}
 	return failed ? 1 : 0;
+}
+
+void tap_add_cases(const struct tap_case *cases, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		tap_add(cases[i].name, cases[i].fn, NULL);
 }

@@ -6,7 +6,13 @@
  * TAP version 13, read by automake's tap-driver.sh.
  *
  *	static void test_learn(const void *data) { TAP_CHECK(x == 1); }
- *	int main(void) { tap_add("learn", test_learn, NULL); return tap_run(); }
+ *	static const struct tap_case tests[] = {
+ *		{ "learn", test_learn },
+ *	};
+ *	int main(void) { TAP_ADD_CASES(tests); return tap_run(); }
+ *
+ * TAP_ADD_CASES() adds a table of cases; tap_add() adds one at a time, for
+ * cases made at run time (one per seed or per file, say).
  *
  * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
  */
@@ -17,8 +23,20 @@
 
 typedef void tap_test_fn(const void *data);
 
+/* A case of a table; its function is called with NULL. */
+struct tap_case {
+	const char *name;
+	tap_test_fn *fn;
+};
+
 void tap_add(const char *name, tap_test_fn *fn, const void *data);
 int tap_run(void);
+
+/* Adds the n cases of a table, in order, after any added before. */
+void tap_add_cases(const struct tap_case *cases, unsigned int n);
+#define TAP_ADD_CASES(cases)                                                   \
+	tap_add_cases((cases),                                                 \
+		      (unsigned int)(sizeof(cases) / sizeof((cases)[0])))
 
 /* Marks the running case as skipped (with a reason) and ends it. */
 void tap_skip(const char *reason) __attribute__((noreturn));

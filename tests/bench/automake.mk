@@ -4,20 +4,13 @@
 
 check_PROGRAMS += tests/tools/streamgen
 tests_tools_streamgen_SOURCES = tests/tools/streamgen.c
+tests_tools_streamgen_LDADD =
 check_PROGRAMS += tests/tools/tapwire
 tests_tools_tapwire_SOURCES = tests/tools/tapwire.c
+tests_tools_tapwire_LDADD =
 
-EXTRA_DIST += \
-	tests/bench/run \
-	tests/bench/lib-bench.sh \
-	tests/bench/targets.tsv \
-	tests/bench/tap.sh \
-	tests/bench/stream.sh \
-	tests/bench/vm.sh \
-	tests/bench/scale.sh \
-	tests/bench/memory.sh \
-	tests/bench/dhcp.sh \
-	tests/bench/slirp.sh
+## The whole folder: run, its library, targets and cases.
+EXTRA_DIST += tests/bench
 
 bench:
 	$(MAKE) $(AM_MAKEFLAGS) all tests/tools/streamgen tests/tools/tapwire

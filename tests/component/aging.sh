@@ -10,42 +10,39 @@ vsw_up -s '"mac_aging_s": 60' unix:vm
 
 # One script, fed step by step: the connections stay open across the
 # warps (a hang-up would take the MACs with it).
+# step [MS]: move the switch clock MS forward (if given), then run the
+# script lines on stdin and wait until they ran.
+step()
+{
+	[ -z "${1-}" ] || time_warp "$1"
+	fio_bg fio
+	fio_bg_sync fio
+}
+
 fio_bg_start fio
-fio_bg fio <<EOF
+step <<EOF
 $(vm_open A B C)
 
-send A dst=$BCAST src=$MAC_A tag=learn-a
-expect B dst=$BCAST src=$MAC_A tag=learn-a
-expect C dst=$BCAST src=$MAC_A tag=learn-a
+$(send_expect A "B C" dst=$BCAST src=$MAC_A tag=learn-a)
 
 # Fresh entry: unicast, C sees nothing.
-send B dst=$MAC_A src=$MAC_B tag=fresh
-expect A dst=$MAC_A src=$MAC_B tag=fresh
+$(send_expect B A dst=$MAC_A src=$MAC_B tag=fresh)
 expect-none C ms=300
 EOF
-fio_bg_sync fio
 
 # Still inside the 60 s (about 30 s after learning).
-time_warp 30000
-fio_bg fio <<EOF
-send B dst=$MAC_A src=$MAC_B tag=young
-expect A dst=$MAC_A src=$MAC_B tag=young
+step 30000 <<EOF
+$(send_expect B A dst=$MAC_A src=$MAC_B tag=young)
 expect-none C ms=100
 EOF
-fio_bg_sync fio
 
 # About 61 s after A last spoke the entry has aged out: it floods.
-time_warp 31000
-fio_bg fio <<EOF
-send B dst=$MAC_A src=$MAC_B tag=aged
-expect A dst=$MAC_A src=$MAC_B tag=aged
-expect C dst=$MAC_A src=$MAC_B tag=aged
+step 31000 <<EOF
+$(send_expect B "A C" dst=$MAC_A src=$MAC_B tag=aged)
 
 # A speaks again and is learned again.
-send A dst=$MAC_B src=$MAC_A tag=back
-expect B dst=$MAC_B src=$MAC_A tag=back
-send B dst=$MAC_A src=$MAC_B tag=relearned
-expect A dst=$MAC_A src=$MAC_B tag=relearned
+$(send_expect A B dst=$MAC_B src=$MAC_A tag=back)
+$(send_expect B A dst=$MAC_A src=$MAC_B tag=relearned)
 expect-none C ms=200
 EOF
 fio_bg_end fio

@@ -6,15 +6,10 @@
 set -eu
 . "$(dirname "$0")/lib-component.sh"
 
-cat >"$T/sw.json" <<EOF
-{ "ports": [
-    { "name": "zulu", "type": "unix-listen", "path": "$T/zulu.sock" },
-    { "name": "alpha", "type": "tcp-listen", "address": "127.0.0.1",
-      "port": 0 },
-    { "name": "mike", "type": "unix-dgram", "path": "$T/mike.dgram" },
-    { "name": "echo", "type": "unix-connect", "path": "$T/echo.sock" },
-    { "name": "bravo", "type": "unix-listen", "path": "$T/bravo.sock" } ] }
-EOF
+vsw_config unix:zulu tcp:alpha \
+	'{ "name": "mike", "type": "unix-dgram", "path": "'"$T"'/mike.dgram" }' \
+	'{ "name": "echo", "type": "unix-connect", "path": "'"$T"'/echo.sock" }' \
+	unix:bravo
 want="zulu alpha mike echo bravo"
 vsw_start "$T/sw.json"
 

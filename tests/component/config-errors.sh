@@ -83,8 +83,7 @@ fio <<EOF
 open A unix:$T/vm.sock
 open B tcp:127.0.0.1:$tcp
 wait-log $VSW_LOG port vm-tcp/1: connected
-send A dst=$BCAST src=$MAC_A tag=first
-expect B dst=$BCAST src=$MAC_A tag=first
+$(send_expect A B dst=$BCAST src=$MAC_A tag=first)
 EOF
 
 # Killed without a chance to clean up, it leaves its socket behind; the
@@ -100,6 +99,5 @@ fio <<EOF
 open A unix:$T/vm.sock
 open B unix:$T/vm.sock
 wait-log $VSW_LOG port vm/2: connected
-send A dst=$BCAST src=$MAC_A tag=second
-expect B dst=$BCAST src=$MAC_A tag=second
+$(send_expect A B dst=$BCAST src=$MAC_A tag=second)
 EOF

@@ -28,17 +28,12 @@ listen Q tcp:127.0.0.1:$port timeout=3000
 wait-log $VSW_LOG port out: connected to
 wait-log $VSW_LOG port out-tcp: connected to
 
-send A dst=$BCAST src=$MAC_A tag=hello
-expect P dst=$BCAST src=$MAC_A tag=hello
-expect Q dst=$BCAST src=$MAC_A tag=hello
-send P dst=$MAC_A src=$MAC_C tag=from-p
-expect A dst=$MAC_A src=$MAC_C tag=from-p
+$(send_expect A "P Q" dst=$BCAST src=$MAC_A tag=hello)
+$(send_expect P A dst=$MAC_A src=$MAC_C tag=from-p)
 send Q dst=$MAC_A src=$MAC_D tag=from-q len=65535
 expect A dst=$MAC_A src=$MAC_D len=65535 tag=from-q
-send A dst=$MAC_C src=$MAC_A tag=to-p
-expect P dst=$MAC_C src=$MAC_A tag=to-p
-send A dst=$MAC_D src=$MAC_A tag=to-q
-expect Q dst=$MAC_D src=$MAC_A tag=to-q
+$(send_expect A P dst=$MAC_C src=$MAC_A tag=to-p)
+$(send_expect A Q dst=$MAC_D src=$MAC_A tag=to-q)
 expect-none P ms=100
 expect-none Q ms=0
 
@@ -47,14 +42,10 @@ close P
 close Q
 listen P unix:$T/peer.sock timeout=3000
 listen Q tcp:127.0.0.1:$port timeout=3000
-send P dst=$MAC_A src=$MAC_C tag=p-again
-expect A dst=$MAC_A src=$MAC_C tag=p-again
-send Q dst=$MAC_A src=$MAC_D tag=q-again
-expect A dst=$MAC_A src=$MAC_D tag=q-again
-send A dst=$MAC_C src=$MAC_A tag=to-p-again
-expect P dst=$MAC_C src=$MAC_A tag=to-p-again
-send A dst=$MAC_D src=$MAC_A tag=to-q-again
-expect Q dst=$MAC_D src=$MAC_A tag=to-q-again
+$(send_expect P A dst=$MAC_A src=$MAC_C tag=p-again)
+$(send_expect Q A dst=$MAC_A src=$MAC_D tag=q-again)
+$(send_expect A P dst=$MAC_C src=$MAC_A tag=to-p-again)
+$(send_expect A Q dst=$MAC_D src=$MAC_A tag=to-q-again)
 expect-none A ms=100
 expect-none P ms=0
 expect-none Q ms=0

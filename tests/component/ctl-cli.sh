@@ -121,8 +121,7 @@ send A dst=$BCAST src=$MAC_A tag=a
 send A dst=$BCAST src=$MAC_A vlan=7 tag=a7
 expect B dst=$BCAST src=$MAC_A tag=a
 expect B dst=$BCAST src=$MAC_A vlan=7 tag=a7
-send B dst=$MAC_A src=$MAC_B tag=b
-expect A dst=$MAC_A src=$MAC_B tag=b
+$(send_expect B A dst=$MAC_A src=$MAC_B tag=b)
 sleep 120000
 EOF
 spawn vms "$FRAMEIO" -v -f "$T/vms.fio"

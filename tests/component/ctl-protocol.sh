@@ -64,8 +64,7 @@ fio <<EOF
 open A unix:$T/vm.sock
 open B unix:$T/vm.sock
 wait-log $VSW_LOG port vm/2: connected
-send A dst=$BCAST src=$MAC_A tag=still-forwarding
-expect B dst=$BCAST src=$MAC_A tag=still-forwarding
+$(send_expect A B dst=$BCAST src=$MAC_A tag=still-forwarding)
 EOF
 show=$(ctl_ok '{"cmd":"show"}')
 # The hog's unread replies stay bounded (one pause threshold plus a reply).

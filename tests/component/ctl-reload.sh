@@ -36,9 +36,7 @@ open A unix:$T/keep.sock
 open B unix:$T/keep.sock
 open G unix:$T/gone.sock
 wait-log $VSW_LOG port keep/2: connected
-send A dst=$BCAST src=$MAC_A tag=learn-a
-expect B dst=$BCAST src=$MAC_A tag=learn-a
-expect G dst=$BCAST src=$MAC_A tag=learn-a
+$(send_expect A "B G" dst=$BCAST src=$MAC_A tag=learn-a)
 EOF
 wait_log "$VSW_LOG" 'port gone/1: connected'
 for _ in $(seq 50); do
@@ -83,8 +81,7 @@ wait_log "$VSW_LOG" 'port gone: removed'
 ctl mac show | grep -q "$MAC_A.*keep/1" || die "reload forgot A's MAC"
 cat >&7 <<EOF
 expect-closed G
-send B dst=$MAC_A src=$MAC_B tag=after-reload
-expect A dst=$MAC_A src=$MAC_B tag=after-reload
+$(send_expect B A dst=$MAC_A src=$MAC_B tag=after-reload)
 EOF
 
 # 3. SIGHUP does the same from the file: drop "new" again.

@@ -27,27 +27,22 @@ fio <<EOF
 open S unix:$T/s.sock
 open A udp:127.0.0.1:$P
 open B unixdgram:$T/d.dgram
-send A dst=$BCAST src=$MAC_A tag=a-hello
-expect S dst=$BCAST src=$MAC_A tag=a-hello
-send B dst=$BCAST src=$MAC_B tag=b-hello
-expect S dst=$BCAST src=$MAC_B tag=b-hello
+$(send_expect A S dst=$BCAST src=$MAC_A tag=a-hello)
+$(send_expect B S dst=$BCAST src=$MAC_B tag=b-hello)
 drain A ms=100
 
 # UDP over IPv4 carries 65507 bytes at most.
-send S dst=$MAC_A src=$MAC_C len=65507 tag=biggest
-expect A dst=$MAC_A src=$MAC_C len=65507 tag=biggest
+$(send_expect S A dst=$MAC_A src=$MAC_C len=65507 tag=biggest)
 send S dst=$MAC_A src=$MAC_C len=65508 tag=too-big-1
 send S dst=$MAC_A src=$MAC_C len=65535 tag=too-big-2
 send S dst=$MAC_A src=$MAC_C len=65535 tag=too-big-3
-send S dst=$MAC_A src=$MAC_C tag=after-big
-expect A dst=$MAC_A src=$MAC_C tag=after-big
+$(send_expect S A dst=$MAC_A src=$MAC_C tag=after-big)
 
 # B goes away (its socket file with it); the switch still knows it.
 close B
 send S dst=$MAC_B src=$MAC_C tag=nobody-1
 send S dst=$MAC_B src=$MAC_C tag=nobody-2
-send S dst=$MAC_A src=$MAC_C tag=after-gone
-expect A dst=$MAC_A src=$MAC_C tag=after-gone
+$(send_expect S A dst=$MAC_A src=$MAC_C tag=after-gone)
 EOF
 
 expect_stat u/1 tx_drop_too_big 3

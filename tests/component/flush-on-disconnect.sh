@@ -16,8 +16,7 @@ expect B dst=$BCAST src=$MAC_A tag=hello
 expect B dst=$BCAST src=$MAC_A vlan=7 tag=hello-7
 expect C dst=$BCAST src=$MAC_A tag=hello
 expect C dst=$BCAST src=$MAC_A vlan=7 tag=hello-7
-send B dst=$MAC_A src=$MAC_B tag=to-a
-expect A dst=$MAC_A src=$MAC_B tag=to-a
+$(send_expect B A dst=$MAC_A src=$MAC_B tag=to-a)
 expect-none C ms=200
 
 # The VM goes away; once the switch has noticed, frames to it flood.
@@ -31,10 +30,8 @@ expect C dst=$MAC_A src=$MAC_B vlan=7 tag=gone-7
 # It comes back on a new connection (vm/4) and is learned there.
 open A2 unix:$T/vm.sock
 wait-log $VSW_LOG port vm/4: connected
-send A2 dst=$MAC_B src=$MAC_A tag=back
-expect B dst=$MAC_B src=$MAC_A tag=back
-send B dst=$MAC_A src=$MAC_B tag=to-a2
-expect A2 dst=$MAC_A src=$MAC_B tag=to-a2
+$(send_expect A2 B dst=$MAC_B src=$MAC_A tag=back)
+$(send_expect B A2 dst=$MAC_A src=$MAC_B tag=to-a2)
 expect-none C ms=200
 expect-none A2 ms=0
 EOF

@@ -41,12 +41,9 @@ send B dst=$MAC_A src=$MAC_B len=1000 tag=by7 chunk=7
 expect A dst=$MAC_A src=$MAC_B len=1000 tag=by7
 
 # Largest frames, both ways, over UNIX and TCP, whole and in pieces.
-send A dst=$MAC_B src=$MAC_A len=65535 tag=jumbo-ab
-expect B dst=$MAC_B src=$MAC_A len=65535 tag=jumbo-ab
+$(send_expect A B dst=$MAC_B src=$MAC_A len=65535 tag=jumbo-ab)
 # (Nobody is known in VLAN 99, so this one floods.)
-send B dst=$MAC_A src=$MAC_B len=65535 vlan=99 tag=jumbo-ba
-expect A dst=$MAC_A src=$MAC_B len=65535 vlan=99 tag=jumbo-ba
-expect C dst=$MAC_A src=$MAC_B len=65535 vlan=99 tag=jumbo-ba
+$(send_expect B "A C" dst=$MAC_A src=$MAC_B len=65535 vlan=99 tag=jumbo-ba)
 send C dst=$MAC_A src=$MAC_C len=65535 tag=jumbo-ca chunk=1500
 expect A dst=$MAC_A src=$MAC_C len=65535 tag=jumbo-ca
 send A dst=$MAC_C src=$MAC_A len=65535 tag=jumbo-ac chunk=4099 gap=1

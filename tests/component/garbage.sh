@@ -31,8 +31,7 @@ done)
 
 fio <<EOF
 $(vm_open A B)
-send B dst=$BCAST src=$MAC_B tag=b-here
-expect A dst=$BCAST src=$MAC_B tag=b-here
+$(send_expect B A dst=$BCAST src=$MAC_B tag=b-here)
 $script
 
 # Too big for max_frame (65535) but not for QEMU: skipped, and the
@@ -40,10 +39,8 @@ $script
 open S unix:$T/vm.sock
 send S dst=$MAC_B src=$MAC_C len=65536 tag=over
 send S dst=$MAC_B src=$MAC_C len=69632 tag=qemu-max
-send S dst=$MAC_B src=$MAC_C tag=after-over
-expect B dst=$MAC_B src=$MAC_C tag=after-over
-send B dst=$MAC_C src=$MAC_B tag=to-s
-expect S dst=$MAC_C src=$MAC_B tag=to-s
+$(send_expect S B dst=$MAC_B src=$MAC_C tag=after-over)
+$(send_expect B S dst=$MAC_C src=$MAC_B tag=to-s)
 wait-log $VSW_LOG port vm/10 .*above max_frame
 
 # A frame cut short by a hang-up is simply forgotten.
@@ -51,8 +48,7 @@ open H unix:$T/vm.sock
 raw H 00000064 0011223344556677
 close H
 wait-log $VSW_LOG port vm/11 (.*): peer closed
-send A dst=$MAC_B src=$MAC_A tag=end
-expect B dst=$MAC_B src=$MAC_A tag=end
+$(send_expect A B dst=$MAC_B src=$MAC_A tag=end)
 expect-none A ms=100
 expect-none B ms=0
 expect-none S ms=0

@@ -16,14 +16,11 @@ wait-log $VSW_LOG port vm/2: connected
 wait-log $VSW_LOG port vm-tcp/1: connected
 
 # Nobody is known yet: A's frame to B floods, but not back to A.
-send A dst=$MAC_B src=$MAC_A tag=unknown
-expect B dst=$MAC_B src=$MAC_A tag=unknown
-expect C dst=$MAC_B src=$MAC_A tag=unknown
+$(send_expect A "B C" dst=$MAC_B src=$MAC_A tag=unknown)
 expect-none A ms=100
 
 # A was learned, so B's answer goes to A alone.
-send B dst=$MAC_A src=$MAC_B tag=answer
-expect A dst=$MAC_A src=$MAC_B tag=answer
+$(send_expect B A dst=$MAC_A src=$MAC_B tag=answer)
 expect-none C ms=200
 
 # Both are known now: unicast in both directions, C sees nothing.
@@ -34,16 +31,11 @@ expect A dst=$MAC_A src=$MAC_B tag=uni-ba len=64
 expect-none C ms=200
 
 # Broadcast always floods, known sender or not; never back to the sender.
-send C dst=$BCAST src=$MAC_C tag=bcast-c
-expect A dst=$BCAST src=$MAC_C tag=bcast-c
-expect B dst=$BCAST src=$MAC_C tag=bcast-c
-send A dst=$BCAST src=$MAC_A tag=bcast-a
-expect B dst=$BCAST src=$MAC_A tag=bcast-a
-expect C dst=$BCAST src=$MAC_A tag=bcast-a
+$(send_expect C "A B" dst=$BCAST src=$MAC_C tag=bcast-c)
+$(send_expect A "B C" dst=$BCAST src=$MAC_A tag=bcast-a)
 
 # C was learned from its broadcast: unicast to it over TCP.
-send A dst=$MAC_C src=$MAC_A tag=to-c
-expect C dst=$MAC_C src=$MAC_A tag=to-c
+$(send_expect A C dst=$MAC_C src=$MAC_A tag=to-c)
 
 # Multicast (IPv4 and IPv6 mapped) floods even though C is known.
 send C dst=01:00:5e:00:00:fb src=$MAC_C tag=mcast4 type=0x0800
@@ -59,9 +51,7 @@ send A dst=$MAC_A src=$MAC_D tag=hairpin
 # Group or zero sources are dropped, and must not be learned either.
 send A dst=$BCAST src=01:00:5e:00:00:01 tag=group-src
 send A dst=$BCAST src=00:00:00:00:00:00 tag=zero-src
-send B dst=01:00:5e:00:00:01 src=$MAC_B tag=to-group
-expect A dst=01:00:5e:00:00:01 src=$MAC_B tag=to-group
-expect C dst=01:00:5e:00:00:01 src=$MAC_B tag=to-group
+$(send_expect B "A C" dst=01:00:5e:00:00:01 src=$MAC_B tag=to-group)
 expect-none A ms=200
 expect-none B ms=0
 expect-none C ms=0

@@ -167,6 +167,20 @@ vm_open()
 	echo "wait-log $VSW_LOG port vm/$#: connected"
 }
 
+# send_expect FROM TOS FIELD...: frameio lines (for a fio script): FROM
+# sends the frame FIELD... (dst=... src=... tag=...) and each port of TOS
+# (a space-separated list, in order) expects it.
+send_expect()
+{
+	local from=$1 tos=$2 to
+
+	shift 2
+	echo "send $from $*"
+	for to in $tos; do
+		echo "expect $to $*"
+	done
+}
+
 # fio_bg_start NAME: a frameio in the background (-i: it runs each line as
 # it comes) that fio_bg NAME feeds; its output in $T/NAME.out.  For a test
 # that must act between two steps of one script, its connections open.

@@ -16,11 +16,8 @@ raw D 0000003c ffffffffffff 52540000000d 88b5 $(printf '%092d' 0)
 expect-closed D timeout=2000
 wait-log $VSW_LOG port vm: refusing connection .*max_connections (3)
 
-send A dst=$BCAST src=$MAC_A tag=still-a
-expect B dst=$BCAST src=$MAC_A tag=still-a
-expect C dst=$BCAST src=$MAC_A tag=still-a
-send C dst=$MAC_A src=$MAC_C tag=still-c
-expect A dst=$MAC_A src=$MAC_C tag=still-c
+$(send_expect A "B C" dst=$BCAST src=$MAC_A tag=still-a)
+$(send_expect C A dst=$MAC_A src=$MAC_C tag=still-c)
 expect-none A ms=100
 expect-none B ms=0
 
@@ -29,11 +26,8 @@ close C
 wait-log $VSW_LOG port vm/3 (.*): peer closed
 open E unix:$T/vm.sock
 wait-log $VSW_LOG port vm/4: connected
-send E dst=$BCAST src=$MAC_D tag=e-here
-expect A dst=$BCAST src=$MAC_D tag=e-here
-expect B dst=$BCAST src=$MAC_D tag=e-here
-send A dst=$MAC_D src=$MAC_A tag=to-e
-expect E dst=$MAC_D src=$MAC_A tag=to-e
+$(send_expect E "A B" dst=$BCAST src=$MAC_D tag=e-here)
+$(send_expect A E dst=$MAC_D src=$MAC_A tag=to-e)
 expect-none A ms=100
 expect-none B ms=0
 expect-none E ms=0

@@ -81,22 +81,12 @@ open M1 $where
 open M2 $where
 # A group member's broadcast reaches the stream port, and (directly,
 # through the group) the other member.
-send M1 dst=$BCAST src=$MAC_A tag=m1-hello$s
-expect S dst=$BCAST src=$MAC_A tag=m1-hello$s
-expect M2 dst=$BCAST src=$MAC_A tag=m1-hello$s
-send M2 dst=$BCAST src=$MAC_B tag=m2-hello$s
-expect S dst=$BCAST src=$MAC_B tag=m2-hello$s
-expect M1 dst=$BCAST src=$MAC_B tag=m2-hello$s
+$(send_expect M1 "S M2" dst=$BCAST src=$MAC_A tag=m1-hello$s)
+$(send_expect M2 "S M1" dst=$BCAST src=$MAC_B tag=m2-hello$s)
 # And back: the switch sends once to the group, every member hears it.
-send S dst=$MAC_A src=$MAC_C tag=c-to-a$s
-expect M1 dst=$MAC_A src=$MAC_C tag=c-to-a$s
-expect M2 dst=$MAC_A src=$MAC_C tag=c-to-a$s
-send S dst=$BCAST src=$MAC_C tag=c-bcast$s
-expect M1 dst=$BCAST src=$MAC_C tag=c-bcast$s
-expect M2 dst=$BCAST src=$MAC_C tag=c-bcast$s
-send M2 dst=$MAC_C src=$MAC_B tag=b-to-c$s
-expect S dst=$MAC_C src=$MAC_B tag=b-to-c$s
-expect M1 dst=$MAC_C src=$MAC_B tag=b-to-c$s
+$(send_expect S "M1 M2" dst=$MAC_A src=$MAC_C tag=c-to-a$s)
+$(send_expect S "M1 M2" dst=$BCAST src=$MAC_C tag=c-bcast$s)
+$(send_expect M2 "S M1" dst=$MAC_C src=$MAC_B tag=b-to-c$s)
 $big
 # Nothing comes back to S: the echo of our own sends is not forwarded.
 expect-none S ms=300

@@ -18,10 +18,7 @@ open A unix:$T/vm.sock
 open B unix:$T/vm2.sock
 open C tcp:127.0.0.1:$tcp
 listen P unix:$T/peer.sock timeout=5000
-send A dst=$BCAST src=$MAC_A tag=hello
-expect B dst=$BCAST src=$MAC_A tag=hello
-expect C dst=$BCAST src=$MAC_A tag=hello
-expect P dst=$BCAST src=$MAC_A tag=hello
+$(send_expect A "B C P" dst=$BCAST src=$MAC_A tag=hello)
 expect-closed A timeout=10000
 expect-closed B timeout=1000
 expect-closed C timeout=1000

@@ -16,21 +16,17 @@ done)
 
 fio <<EOF
 $(vm_open A B C)
-send C dst=$BCAST src=$MAC_C tag=c-here
-expect A dst=$BCAST src=$MAC_C tag=c-here
-expect B dst=$BCAST src=$MAC_C tag=c-here
+$(send_expect C "A B" dst=$BCAST src=$MAC_C tag=c-here)
 
 stall C
 $rounds
 expect-none B ms=100
 
 # The switch still works for B and, once C reads again, for C too.
-send B dst=$MAC_A src=$MAC_B tag=after
-expect A dst=$MAC_A src=$MAC_B tag=after
+$(send_expect B A dst=$MAC_A src=$MAC_B tag=after)
 resume C
 drain C ms=200
-send A dst=$MAC_C src=$MAC_A tag=c-again
-expect C dst=$MAC_C src=$MAC_A tag=c-again
+$(send_expect A C dst=$MAC_C src=$MAC_A tag=c-again)
 expect-none B ms=100
 EOF
 pid_alive "$VSW_PID" || die "vswitchd died"

@@ -34,27 +34,18 @@ grep -q '^f/1 .*127\.0\.0\.1:'"$P3" "$T/ports0.out" ||
 fio <<EOF2
 open S unix:$T/s.sock
 open F udp:127.0.0.1:$P2,$P3
-send S dst=$BCAST src=$MAC_C tag=to-fixed
-expect F dst=$BCAST src=$MAC_C tag=to-fixed
+$(send_expect S F dst=$BCAST src=$MAC_C tag=to-fixed)
 
 # Two UDP peers: each becomes a child once it sends.
 open A udp:127.0.0.1:$P
 open B udp:127.0.0.1:$P
-send A dst=$BCAST src=$MAC_A tag=a-hello
-expect S dst=$BCAST src=$MAC_A tag=a-hello
-expect F dst=$BCAST src=$MAC_A tag=a-hello
-send B dst=$BCAST src=$MAC_B tag=b-hello
-expect S dst=$BCAST src=$MAC_B tag=b-hello
-expect A dst=$BCAST src=$MAC_B tag=b-hello
-expect F dst=$BCAST src=$MAC_B tag=b-hello
+$(send_expect A "S F" dst=$BCAST src=$MAC_A tag=a-hello)
+$(send_expect B "S A F" dst=$BCAST src=$MAC_B tag=b-hello)
 
 # Learned: unicast goes to exactly one peer.
-send S dst=$MAC_A src=$MAC_C tag=c-to-a
-expect A dst=$MAC_A src=$MAC_C tag=c-to-a
-send A dst=$MAC_B src=$MAC_A tag=a-to-b
-expect B dst=$MAC_B src=$MAC_A tag=a-to-b
-send B dst=$MAC_C src=$MAC_B tag=b-to-c
-expect S dst=$MAC_C src=$MAC_B tag=b-to-c
+$(send_expect S A dst=$MAC_A src=$MAC_C tag=c-to-a)
+$(send_expect A B dst=$MAC_B src=$MAC_A tag=a-to-b)
+$(send_expect B S dst=$MAC_C src=$MAC_B tag=b-to-c)
 expect-none A ms=100
 expect-none B ms=0
 expect-none F ms=0
@@ -68,15 +59,13 @@ expect-none S ms=100
 # Runts and oversize datagrams are dropped and counted.
 raw A 0102030405
 send A dst=$MAC_C src=$MAC_A len=2000 tag=too-big
-send A dst=$MAC_C src=$MAC_A tag=after
-expect S dst=$MAC_C src=$MAC_A tag=after
+$(send_expect A S dst=$MAC_C src=$MAC_A tag=after)
 
 # The fixed port takes nobody else.
 open G udp:127.0.0.1:$P2
 send G dst=$BCAST src=$MAC_D tag=not-fixed
 wait-log $VSW_LOG port f: dropping datagrams from .*not the configured remote
-send F dst=$MAC_C src=$MAC_D tag=from-fixed
-expect S dst=$MAC_C src=$MAC_D tag=from-fixed
+$(send_expect F S dst=$MAC_C src=$MAC_D tag=from-fixed)
 expect-none S ms=100
 EOF2
 
@@ -105,8 +94,7 @@ expect_stat u peers 0
 fio <<EOF2
 open C udp:127.0.0.1:$P
 open S unix:$T/s.sock
-send C dst=$BCAST src=$MAC_D tag=c-now
-expect S dst=$BCAST src=$MAC_D tag=c-now
+$(send_expect C S dst=$BCAST src=$MAC_D tag=c-now)
 EOF2
 wait_log "$VSW_LOG" 'port u/3: peer 127.0.0.1:'
 

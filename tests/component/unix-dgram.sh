@@ -33,39 +33,30 @@ open S unix:$T/s.sock
 send S dst=$BCAST src=$MAC_C tag=nobody-yet
 open A unixdgram:$T/sw.dgram
 open B unixdgram:$T/sw.dgram
-send A dst=$BCAST src=$MAC_A tag=a-hello
-expect S dst=$BCAST src=$MAC_A tag=a-hello
-send B dst=$BCAST src=$MAC_B tag=b-hello
-expect S dst=$BCAST src=$MAC_B tag=b-hello
-expect A dst=$BCAST src=$MAC_B tag=b-hello
-send S dst=$MAC_B src=$MAC_C tag=c-to-b
-expect B dst=$MAC_B src=$MAC_C tag=c-to-b
-send B dst=$MAC_A src=$MAC_B tag=b-to-a
-expect A dst=$MAC_A src=$MAC_B tag=b-to-a
+$(send_expect A S dst=$BCAST src=$MAC_A tag=a-hello)
+$(send_expect B "S A" dst=$BCAST src=$MAC_B tag=b-hello)
+$(send_expect S B dst=$MAC_B src=$MAC_C tag=c-to-b)
+$(send_expect B A dst=$MAC_A src=$MAC_B tag=b-to-a)
 expect-none S ms=100
 
 # Too big: above max_frame, and above the receive buffer (truncated).
 send A dst=$MAC_C src=$MAC_A len=2000
 send A dst=$MAC_C src=$MAC_A len=70000
-send A dst=$MAC_C src=$MAC_A tag=after-big
-expect S dst=$MAC_C src=$MAC_A tag=after-big
+$(send_expect A S dst=$MAC_C src=$MAC_A tag=after-big)
 
 # A peer that stops reading: its kernel queue (10 datagrams) fills, then
 # its 16-frame TX queue, the rest are dropped, and the others are not
 # held up.
 stall B
 flood S count=50 dst=$MAC_B src=$MAC_C
-send S dst=$MAC_A src=$MAC_C tag=still-fast
-expect A dst=$MAC_A src=$MAC_C tag=still-fast
+$(send_expect S A dst=$MAC_A src=$MAC_C tag=still-fast)
 resume B
 drain B
 
 # The fixed remote binds its path (as QEMU does) and is reached.
 open R unixdgram:$T/r.dgram,$T/vm-r.dgram
-send S dst=$BCAST src=$MAC_C tag=to-r
-expect R dst=$BCAST src=$MAC_C tag=to-r
-send R dst=$MAC_C src=$MAC_D tag=from-r
-expect S dst=$MAC_C src=$MAC_D tag=from-r
+$(send_expect S R dst=$BCAST src=$MAC_C tag=to-r)
+$(send_expect R S dst=$MAC_C src=$MAC_D tag=from-r)
 EOF2
 	expect_stat d/1 rx_too_big 2
 	expect_stat_gt0 d/2 tx_drop_full
@@ -89,6 +80,5 @@ wait_log "$VSW_LOG" "removing stale socket $T/sw.dgram"
 fio <<EOF2
 open S unix:$T/s.sock
 open A unixdgram:$T/sw.dgram
-send A dst=$BCAST src=$MAC_A tag=again
-expect S dst=$BCAST src=$MAC_A tag=again
+$(send_expect A S dst=$BCAST src=$MAC_A tag=again)
 EOF2

@@ -66,20 +66,13 @@ check_PROGRAMS += tests/fuzz/fuzz-dhcp tests/fuzz/fuzz-lease \
 	tests/fuzz/fuzz-switch tests/fuzz/fuzz-ctl-request \
 	tests/fuzz/fuzz-ctl-reply
 tests_fuzz_fuzz_dhcp_SOURCES = tests/fuzz/fuzz-dhcp.c tests/fuzz/replay.c
-tests_fuzz_fuzz_dhcp_LDADD = $(TEST_LIBS)
 tests_fuzz_fuzz_lease_SOURCES = tests/fuzz/fuzz-lease.c tests/fuzz/replay.c
-tests_fuzz_fuzz_lease_LDADD = $(TEST_LIBS)
 tests_fuzz_fuzz_stream_SOURCES = tests/fuzz/fuzz-stream.c tests/fuzz/replay.c
-tests_fuzz_fuzz_stream_LDADD = $(TEST_LIBS)
 tests_fuzz_fuzz_offload_SOURCES = tests/fuzz/fuzz-offload.c tests/fuzz/replay.c
-tests_fuzz_fuzz_offload_LDADD = $(TEST_LIBS)
 tests_fuzz_fuzz_cfg_SOURCES = tests/fuzz/fuzz-cfg.c tests/fuzz/replay.c
-tests_fuzz_fuzz_cfg_LDADD = $(TEST_LIBS)
 tests_fuzz_fuzz_switch_SOURCES = tests/fuzz/fuzz-switch.c tests/fuzz/replay.c
-tests_fuzz_fuzz_switch_LDADD = $(TEST_LIBS)
 tests_fuzz_fuzz_ctl_request_SOURCES = tests/fuzz/fuzz-ctl-request.c \
 	tests/fuzz/replay.c
-tests_fuzz_fuzz_ctl_request_LDADD = $(TEST_LIBS)
 tests_fuzz_fuzz_ctl_reply_SOURCES = tests/fuzz/fuzz-ctl-reply.c \
 	tests/fuzz/replay.c
 tests_fuzz_fuzz_ctl_reply_LDADD = libvswitchctl.a $(JANSSON_LIBS)

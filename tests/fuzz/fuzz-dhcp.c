@@ -22,57 +22,18 @@
 
 #include "dhcp/dhcp.h"
 #include "switch/base/util.h"
+#include "tests/dhcp-udp.h"
 #include "tests/fuzz/fuzz.h"
 
 static size_t sent_bytes;
+static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const uint8_t client[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
 
 static void sink(void *aux, const uint8_t *frame, size_t len)
 {
 	/* Touch every byte so a bad length shows up under ASan. */
 	for (size_t i = 0; i < len; i++)
 		sent_bytes += frame[i];
-}
-
-static uint16_t fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-static uint32_t add(uint32_t sum, const uint8_t *p, size_t len)
-{
-	for (; len > 1; p += 2, len -= 2)
-		sum += get_be16(p);
-	if (len)
-		sum += (uint32_t)p[0] << 8;
-	return sum;
-}
-
-/* Wraps @msg in broadcast Ethernet/IPv4/UDP 68 -> 67; returns the size. */
-static size_t wrap(uint8_t *out, const uint8_t *msg, size_t len)
-{
-	uint8_t *ip = out + 14, *udp = out + 34;
-	uint32_t sum;
-
-	memset(out, 0xff, 6);
-	memcpy(out + 6, "\x52\x54\x00\x12\x34\x56", 6);
-	put_be16(out + 12, 0x0800);
-	memset(ip, 0, 20);
-	ip[0] = 0x45;
-	ip[8] = 64;
-	ip[9] = 17;
-	put_be16(ip + 2, (uint16_t)(28 + len));
-	put_be32(ip + 16, 0xffffffff);
-	put_be16(ip + 10, fold(add(0, ip, 20)));
-	put_be16(udp, 68);
-	put_be16(udp + 2, 67);
-	put_be16(udp + 4, (uint16_t)(8 + len));
-	put_be16(udp + 6, 0);
-	memcpy(udp + 8, msg, len);
-	sum = add(0, ip + 12, 8) + 17 + (uint32_t)(8 + len);
-	put_be16(udp + 6, fold(add(sum, udp, 8 + len)));
-	return 42 + len;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -115,7 +76,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!buf)
 		abort();
 	if (data[0] & 1) {
-		len = wrap(buf, data + 1, size - 1);
+		/* Broadcast Ethernet/IPv4/UDP 68 -> 67. */
+		len = udp4_wrap(buf, bcast, client, 0, 0xffffffff, 68,
+				data + 1, size - 1);
 	} else {
 		/* A copy of exactly the input length, so ASan sees overreads. */
 		len = size - 1;

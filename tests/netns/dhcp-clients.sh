@@ -26,15 +26,10 @@ ns_new N
 
 cat >"$T/sw.json" <<EOF
 { "runtime_dir": "$T",
-  "dhcp": { "subnet": "10.77.0.0/24", "server_ip": "10.77.0.1",
-            "range_start": "10.77.0.100", "range_end": "10.77.0.120",
-            "router": "10.77.0.254", "dns": [ "10.77.0.53", "10.77.0.54" ],
-            "domain": "test.example",
-            "search": [ "test.example", "example.org" ],
-            "mtu": 1400, "lease_s": 600, "rapid_commit": true,
+  $(dhcp77_json '"search": [ "test.example", "example.org" ],
+            "mtu": 1400, "rapid_commit": true,
             "reservations": [ { "mac": "02:77:00:00:00:99",
-                                "ip": "10.77.0.10", "hostname": "resv1" } ],
-            "lease_file": "$T/leases" },
+                                "ip": "10.77.0.10", "hostname": "resv1" } ]'),
   "ports": [ { "name": "tapA", "type": "tap", "ifname": "vdhcpA" },
              { "name": "tapB", "type": "tap", "ifname": "vdhcpB" },
              { "name": "tapR", "type": "tap", "ifname": "vdhcpR" },

@@ -11,11 +11,7 @@ ns_new C
 
 cat >"$T/sw.json" <<EOF
 { "runtime_dir": "$T",
-  "dhcp": { "subnet": "10.77.0.0/24", "server_ip": "10.77.0.1",
-            "range_start": "10.77.0.100", "range_end": "10.77.0.120",
-            "router": "10.77.0.254", "dns": [ "10.77.0.53", "10.77.0.54" ],
-            "domain": "test.example", "lease_s": 600,
-            "lease_file": "$T/leases" },
+  $(dhcp77_json),
   "ports": [ { "name": "tapC", "type": "tap", "ifname": "vdhcpC" } ] }
 EOF
 

@@ -29,6 +29,8 @@
 #                          foreground, 5 tries of 1 s (-f -q -n -t 5 -T 1),
 #                          with the further ARGS; its output in LOG
 #   port_json NAME         the daemon's JSON description of port NAME
+#   dhcp77_json [KEYS]     the "dhcp" member the client tests share
+#                          (10.77.0.0/24), with the JSON members KEYS added
 
 # The variables set here are for the tests that source this file.
 # shellcheck disable=SC2034
@@ -88,4 +90,20 @@ udhcpc_in()
 
 	shift 3
 	in_ns "$ns" busybox udhcpc -i "$dev" -f -q -n -t 5 -T 1 "$@" >"$out" 2>&1
+}
+
+# dhcp77_json [KEYS]: the "dhcp" member of the configurations of the tests
+# with real clients (dhcp-udhcpc, dhcp-clients): 10.77.0.0/24, server .1,
+# range .100 to .120, router .254, DNS .53 and .54, domain test.example,
+# 600 s leases kept in $T/leases, and the further JSON members KEYS.
+dhcp77_json()
+{
+	cat <<EOF
+"dhcp": { "subnet": "10.77.0.0/24", "server_ip": "10.77.0.1",
+            "range_start": "10.77.0.100", "range_end": "10.77.0.120",
+            "router": "10.77.0.254", "dns": [ "10.77.0.53", "10.77.0.54" ],
+            "domain": "test.example", "lease_s": 600,
+            "lease_file": "$T/leases"${1:+,
+            $1} }
+EOF
 }

@@ -34,6 +34,9 @@
 #                              socket SOCK), and wait for both
 #   guest_ip NAME ADDR         ADDR/24 on eth0, eth0 up
 #   guest_ip4_only NAME ADDR   the same with IPv6 off (output discarded)
+#   guests_ip4_ready NAME=ADDR...
+#                              wait for each guest (booted with guest_boot),
+#                              then guest_ip4_only NAME ADDR for each
 #   ctl ARGS...                vswitchctl ARGS against $TESTDIR/run/ctl.sock
 #                              (the --runtime-dir the tests give vswitchd)
 #   mac_table_save             `ctl mac show` into $TESTDIR/macs.out, and a
@@ -333,6 +336,18 @@ guest_ip4_only() {
 	guest_run "$1" "echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6;
 		echo 1 >/proc/sys/net/ipv6/conf/eth0/disable_ipv6;
 		ip addr add $2/24 dev eth0 && ip link set eth0 up" >/dev/null
+}
+
+# guests_ip4_ready NAME=ADDR...: wait until each guest (booting in
+# parallel) is ready, then give each its ADDR with guest_ip4_only.
+guests_ip4_ready() {
+	local g
+	for g in "$@"; do
+		guest_wait_ready "${g%%=*}"
+	done
+	for g in "$@"; do
+		guest_ip4_only "${g%%=*}" "${g#*=}"
+	done
 }
 
 # ctl ARGS...: vswitchctl against the daemon the test started with

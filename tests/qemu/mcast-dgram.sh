@@ -51,13 +51,7 @@ vswitchd_wait_ready 10 "unix:$usock" "unix:$run/ctl.sock" ||
 guest_boot d "$MAC_D" dgram,remote.type=inet,remote.host="$GROUP",remote.port="$MPORT",local.type=inet,local.host=127.0.0.1,local.port="$MPORT"
 guest_boot k "$MAC_K" socket,mcast="$GROUP:$MPORT",localaddr=127.0.0.1
 guest_boot s "$MAC_S" stream,server=off,addr.type=unix,addr.path="$usock"
-guest_wait_ready d
-guest_wait_ready k
-guest_wait_ready s
-
-guest_ip4_only d "$IP_D"
-guest_ip4_only k "$IP_K"
-guest_ip4_only s "$IP_S"
+guests_ip4_ready d="$IP_D" k="$IP_K" s="$IP_S"
 
 # Every guest pings every other one: each of the 3 pairs, both ways.
 declare -A ip_of=([d]=$IP_D [k]=$IP_K [s]=$IP_S)

@@ -75,13 +75,7 @@ log "host: $TAPDEV in $NS_HOST, $IP_H, MAC $MAC_H"
 guest_boot m1 "$MAC_M1" socket,mcast="$GROUP:$MPORT",localaddr=127.0.0.1
 guest_boot m2 "$MAC_M2" socket,mcast="$GROUP:$MPORT",localaddr=127.0.0.1
 guest_boot s "$MAC_S" stream,server=off,addr.type=unix,addr.path="$usock"
-guest_wait_ready m1
-guest_wait_ready m2
-guest_wait_ready s
-
-guest_ip4_only m1 "$IP_M1"
-guest_ip4_only m2 "$IP_M2"
-guest_ip4_only s "$IP_S"
+guests_ip4_ready m1="$IP_M1" m2="$IP_M2" s="$IP_S"
 
 host_ping() {
 	ip netns exec "$NS_HOST" ping -c 2 -i 0.2 -W 2 "$1" >&2

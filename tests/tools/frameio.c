@@ -567,6 +567,35 @@ static bool parse_hostport(const char *a, int socktype,
  * open NAME udp:HOST:PORT[,LPORT] | unixdgram:PATH[,LOCALPATH] |
  * mcast:GROUP:PORT [echo=1]: a datagram endpoint.
  */
+/* Joins @fd to the group @group on lo, with multicast loop on; nonzero
+ * (errno set) on failure. */
+static int mcast_join_lo(int fd, const struct sockaddr_storage *group)
+{
+	int one = 1;
+
+	if (group->ss_family == AF_INET6) {
+		int lo = (int)if_nametoindex("lo");
+		struct ipv6_mreq mreq6 = { .ipv6mr_interface = (unsigned)lo };
+
+		mreq6.ipv6mr_multiaddr =
+			((const struct sockaddr_in6 *)group)->sin6_addr;
+		return setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mreq6,
+				  sizeof(mreq6)) ||
+		       setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &lo,
+				  sizeof(lo)) ||
+		       setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &one,
+				  sizeof(one));
+	}
+	struct ip_mreqn mreq = { .imr_ifindex = (int)if_nametoindex("lo") };
+
+	mreq.imr_multiaddr = ((const struct sockaddr_in *)group)->sin_addr;
+	return setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq,
+			  sizeof(mreq)) ||
+	       setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq,
+			  sizeof(mreq)) ||
+	       setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &one, sizeof(one));
+}
+
 static void op_open_dgram(struct cmd *c)
 {
 	struct conn *k = c->conn;
@@ -647,38 +676,13 @@ static void op_open_dgram(struct cmd *c)
 	fd = socket(me.ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		fail(c, "socket: %s", strerror(errno));
-	if (k->kind == CONN_MCAST && me.ss_family == AF_INET6) {
-		int lo = (int)if_nametoindex("lo");
-		struct ipv6_mreq mreq6 = { .ipv6mr_interface = (unsigned)lo };
-
-		mreq6.ipv6mr_multiaddr =
-			((struct sockaddr_in6 *)&k->to)->sin6_addr;
-		/* The IPv6 twin of QEMU's layout: group:port, loop on, lo. */
+	if (k->kind == CONN_MCAST) {
+		/* QEMU's mcast socket (or its IPv6 twin): shared group:port,
+		 * loop on, lo. */
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 		if (bind(fd, (struct sockaddr *)&me, me_len))
 			fail(c, "cannot bind %s: %s", c->arg, strerror(errno));
-		if (setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mreq6,
-			       sizeof(mreq6)) ||
-		    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &lo,
-			       sizeof(lo)) ||
-		    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &one,
-			       sizeof(one)))
-			fail(c, "cannot join %s on lo: %s", c->arg,
-			     strerror(errno));
-	} else if (k->kind == CONN_MCAST) {
-		struct ip_mreqn mreq = { .imr_ifindex = (int)if_nametoindex("lo") };
-
-		mreq.imr_multiaddr = ((struct sockaddr_in *)&k->to)->sin_addr;
-		/* QEMU's mcast socket: shared group:port, loop on, lo. */
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		if (bind(fd, (struct sockaddr *)&me, me_len))
-			fail(c, "cannot bind %s: %s", c->arg, strerror(errno));
-		if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq,
-			       sizeof(mreq)) ||
-		    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq,
-			       sizeof(mreq)) ||
-		    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &one,
-			       sizeof(one)))
+		if (mcast_join_lo(fd, &k->to))
 			fail(c, "cannot join %s on lo: %s", c->arg,
 			     strerror(errno));
 	} else if (bind(fd, (struct sockaddr *)&me, me_len)) {

@@ -449,6 +449,13 @@ static const char *const default_as_json =
 	" { \"name\": \"vm-unix\", \"type\": \"unix-listen\","
 	"   \"path\": \"/tmp/rd/vm.sock\" } ] }";
 
+/* Port @p is named @name_ and of the type named @type_. */
+#define CHECK_PORT(p, name_, type_)                                            \
+	do {                                                                   \
+		TAP_CHECK(!strcmp((p).name, name_));                           \
+		TAP_CHECK((p).type == cfg_port_type_find(type_));              \
+	} while (0)
+
 static void test_default(const void *data UNUSED)
 {
 	struct vsw_config cfg, json;
@@ -466,14 +473,12 @@ static void test_default(const void *data UNUSED)
 	TAP_CHECK_EQ(cfg.sw.tx_queue_frames, 256);
 	TAP_CHECK_EQ(cfg.sw.tx_queue_bytes, 4 << 20);
 	TAP_CHECK_EQ(cfg.n_ports, 2);
-	TAP_CHECK(!strcmp(cfg.ports[0].name, "vm-tcp"));
-	TAP_CHECK(cfg.ports[0].type == cfg_port_type_find("tcp-listen"));
+	CHECK_PORT(cfg.ports[0], "vm-tcp", "tcp-listen");
 	TAP_CHECK(!strcmp(cfg.ports[0].address, "127.0.0.1"));
 	TAP_CHECK_EQ(cfg.ports[0].port, 7000);
 	TAP_CHECK_EQ(cfg.ports[0].max_connections, 64);
 	TAP_CHECK_EQ(cfg.ports[0].path[0], '\0');
-	TAP_CHECK(!strcmp(cfg.ports[1].name, "vm-unix"));
-	TAP_CHECK(cfg.ports[1].type == cfg_port_type_find("unix-listen"));
+	CHECK_PORT(cfg.ports[1], "vm-unix", "unix-listen");
 	TAP_CHECK(!strcmp(cfg.ports[1].path, "/tmp/rd/vm.sock"));
 	TAP_CHECK_EQ(cfg.ports[1].mode, 0600);
 	TAP_CHECK_EQ(cfg.ports[1].max_connections, 64);
@@ -809,6 +814,15 @@ static bool locate(const char *text, const struct cfg_path_elem *path,
 	return ok;
 }
 
+/* test_locate(): @path (@n elements; its key if @key) is found in doc
+ * at @l:@c (the line and col of the case). */
+#define CHECK_AT(path, n, key, l, c)                                           \
+	do {                                                                   \
+		TAP_CHECK(locate(doc, path, n, key, &line, &col));             \
+		TAP_CHECK_EQ(line, l);                                         \
+		TAP_CHECK_EQ(col, c);                                          \
+	} while (0)
+
 static void test_locate(const void *data UNUSED)
 {
 	static const char doc[] =
@@ -828,24 +842,15 @@ static void test_locate(const void *data UNUSED)
 					     { "x", 0 } };
 	int line = 0, col = 0;
 
-	TAP_CHECK(locate(doc, NULL, 0, false, &line, &col));
-	TAP_CHECK(line == 1 && col == 1);
-	TAP_CHECK(locate(doc, a2, 2, false, &line, &col));
-	TAP_CHECK_EQ(line, 1);
-	TAP_CHECK_EQ(col, 38);
-	TAP_CHECK(locate(doc, a1y, 3, false, &line, &col));
-	TAP_CHECK(line == 1 && col == 29);
-	TAP_CHECK(locate(doc, a1y, 3, true, &line, &col));
-	TAP_CHECK(line == 1 && col == 24);
-	TAP_CHECK(locate(doc, be, 2, false, &line, &col));
-	TAP_CHECK(line == 2 && col == 32);
-	TAP_CHECK(locate(doc, be, 1, true, &line, &col));
-	TAP_CHECK(line == 2 && col == 3);
+	CHECK_AT(NULL, 0, false, 1, 1);
+	CHECK_AT(a2, 2, false, 1, 38);
+	CHECK_AT(a1y, 3, false, 1, 29);
+	CHECK_AT(a1y, 3, true, 1, 24);
+	CHECK_AT(be, 2, false, 2, 32);
+	CHECK_AT(be, 1, true, 2, 3);
 	/* Columns count characters: a tab is one, "éé" two. */
-	TAP_CHECK(locate(doc, ee, 1, true, &line, &col));
-	TAP_CHECK(line == 3 && col == 2);
-	TAP_CHECK(locate(doc, c, 1, false, &line, &col));
-	TAP_CHECK(line == 3 && col == 19);
+	CHECK_AT(ee, 1, true, 3, 2);
+	CHECK_AT(c, 1, false, 3, 19);
 	/* Paths that are not there. */
 	TAP_CHECK(!locate(doc, a3, 2, false, &line, &col));
 	TAP_CHECK(!locate(doc, zz, 1, false, &line, &col));
@@ -870,10 +875,7 @@ static void test_locate(const void *data UNUSED)
 
 int main(void)
 {
-	static const struct {
-		const char *name;
-		tap_test_fn *fn;
-	} direct[] = {
+	static const struct tap_case direct[] = {
 		{ "cfg_default", test_default },
 		{ "cfg_default runtime_dir too long", test_default_too_long },
 		{ "cfg_load_string", test_load_string },
@@ -890,8 +892,7 @@ int main(void)
 	};
 	int n_valid, n_invalid, n_doc;
 
-	for (size_t i = 0; i < ARRAY_SIZE(direct); i++)
-		tap_add(direct[i].name, direct[i].fn, NULL);
+	TAP_ADD_CASES(direct);
 	n_valid = add_cases("valid", test_valid_case);
 	n_invalid = add_cases("invalid", test_invalid_case);
 	n_doc = add_doc_cases();

@@ -161,11 +161,14 @@ static void test_table_synopsis(const void *data)
 	}
 }
 
+static const struct tap_case tests[] = {
+	{ "envelope and replies", test_envelope },
+	{ "order of the checks", test_order },
+	{ "table: synopsis names the declarations", test_table_synopsis },
+};
+
 int main(void)
 {
-	tap_add("envelope and replies", test_envelope, NULL);
-	tap_add("order of the checks", test_order, NULL);
-	tap_add("table: synopsis names the declarations", test_table_synopsis,
-		NULL);
+	TAP_ADD_CASES(tests);
 	return tap_run();
 }

@@ -16,6 +16,7 @@
 #include "dhcp/options.h"
 #include "dhcp/proto.h"
 #include "switch/base/util.h"
+#include "tests/dhcp-udp.h"
 #include "tests/tap.h"
 
 enum { MAX_CAP = 16 };
@@ -111,50 +112,6 @@ struct req {
 	uint8_t hops;
 };
 
-static uint32_t sum16(uint32_t s, const uint8_t *p, size_t len)
-{
-	for (; len > 1; p += 2, len -= 2)
-		s += get_be16(p);
-	if (len)
-		s += (uint32_t)p[0] << 8;
-	return s;
-}
-
-static uint16_t fold(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
-
-/* Wraps @msg (@len bytes) in Ethernet/IPv4/UDP with valid checksums. */
-static size_t wrap(uint8_t *f, const uint8_t *dst, const uint8_t *src,
-		   uint32_t sip, uint32_t dip, uint16_t sport,
-		   const uint8_t *msg, size_t len)
-{
-	uint8_t *ip = f + 14, *udp = f + 34;
-
-	memcpy(f, dst, 6);
-	memcpy(f + 6, src, 6);
-	put_be16(f + 12, 0x0800);
-	memset(ip, 0, 20);
-	ip[0] = 0x45;
-	ip[8] = 64;
-	ip[9] = 17;
-	put_be16(ip + 2, (uint16_t)(28 + len));
-	put_be32(ip + 12, sip);
-	put_be32(ip + 16, dip);
-	put_be16(ip + 10, fold(sum16(0, ip, 20)));
-	put_be16(udp, sport);
-	put_be16(udp + 2, 67);
-	put_be16(udp + 4, (uint16_t)(8 + len));
-	put_be16(udp + 6, 0);
-	memmove(udp + 8, msg, len);
-	put_be16(udp + 6, fold(sum16(sum16(0, ip + 12, 8) + 17 + 8 + len, udp,
-				     8 + len)));
-	return 42 + len;
-}
-
 /* Builds the BOOTP message for @r into @m (at least 600 bytes). */
 static size_t build_msg(uint8_t *m, const struct req *r)
 {
@@ -215,7 +172,7 @@ static size_t build(uint8_t *f, const struct req *r)
 	uint8_t m[600];
 	size_t len = build_msg(m, r);
 
-	return wrap(f, r->eth_dst ? r->eth_dst : BCAST,
+	return udp4_wrap(f, r->eth_dst ? r->eth_dst : BCAST,
 		    r->eth_src ? r->eth_src : r->mac,
 		    r->giaddr ? r->giaddr : r->ciaddr,
 		    r->ip_dst ? r->ip_dst : 0xffffffff,
@@ -248,6 +205,7 @@ static void check_reply(unsigned int i, struct reply *rep)
 {
 	const uint8_t *f, *ip, *udp;
 	size_t len, ulen;
+	uint32_t sum;
 
 	TAP_CHECK(i < cap.n);
 	f = cap.data[i];
@@ -262,14 +220,14 @@ static void check_reply(unsigned int i, struct reply *rep)
 	TAP_CHECK_EQ(get_be16(ip + 2), len - 14);
 	TAP_CHECK_EQ(get_be16(ip + 6) & 0x3fff, 0);
 	TAP_CHECK_EQ(get_be32(ip + 12), IP(10, 0, 2, 1));
-	TAP_CHECK_EQ(fold(sum16(0, ip, 20)), 0);
+	TAP_CHECK_EQ(ref_fold(ref_sum16(0, ip, 20)), 0);
 	udp = ip + 20;
 	ulen = get_be16(udp + 4);
 	TAP_CHECK_EQ(ulen, len - 34);
 	TAP_CHECK_EQ(get_be16(udp), 67);
 	TAP_CHECK(get_be16(udp + 6) != 0);
-	TAP_CHECK_EQ(fold(sum16(sum16(0, ip + 12, 8) + 17 + ulen, udp, ulen)),
-		     0);
+	sum = ref_sum16(0, ip + 12, 8) + 17 + ulen;
+	TAP_CHECK_EQ(ref_fold(ref_sum16(sum, udp, ulen)), 0);
 	memset(rep, 0, sizeof(*rep));
 	rep->eth_dst = f;
 	rep->ip_dst = get_be32(ip + 16);
@@ -1132,7 +1090,7 @@ static void test_truncated(const void *data)
 	}
 	/* BOOTP messages shorter than header + cookie, with valid UDP. */
 	for (size_t n = 0; n < DHCP_MIN_LEN; n++) {
-		size_t fl = wrap(f, BCAST, MAC1, 0, 0xffffffff, 68, m, n);
+		size_t fl = udp4_wrap(f, BCAST, MAC1, 0, 0xffffffff, 68, m, n);
 
 		copy = malloc(fl);
 		memcpy(copy, f, fl);
@@ -1143,7 +1101,7 @@ static void test_truncated(const void *data)
 	 * 53 (3 bytes), 55 (9 bytes), end, so cuts inside 55 are malformed,
 	 * cuts between options are accepted without an end option. */
 	for (size_t n = DHCP_MIN_LEN; n <= mlen; n++) {
-		size_t fl = wrap(f, BCAST, MAC1, 0, 0xffffffff, 68, m, n);
+		size_t fl = udp4_wrap(f, BCAST, MAC1, 0, 0xffffffff, 68, m, n);
 		struct dhcp_stats a, b;
 		int rc;
 
@@ -1179,7 +1137,7 @@ static size_t mutated(uint8_t *f, void (*mutate)(uint8_t *m, size_t *len))
 	size_t len = build_msg(m, &d);
 
 	mutate(m, &len);
-	return wrap(f, BCAST, MAC1, 0, 0xffffffff, 68, m, len);
+	return udp4_wrap(f, BCAST, MAC1, 0, 0xffffffff, 68, m, len);
 }
 
 static void m_cookie(uint8_t *m, size_t *len) { m[236] ^= 1; }
@@ -1269,7 +1227,7 @@ static void test_malformed(const void *data)
 	len = build(f, &d);
 	put_be16(f + 14 + 6, 0x2000);
 	put_be16(f + 14 + 10, 0);
-	put_be16(f + 14 + 10, fold(sum16(0, f + 14, 20)));
+	put_be16(f + 14 + 10, ref_fold(ref_sum16(0, f + 14, 20)));
 	expect_drop(s, f, len, true);
 
 	/* Not ours: other port, other IP, other MAC, not IPv4. */
@@ -1718,37 +1676,39 @@ static void test_first_offer_guarantee(const void *data)
 		 "orders", moved, ORDER_CLIENTS);
 }
 
+static const struct tap_case tests[] = {
+	{ "full DORA, every field", test_dora },
+	{ "lease events", test_events },
+	{ "broadcast flag", test_broadcast_flag },
+	{ "relay (perfdhcp-like, 262 bytes)", test_relay },
+	{ "renew and rebind", test_renew_rebind },
+	{ "release then re-acquire", test_release },
+	{ "init-reboot: ACK, NAK, silence", test_reboot },
+	{ "reservation with hostname", test_reservation },
+	{ "decline quarantine", test_decline },
+	{ "inform", test_inform },
+	{ "rapid commit", test_rapid_commit },
+	{ "deterministic first offer, 61 echo", test_determinism },
+	{ "first offer: no cascade from others' collisions",
+	  test_first_offer_order },
+	{ "first offer: order-independence guarantee",
+	  test_first_offer_guarantee },
+	{ "pool exhaustion", test_pool_full },
+	{ "expiry with injected time", test_expiry },
+	{ "save and load", test_save_load },
+	{ "request for another server", test_other_server },
+	{ "ARP reply", test_arp },
+	{ "truncated at every length", test_truncated },
+	{ "malformed and foreign packets", test_malformed },
+	{ "option overload", test_overload },
+	{ "options stay within 312 bytes", test_max_msg_size },
+	{ "config validation", test_cfg_check },
+	{ "lease table: key index against a model", test_lease_key_index },
+	{ "lease table: expiry bound", test_lease_expire_bound },
+};
+
 int main(void)
 {
-	tap_add("full DORA, every field", test_dora, NULL);
-	tap_add("lease events", test_events, NULL);
-	tap_add("broadcast flag", test_broadcast_flag, NULL);
-	tap_add("relay (perfdhcp-like, 262 bytes)", test_relay, NULL);
-	tap_add("renew and rebind", test_renew_rebind, NULL);
-	tap_add("release then re-acquire", test_release, NULL);
-	tap_add("init-reboot: ACK, NAK, silence", test_reboot, NULL);
-	tap_add("reservation with hostname", test_reservation, NULL);
-	tap_add("decline quarantine", test_decline, NULL);
-	tap_add("inform", test_inform, NULL);
-	tap_add("rapid commit", test_rapid_commit, NULL);
-	tap_add("deterministic first offer, 61 echo", test_determinism,
-		NULL);
-	tap_add("first offer: no cascade from others' collisions",
-		test_first_offer_order, NULL);
-	tap_add("first offer: order-independence guarantee",
-		test_first_offer_guarantee, NULL);
-	tap_add("pool exhaustion", test_pool_full, NULL);
-	tap_add("expiry with injected time", test_expiry, NULL);
-	tap_add("save and load", test_save_load, NULL);
-	tap_add("request for another server", test_other_server, NULL);
-	tap_add("ARP reply", test_arp, NULL);
-	tap_add("truncated at every length", test_truncated, NULL);
-	tap_add("malformed and foreign packets", test_malformed, NULL);
-	tap_add("option overload", test_overload, NULL);
-	tap_add("options stay within 312 bytes", test_max_msg_size, NULL);
-	tap_add("config validation", test_cfg_check, NULL);
-	tap_add("lease table: key index against a model",
-		test_lease_key_index, NULL);
-	tap_add("lease table: expiry bound", test_lease_expire_bound, NULL);
+	TAP_ADD_CASES(tests);
 	return tap_run();
 }

@@ -85,12 +85,16 @@ static void test_mac_text(const void *data)
 	TAP_CHECK(!eth_parse_mac("52:54:00:00:00:1 ", mac));
 }
 
+static const struct tap_case tests[] = {
+	{ "untagged frame", test_untagged },
+	{ "802.1Q tagged frame", test_tagged },
+	{ "runt frames", test_runts },
+	{ "group or zero source", test_bad_source },
+	{ "MAC text round trip", test_mac_text },
+};
+
 int main(void)
 {
-	tap_add("untagged frame", test_untagged, NULL);
-	tap_add("802.1Q tagged frame", test_tagged, NULL);
-	tap_add("runt frames", test_runts, NULL);
-	tap_add("group or zero source", test_bad_source, NULL);
-	tap_add("MAC text round trip", test_mac_text, NULL);
+	TAP_ADD_CASES(tests);
 	return tap_run();
 }

@@ -1337,30 +1337,33 @@ static void test_random_model(const void *data)
 
 static const uint64_t seeds[] = { 1, 0xdeadbeef, 20260101 };
 
+static const struct tap_case tests[] = {
+	{ "learn and lookup", test_learn_lookup },
+	{ "VLAN is part of the key", test_vlan_key },
+	{ "hashed learn and lookup, prefetch", test_hashed },
+	{ "refresh vs new", test_refresh_vs_new },
+	{ "aging with injected time", test_aging },
+	{ "clock going backwards", test_clock_backwards },
+	{ "move hold-down", test_move_holddown },
+	{ "move without hold-down", test_move_no_holddown },
+	{ "static entries", test_static_entries },
+	{ "table full of static entries", test_static_full },
+	{ "cap and fair eviction", test_cap_fairness },
+	{ "flood only evicts the biggest owner", test_flood_fairness },
+	{ "flush owner", test_flush_owner },
+	{ "flush all", test_flush_all },
+	{ "foreach skips expired", test_foreach_skips_expired },
+	{ "stats counters", test_stats },
+	{ "set_params resize and aging", test_set_params },
+	{ "defaults and limits", test_defaults },
+	{ "index churn at full load", test_index_churn },
+	{ "1M entries learn and lookup", test_million },
+	{ "4M entries learn and lookup", test_four_million },
+};
+
 int main(void)
 {
-	tap_add("learn and lookup", test_learn_lookup, NULL);
-	tap_add("VLAN is part of the key", test_vlan_key, NULL);
-	tap_add("hashed learn and lookup, prefetch", test_hashed, NULL);
-	tap_add("refresh vs new", test_refresh_vs_new, NULL);
-	tap_add("aging with injected time", test_aging, NULL);
-	tap_add("clock going backwards", test_clock_backwards, NULL);
-	tap_add("move hold-down", test_move_holddown, NULL);
-	tap_add("move without hold-down", test_move_no_holddown, NULL);
-	tap_add("static entries", test_static_entries, NULL);
-	tap_add("table full of static entries", test_static_full, NULL);
-	tap_add("cap and fair eviction", test_cap_fairness, NULL);
-	tap_add("flood only evicts the biggest owner", test_flood_fairness,
-		NULL);
-	tap_add("flush owner", test_flush_owner, NULL);
-	tap_add("flush all", test_flush_all, NULL);
-	tap_add("foreach skips expired", test_foreach_skips_expired, NULL);
-	tap_add("stats counters", test_stats, NULL);
-	tap_add("set_params resize and aging", test_set_params, NULL);
-	tap_add("defaults and limits", test_defaults, NULL);
-	tap_add("index churn at full load", test_index_churn, NULL);
-	tap_add("1M entries learn and lookup", test_million, NULL);
-	tap_add("4M entries learn and lookup", test_four_million, NULL);
+	TAP_ADD_CASES(tests);
 	for (unsigned int i = 0; i < ARRAY_SIZE(seeds); i++)
 		tap_add("random operations against a model", test_random_model,
 			&seeds[i]);

@@ -89,13 +89,22 @@ static void expect_bug(void (*fn)(void))
 	TAP_CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
 }
 
+/* A 64-byte buffer holding @held, with a receive span out. */
+static void under_recv(struct iobuf *b, const char *held)
+{
+	uint8_t *p;
+
+	iobuf_init(b, 64);
+	if (*held)
+		iobuf_append(b, held, strlen(held));
+	iobuf_recv_span(b, &p);
+}
+
 static void append_under_recv(void)
 {
 	struct iobuf b;
-	uint8_t *p;
 
-	iobuf_init(&b, 64);
-	iobuf_recv_span(&b, &p);
+	under_recv(&b, "");
 	iobuf_append(&b, "x", 1); /* would write where the kernel writes */
 }
 
@@ -113,21 +122,16 @@ static void free_under_send(void)
 static void reset_under_recv(void)
 {
 	struct iobuf b;
-	uint8_t *p;
 
-	iobuf_init(&b, 64);
-	iobuf_recv_span(&b, &p);
+	under_recv(&b, "");
 	iobuf_reset(&b);
 }
 
 static void tail_moved_under_recv(void)
 {
 	struct iobuf b;
-	uint8_t *p;
 
-	iobuf_init(&b, 64);
-	iobuf_append(&b, "ab\nc", 4);
-	iobuf_recv_span(&b, &p);
+	under_recv(&b, "ab\nc");
 	/* What a hand-written compaction of the answered "ab\n" does. */
 	memmove(b.data, b.data + 3, 1);
 	b.head = 0;
@@ -160,13 +164,16 @@ static void test_bound(const void *data)
 	iobuf_free(&b);
 }
 
+static const struct tap_case tests[] = {
+	{ "send pinned survives growth", test_send_pinned_survives_growth },
+	{ "recv: consume keeps offsets",
+	  test_recv_consume_keeps_offsets },
+	{ "rule violations abort", test_violations_abort },
+	{ "bound", test_bound },
+};
+
 int main(void)
 {
-	tap_add("send pinned survives growth", test_send_pinned_survives_growth,
-		NULL);
-	tap_add("recv: consume keeps offsets", test_recv_consume_keeps_offsets,
-		NULL);
-	tap_add("rule violations abort", test_violations_abort, NULL);
-	tap_add("bound", test_bound, NULL);
+	TAP_ADD_CASES(tests);
 	return tap_run();
 }

@@ -74,9 +74,13 @@ static void test_timer_armed_in_flush(const void *data)
 	loop_free(c.loop);
 }
 
+static const struct tap_case tests[] = {
+	{ "a timer armed by a flush wakes the loop",
+	  test_timer_armed_in_flush },
+};
+
 int main(void)
 {
-	tap_add("a timer armed by a flush wakes the loop",
-		test_timer_armed_in_flush, NULL);
+	TAP_ADD_CASES(tests);
 	return tap_run();
 }

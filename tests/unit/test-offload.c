@@ -302,14 +302,18 @@ static void test_malformed(const void *data)
 #undef BAD
 }
 
+static const struct tap_case tests[] = {
+	{ "checksum matches the reference", test_csum_ref },
+	{ "partial UDP checksum completed", test_csum_udp },
+	{ "ordinary frames need no meta", test_plain },
+	{ "TCPv4 super-frame segmented", test_tso4 },
+	{ "TCPv6 super-frame segmented", test_tso6 },
+	{ "vnet header round trip", test_round_trip },
+	{ "malformed headers refused", test_malformed },
+};
+
 int main(void)
 {
-	tap_add("checksum matches the reference", test_csum_ref, NULL);
-	tap_add("partial UDP checksum completed", test_csum_udp, NULL);
-	tap_add("ordinary frames need no meta", test_plain, NULL);
-	tap_add("TCPv4 super-frame segmented", test_tso4, NULL);
-	tap_add("TCPv6 super-frame segmented", test_tso6, NULL);
-	tap_add("vnet header round trip", test_round_trip, NULL);
-	tap_add("malformed headers refused", test_malformed, NULL);
+	TAP_ADD_CASES(tests);
 	return tap_run();
 }

@@ -330,18 +330,22 @@ static void test_hex(const void *data)
 	TAP_CHECK_EQ(eth_hex_digit(':'), -1);
 }
 
+static const struct tap_case tests[] = {
+	{ "Ethernet view and its truncations", test_eth },
+	{ "802.1Q and 802.1ad tags", test_vlan },
+	{ "IPv4 view, lengths and checksum", test_ipv4 },
+	{ "IPv4 options (IHL)", test_ipv4_options },
+	{ "IPv4 fragments", test_fragments },
+	{ "IPv6 view and next header", test_ipv6 },
+	{ "UDP view, lengths and checksum", test_udp },
+	{ "ARP view", test_arp },
+	{ "Internet checksum", test_csum },
+	{ "IPv4 address text", test_ipv4_format },
+	{ "hex digits", test_hex },
+};
+
 int main(void)
 {
-	tap_add("Ethernet view and its truncations", test_eth, NULL);
-	tap_add("802.1Q and 802.1ad tags", test_vlan, NULL);
-	tap_add("IPv4 view, lengths and checksum", test_ipv4, NULL);
-	tap_add("IPv4 options (IHL)", test_ipv4_options, NULL);
-	tap_add("IPv4 fragments", test_fragments, NULL);
-	tap_add("IPv6 view and next header", test_ipv6, NULL);
-	tap_add("UDP view, lengths and checksum", test_udp, NULL);
-	tap_add("ARP view", test_arp, NULL);
-	tap_add("Internet checksum", test_csum, NULL);
-	tap_add("IPv4 address text", test_ipv4_format, NULL);
-	tap_add("hex digits", test_hex, NULL);
+	TAP_ADD_CASES(tests);
 	return tap_run();
 }

@@ -181,12 +181,15 @@ static void test_what_is_watched(const void *data)
 	TAP_CHECK_EQ(r.waiting, 0);
 }
 
+static const struct tap_case tests[] = {
+	{ "unanswered SYN to a gone guest gets a RST", test_refuse_gone },
+	{ "present or answering guests are left alone",
+	  test_guest_present_or_answering },
+	{ "only SYNs are watched, bounded", test_what_is_watched },
+};
+
 int main(void)
 {
-	tap_add("unanswered SYN to a gone guest gets a RST", test_refuse_gone,
-		NULL);
-	tap_add("present or answering guests are left alone",
-		test_guest_present_or_answering, NULL);
-	tap_add("only SYNs are watched, bounded", test_what_is_watched, NULL);
+	TAP_ADD_CASES(tests);
 	return tap_run();
 }

@@ -53,6 +53,14 @@ static bool frame_is(const struct seen *s, unsigned int i, size_t len,
 	return true;
 }
 
+/* Exactly two frames were seen, these. */
+#define CHECK_TWO(s, len0, fill0, len1, fill1)                                 \
+	do {                                                                   \
+		TAP_CHECK_EQ((s)->n, 2);                                       \
+		TAP_CHECK(frame_is(s, 0, len0, fill0));                        \
+		TAP_CHECK(frame_is(s, 1, len1, fill1));                        \
+	} while (0)
+
 static void test_whole_frames(const void *data)
 {
 	struct stream_dec dec;
@@ -91,9 +99,7 @@ static void test_split_everywhere(const void *data)
 		TAP_CHECK_EQ(stream_dec_feed(&dec, buf + cut, n - cut, record,
 					     &s),
 			     0);
-		TAP_CHECK_EQ(s.n, 2);
-		TAP_CHECK(frame_is(&s, 0, 100, 0xb1));
-		TAP_CHECK(frame_is(&s, 1, 42, 0xb2));
+		CHECK_TWO(&s, 100, 0xb1, 42, 0xb2);
 		stream_dec_fini(&dec);
 	}
 }
@@ -110,9 +116,7 @@ static void test_byte_by_byte(const void *data)
 	n += put_frame(buf + n, 70, 0xc2);
 	for (size_t i = 0; i < n; i++)
 		TAP_CHECK_EQ(stream_dec_feed(&dec, buf + i, 1, record, &s), 0);
-	TAP_CHECK_EQ(s.n, 2);
-	TAP_CHECK(frame_is(&s, 0, 64, 0xc1));
-	TAP_CHECK(frame_is(&s, 1, 70, 0xc2));
+	CHECK_TWO(&s, 64, 0xc1, 70, 0xc2);
 	stream_dec_fini(&dec);
 }
 
@@ -132,9 +136,7 @@ static void test_jumbo(const void *data)
 					     MIN((size_t)16384, n - off),
 					     record, &s),
 			     0);
-	TAP_CHECK_EQ(s.n, 2);
-	TAP_CHECK(frame_is(&s, 0, 65535, 0xd1));
-	TAP_CHECK(frame_is(&s, 1, 9000, 0xd2));
+	CHECK_TWO(&s, 65535, 0xd1, 9000, 0xd2);
 	stream_dec_fini(&dec);
 	free(buf);
 }
@@ -184,9 +186,7 @@ static void test_oversized_skipped(const void *data)
 	/* In two pieces, splitting the oversized frame's body. */
 	TAP_CHECK_EQ(stream_dec_feed(&dec, buf, 100, record, &s), 0);
 	TAP_CHECK_EQ(stream_dec_feed(&dec, buf + 100, n - 100, record, &s), 0);
-	TAP_CHECK_EQ(s.n, 2);
-	TAP_CHECK(frame_is(&s, 0, 20, 0x11));
-	TAP_CHECK(frame_is(&s, 1, 30, 0x33));
+	CHECK_TWO(&s, 20, 0x11, 30, 0x33);
 	TAP_CHECK_EQ(dec.oversized, 1);
 	/* Skipping never needed the gathering buffer. */
 	TAP_CHECK(dec.buf == NULL);
@@ -294,17 +294,21 @@ static void test_txq_wrap(const void *data)
 	txq_fini(&q);
 }
 
+static const struct tap_case tests[] = {
+	{ "whole frames in one chunk", test_whole_frames },
+	{ "split at every offset", test_split_everywhere },
+	{ "byte by byte", test_byte_by_byte },
+	{ "65535-byte jumbo frames", test_jumbo },
+	{ "bad length prefixes", test_bad_lengths },
+	{ "bad prefix split across reads", test_bad_len_split },
+	{ "oversized frame skipped", test_oversized_skipped },
+	{ "reset drops a partial frame", test_reset },
+	{ "txq frame and byte bounds", test_txq_bounds },
+	{ "txq wrap and short sends", test_txq_wrap },
+};
+
 int main(void)
 {
-	tap_add("whole frames in one chunk", test_whole_frames, NULL);
-	tap_add("split at every offset", test_split_everywhere, NULL);
-	tap_add("byte by byte", test_byte_by_byte, NULL);
-	tap_add("65535-byte jumbo frames", test_jumbo, NULL);
-	tap_add("bad length prefixes", test_bad_lengths, NULL);
-	tap_add("bad prefix split across reads", test_bad_len_split, NULL);
-	tap_add("oversized frame skipped", test_oversized_skipped, NULL);
-	tap_add("reset drops a partial frame", test_reset, NULL);
-	tap_add("txq frame and byte bounds", test_txq_bounds, NULL);
-	tap_add("txq wrap and short sends", test_txq_wrap, NULL);
+	TAP_ADD_CASES(tests);
 	return tap_run();
 }

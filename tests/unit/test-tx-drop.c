@@ -62,9 +62,12 @@ static void test_map(const void *data)
 	}
 }
 
+static const struct tap_case tests[] = {
+	{ "each send errno counts once, under its reason", test_map },
+};
+
 int main(void)
 {
-	tap_add("each send errno counts once, under its reason", test_map,
-		NULL);
+	TAP_ADD_CASES(tests);
 	return tap_run();
 }
