@@ -221,25 +221,20 @@ static void mcast_qemu_args(const struct port *port, char *buf, size_t size)
 		 port->cfg->group, port->cfg->port, m->ifaddr);
 }
 
-static const struct port_ops mcast_ops = {
-	.type = "mcast",
-	.send = mcast_send,
-	.destroy = mcast_destroy,
-	.qemu_args = mcast_qemu_args,
-	.close = mcast_close,
-	.finish = mcast_shutdown,
-	.show = mcast_show,
-};
+/* The IPv4 and IPv6 groups' operations, alike but for @qemu_args_. */
+#define MCAST_OPS(qemu_args_)                                                  \
+	{ .type = "mcast",                                                     \
+	  .send = mcast_send,                                                  \
+	  .destroy = mcast_destroy,                                            \
+	  .qemu_args = (qemu_args_),                                           \
+	  .close = mcast_close,                                                \
+	  .finish = mcast_shutdown,                                            \
+	  .show = mcast_show }
+
+static const struct port_ops mcast_ops = MCAST_OPS(mcast_qemu_args);
 
 /* QEMU 7.2 cannot join an IPv6 group: no qemu-args for those. */
-static const struct port_ops mcast6_ops = {
-	.type = "mcast",
-	.send = mcast_send,
-	.destroy = mcast_destroy,
-	.close = mcast_close,
-	.finish = mcast_shutdown,
-	.show = mcast_show,
-};
+static const struct port_ops mcast6_ops = MCAST_OPS(NULL);
 
 /*
  * The interface's IPv4 address (SIOCGIFADDR), and whether it does
@@ -539,12 +534,9 @@ static int mcast_port_create(struct vsw *sw, const struct cfg_port *cfg)
 			    cfg->tx_queue_bytes);
 	if (ret)
 		goto err;
-	ret = port_keep_cfg(&m->port, cfg);
-	if (ret)
-		goto err;
 	sockaddr_format((struct sockaddr *)&m->group.ss, m->group.len,
 			m->port.peer, sizeof(m->port.peer));
-	ret = vsw_add_port(sw, &m->port);
+	ret = port_register(&m->port, cfg);
 	if (ret)
 		goto err;
 	dgram_rx_start(&m->rx);
