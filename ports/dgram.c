@@ -499,10 +499,7 @@ static int dgram_port_create(struct vsw *sw, const struct cfg_port *cfg)
 			    dgram_rx_stopped);
 	if (ret)
 		goto err;
-	ret = port_keep_cfg(&d->port, cfg);
-	if (ret)
-		goto err;
-	ret = vsw_add_port(sw, &d->port);
+	ret = port_register(&d->port, cfg);
 	if (ret)
 		goto err;
 	if (fixed) {

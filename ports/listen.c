@@ -349,10 +349,7 @@ static int listen_port_create(struct vsw *sw, const struct cfg_port *cfg)
 	ret = bound_sock_open(&l->sock, cfg, LISTEN_BACKLOG);
 	if (ret)
 		goto err;
-	ret = port_keep_cfg(&l->port, cfg);
-	if (ret)
-		goto err;
-	ret = vsw_add_port(sw, &l->port);
+	ret = port_register(&l->port, cfg);
 	if (ret)
 		goto err;
 	listen_arm(l);
