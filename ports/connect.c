@@ -308,10 +308,7 @@ static int connect_port_create(struct vsw *sw, const struct cfg_port *cfg)
 		goto err;
 	sockaddr_format((struct sockaddr *)&cp->addr.ss, cp->addr.len,
 			cp->conn.port.peer, sizeof(cp->conn.port.peer));
-	ret = port_keep_cfg(&cp->conn.port, cfg);
-	if (ret)
-		goto err;
-	ret = vsw_add_port(sw, &cp->conn.port);
+	ret = port_register(&cp->conn.port, cfg);
 	if (ret)
 		goto err;
 	loop_timer_arm(cp->conn.loop, &cp->timer, loop_now(cp->conn.loop));

@@ -17,9 +17,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "ports/bound-sock.h"
 #include "ports/port-type.h"
 #include "switch/core/port.h"
-#include "switch/base/unix-sock.h"
 #include "switch/config/cfg.h"
 #include "switch/base/log.h"
 #include "switch/core/switch.h"
@@ -37,11 +37,7 @@ struct dgram_peer;
  * struct dgram_port - a udp or unix-dgram port (carries no frames itself).
  * @port:	base port
  * @loop:	event loop
- * @fd:		the bound socket
- * @is_unix:	AF_UNIX (else UDP)
- * @path:	unix: the socket path we created
- * @path_id:	unix: its identity, so we unlink only our own
- * @bound:	text form of the bound address
+ * @sock:	the bound socket (AF_UNIX, else UDP)
  * @rx:		receive engine
  * @peers:	children not being removed (lookup list)
  * @last:	the child that sent last (lookup cache)
@@ -56,11 +52,7 @@ struct dgram_peer;
 struct dgram_port {
 	struct port port;
 	struct loop *loop;
-	int fd;
-	bool is_unix;
-	char path[CFG_PATH_MAX];
-	struct unix_sock_id path_id;
-	char bound[CFG_PATH_MAX + 8];
+	struct bound_sock sock;
 	struct dgram_rx rx;
 	struct dgram_peer *peers, *last, *fixed;
 	unsigned int max_peers, n_peers, next_no;
@@ -238,7 +230,7 @@ static struct dgram_peer *peer_new(struct dgram_port *d,
 	memcpy(&p->addr.ss, addr, addr_len);
 	p->addr.len = addr_len;
 	sockaddr_format(addr, addr_len, p->port.peer, sizeof(p->port.peer));
-	ret = dgram_tx_init(&p->tx, &p->port, d->loop, d->fd, &p->addr,
+	ret = dgram_tx_init(&p->tx, &p->port, d->loop, d->sock.fd, &p->addr,
 			    peer_tx_stopped, d->tx_frames, d->tx_bytes);
 	if (ret)
 		goto err;
@@ -360,12 +352,7 @@ static void dgram_shutdown(struct port *port)
 	struct dgram_port *d = container_of(port, struct dgram_port, port);
 
 	loop_timer_cancel(d->loop, &d->sweep);
-	if (d->fd < 0)
-		return;
-	close(d->fd);
-	d->fd = -1;
-	if (d->is_unix)
-		unix_sock_unlink(d->path, &d->path_id);
+	bound_sock_close(&d->sock);
 }
 
 static void dgram_destroy(struct port *port)
@@ -407,7 +394,7 @@ static void dgram_show(const struct port *port, json_t *obj)
 	json_object_set_new(obj, "state", json_string(port->removing
 							      ? "closing"
 							      : "bound"));
-	json_object_set_new(obj, "address", json_string(d->bound));
+	json_object_set_new(obj, "address", json_string(d->sock.bound));
 	json_object_set_new(obj, "peers", json_integer(d->n_peers));
 	json_object_set_new(obj, "max_peers", json_integer(d->max_peers));
 	json_object_set_new(obj, "peer_idle_s",
@@ -429,13 +416,13 @@ static void dgram_qemu_args(const struct port *port, char *buf, size_t size)
 		container_of(port, struct dgram_port, port);
 	const struct cfg_port *cfg = port->cfg;
 
-	if (d->is_unix)
+	if (d->sock.is_unix)
 		snprintf(buf, size,
 			 "dgram,local.type=unix,local.path=%s,"
 			 "remote.type=unix,remote.path=%s",
 			 cfg->remote_path[0] ? cfg->remote_path
 					     : "<VM-PATH>",
-			 d->path);
+			 d->sock.path);
 	else if (cfg->remote_address[0])
 		snprintf(buf, size,
 			 "dgram,local.type=inet,local.host=%s,local.port=%u,"
@@ -460,50 +447,12 @@ static const struct port_ops dgram_ops = {
 	.show = dgram_show,
 };
 
-static int dgram_open_udp(struct dgram_port *d, const struct cfg_port *cfg)
-{
-	struct vsw_sockaddr sa;
-	int one = 1, ret;
-
-	ret = sockaddr_from_ip(&sa, cfg->address, cfg->port);
-	if (ret)
-		return ret;
-	d->fd = socket(sa.ss.ss_family,
-		       SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (d->fd < 0)
-		return -errno;
-	if (sa.ss.ss_family == AF_INET6)
-		setsockopt(d->fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
-			   sizeof(one));
-	if (bind(d->fd, (struct sockaddr *)&sa.ss, sa.len) < 0)
-		return -errno;
-	sockaddr_format((struct sockaddr *)&sa.ss, sa.len, d->bound,
-			sizeof(d->bound));
-	return 0;
-}
-
-static int dgram_open_unix(struct dgram_port *d, const struct cfg_port *cfg)
-{
-	char who[PORT_NAME_MAX + 8];
-	int fd;
-
-	snprintf(who, sizeof(who), "port %s", cfg->name);
-	fd = unix_sock_bind(who, cfg->path, cfg->mode, -1, SOCK_DGRAM,
-			    &d->path_id);
-	if (fd < 0)
-		return fd;
-	d->fd = fd;
-	strlcpy_(d->path, cfg->path, sizeof(d->path));
-	strlcpy_(d->bound, cfg->path, sizeof(d->bound));
-	return 0;
-}
-
 static int dgram_add_fixed(struct dgram_port *d, const struct cfg_port *cfg)
 {
 	struct vsw_sockaddr sa;
 	int ret;
 
-	if (d->is_unix)
+	if (d->sock.is_unix)
 		ret = sockaddr_from_path(&sa, cfg->remote_path);
 	else
 		ret = sockaddr_from_ip(&sa, cfg->remote_address,
@@ -527,7 +476,6 @@ static int dgram_add_fixed(struct dgram_port *d, const struct cfg_port *cfg)
 static int dgram_port_create(struct vsw *sw, const struct cfg_port *cfg)
 {
 	struct dgram_port *d = calloc(1, sizeof(*d));
-	char where[CFG_PATH_MAX + 8];
 	bool fixed;
 	int ret;
 
@@ -535,31 +483,23 @@ static int dgram_port_create(struct vsw *sw, const struct cfg_port *cfg)
 		return -ENOMEM;
 	port_init(&d->port, &dgram_ops, sw, cfg->name);
 	d->loop = vsw_loop(sw);
-	d->fd = -1;
-	d->is_unix = cfg->type == &unix_dgram_port_type.cfg;
+	d->sock.fd = -1;
+	d->sock.is_unix = cfg->type == &unix_dgram_port_type.cfg;
 	d->max_peers = cfg->max_peers;
 	d->idle_ms = (uint64_t)cfg->peer_idle_s * 1000;
 	d->tx_frames = cfg->tx_queue_frames;
 	d->tx_bytes = cfg->tx_queue_bytes;
 	loop_timer_init(&d->sweep, dgram_sweep);
-	fixed = d->is_unix ? cfg->remote_path[0] : cfg->remote_address[0];
-	if (d->is_unix)
-		snprintf(where, sizeof(where), "%s", cfg->path);
-	else
-		snprintf(where, sizeof(where), "%s port %u", cfg->address,
-			 cfg->port);
+	fixed = d->sock.is_unix ? cfg->remote_path[0] : cfg->remote_address[0];
 
-	ret = d->is_unix ? dgram_open_unix(d, cfg) : dgram_open_udp(d, cfg);
+	ret = bound_sock_open(&d->sock, cfg, 0);
 	if (ret)
 		goto err;
-	ret = dgram_rx_init(&d->rx, d->loop, d->fd, dgram_input,
+	ret = dgram_rx_init(&d->rx, d->loop, d->sock.fd, dgram_input,
 			    dgram_rx_stopped);
 	if (ret)
 		goto err;
-	ret = port_keep_cfg(&d->port, cfg);
-	if (ret)
-		goto err;
-	ret = vsw_add_port(sw, &d->port);
+	ret = port_register(&d->port, cfg);
 	if (ret)
 		goto err;
 	if (fixed) {
@@ -573,13 +513,12 @@ static int dgram_port_create(struct vsw *sw, const struct cfg_port *cfg)
 		}
 	}
 	dgram_rx_start(&d->rx);
-	log_info("port %s: bound to %s%s%s", d->port.name, d->bound,
+	log_info("port %s: bound to %s%s%s", d->port.name, d->sock.bound,
 		 fixed ? ", remote " : "", fixed ? d->fixed->port.peer : "");
 	return 0;
 
 err:
-	log_err("port %s: cannot bind %s: %s", cfg->name, where,
-		d->is_unix ? unix_sock_strerror(ret) : strerror(-ret));
+	bound_sock_log_err(&d->sock, cfg, "bind", ret);
 	dgram_destroy(&d->port);
 	return ret;
 }

@@ -23,6 +23,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "ports/bound-sock.h"
 #include "ports/port-type.h"
 #include "switch/core/port.h"
 #include "switch/base/sockaddr.h"
@@ -43,11 +44,7 @@ enum {
  * struct listen_port - a listener.
  * @port:	base port (carries no frames)
  * @loop:	event loop
- * @fd:		listening socket
- * @is_unix:	UNIX socket (else TCP)
- * @path:	UNIX socket path we created
- * @path_id:	identity of that file, so we unlink only our own
- * @bound:	text form of the bound address (for logs and QEMU arguments)
+ * @sock:	the listening socket (UNIX, else TCP)
  * @max_conns:	connection limit (the connections are the port's children)
  * @next_no:	number for the next connection's name
  * @tx_frames, @tx_bytes: queue bounds for the connections
@@ -59,11 +56,7 @@ enum {
 struct listen_port {
 	struct port port;
 	struct loop *loop;
-	int fd;
-	bool is_unix;
-	char path[CFG_PATH_MAX];
-	struct unix_sock_id path_id;
-	char bound[CFG_PATH_MAX + 8];
+	struct bound_sock sock;
 	unsigned int max_conns, next_no;
 	unsigned int tx_frames;
 	size_t tx_bytes;
@@ -125,13 +118,13 @@ static void listen_describe_peer(struct listen_port *l, int fd, char *buf,
 	socklen_t len = sizeof(ss);
 
 	*pid = 0;
-	if (l->is_unix) {
+	if (l->sock.is_unix) {
 		/* The pid identifies the QEMU behind an anonymous peer. */
 		*pid = unix_sock_peer_pid(fd);
 		if (*pid)
 			snprintf(buf, size, "pid %d", *pid);
 		else
-			snprintf(buf, size, "%s", l->path);
+			snprintf(buf, size, "%s", l->sock.path);
 		return;
 	}
 	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0)
@@ -156,7 +149,7 @@ static void listen_take(struct listen_port *l, int fd)
 		close(fd);
 		return;
 	}
-	if (!l->is_unix)
+	if (!l->sock.is_unix)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	snprintf(name, sizeof(name), "%.*s/%u", PORT_NAME_MAX - 12, l->port.name,
 		 ++l->next_no);
@@ -197,10 +190,10 @@ static void listen_arm(struct listen_port *l)
 	struct io_uring_sqe *sqe = loop_sqe(l->loop, &l->accept_op);
 
 	if (l->multishot)
-		io_uring_prep_multishot_accept(sqe, l->fd, NULL, NULL,
+		io_uring_prep_multishot_accept(sqe, l->sock.fd, NULL, NULL,
 					       SOCK_NONBLOCK | SOCK_CLOEXEC);
 	else
-		io_uring_prep_accept(sqe, l->fd, NULL, NULL,
+		io_uring_prep_accept(sqe, l->sock.fd, NULL, NULL,
 				     SOCK_NONBLOCK | SOCK_CLOEXEC);
 	l->armed = true;
 	port_hold(&l->port);
@@ -210,7 +203,7 @@ static void listen_retry(struct loop_timer *timer, uint64_t now)
 {
 	struct listen_port *l = container_of(timer, struct listen_port, retry);
 
-	if (!l->armed && l->fd >= 0)
+	if (!l->armed && l->sock.fd >= 0)
 		listen_arm(l);
 }
 
@@ -237,7 +230,7 @@ static void listen_accept_done(struct uop *op, int res, unsigned int flags)
 	} else if (res == -EINVAL && l->multishot) {
 		/* Older kernel: accept one connection per request. */
 		l->multishot = false;
-	} else if (res == -ECANCELED || l->fd < 0) {
+	} else if (res == -ECANCELED || l->sock.fd < 0) {
 		return;
 	} else if (res != -EAGAIN && res != -EINTR &&
 		   res != -ECONNABORTED) {
@@ -249,7 +242,7 @@ static void listen_accept_done(struct uop *op, int res, unsigned int flags)
 				       loop_now(l->loop) + LISTEN_RETRY_MS);
 		return;
 	}
-	if (!more && l->fd >= 0)
+	if (!more && l->sock.fd >= 0)
 		listen_arm(l);
 }
 
@@ -258,12 +251,7 @@ static void listen_shutdown(struct port *port)
 	struct listen_port *l = container_of(port, struct listen_port, port);
 
 	loop_timer_cancel(l->loop, &l->retry);
-	if (l->fd < 0)
-		return;
-	close(l->fd);
-	l->fd = -1;
-	if (l->is_unix)
-		unix_sock_unlink(l->path, &l->path_id);
+	bound_sock_close(&l->sock);
 }
 
 static void listen_destroy(struct port *port)
@@ -305,7 +293,7 @@ static void listen_show(const struct port *port, json_t *obj)
 	json_object_set_new(obj, "state",
 			    json_string(port->removing ? "closing"
 						       : "listening"));
-	json_object_set_new(obj, "address", json_string(l->bound));
+	json_object_set_new(obj, "address", json_string(l->sock.bound));
 	json_object_set_new(obj, "connections", json_integer(port->n_children));
 	json_object_set_new(obj, "max_connections",
 			    json_integer(l->max_conns));
@@ -316,12 +304,12 @@ static void listen_qemu_args(const struct port *port, char *buf, size_t size)
 	const struct listen_port *l =
 		container_of(port, struct listen_port, port);
 
-	if (l->is_unix)
+	if (l->sock.is_unix)
 		snprintf(buf, size,
 			 "stream,server=off,addr.type=unix,addr.path=%s",
-			 l->path);
+			 l->sock.path);
 	else
-		snprintf(buf, size, "socket,connect=%s", l->bound);
+		snprintf(buf, size, "socket,connect=%s", l->sock.bound);
 }
 
 static const struct port_ops listen_ops = {
@@ -333,49 +321,6 @@ static const struct port_ops listen_ops = {
 	.show = listen_show,
 };
 
-static int listen_open_unix(struct listen_port *l, const struct cfg_port *cfg)
-{
-	char who[PORT_NAME_MAX + 8];
-	int fd;
-
-	snprintf(who, sizeof(who), "port %s", cfg->name);
-	fd = unix_sock_listen(who, cfg->path, cfg->mode, -1, LISTEN_BACKLOG,
-			      &l->path_id);
-	if (fd < 0)
-		return fd;
-	l->fd = fd;
-	strlcpy_(l->path, cfg->path, sizeof(l->path));
-	strlcpy_(l->bound, cfg->path, sizeof(l->bound));
-	return 0;
-}
-
-static int listen_open_tcp(struct listen_port *l, const struct cfg_port *cfg)
-{
-	struct vsw_sockaddr sa;
-	int one = 1, ret;
-
-	ret = sockaddr_from_ip(&sa, cfg->address, cfg->port);
-	if (ret)
-		return ret;
-	l->fd = socket(sa.ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (l->fd < 0)
-		return -errno;
-	setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (sa.ss.ss_family == AF_INET6)
-		setsockopt(l->fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
-			   sizeof(one));
-	if (bind(l->fd, (struct sockaddr *)&sa.ss, sa.len) < 0 ||
-	    listen(l->fd, LISTEN_BACKLOG) < 0)
-		return -errno;
-	ret = sockaddr_local_port(l->fd);
-	if (ret < 0)
-		return ret;
-	sockaddr_from_ip(&sa, cfg->address, (uint16_t)ret);
-	sockaddr_format((struct sockaddr *)&sa.ss, sa.len, l->bound,
-			sizeof(l->bound));
-	return 0;
-}
-
 /**
  * listen_port_create() - create a tcp-listen or unix-listen port.
  * @sw:		the switch
@@ -386,43 +331,33 @@ static int listen_open_tcp(struct listen_port *l, const struct cfg_port *cfg)
 static int listen_port_create(struct vsw *sw, const struct cfg_port *cfg)
 {
 	struct listen_port *l = calloc(1, sizeof(*l));
-	char where[CFG_PATH_MAX + 8];
 	int ret;
 
 	if (!l)
 		return -ENOMEM;
 	port_init(&l->port, &listen_ops, sw, cfg->name);
 	l->loop = vsw_loop(sw);
-	l->fd = -1;
-	l->is_unix = cfg->type == &unix_listen_port_type.cfg;
+	l->sock.fd = -1;
+	l->sock.is_unix = cfg->type == &unix_listen_port_type.cfg;
 	l->max_conns = cfg->max_connections;
 	l->tx_frames = cfg->tx_queue_frames;
 	l->tx_bytes = cfg->tx_queue_bytes;
 	l->multishot = loop_features(l->loop)->multishot_accept;
 	l->accept_op.done = listen_accept_done;
 	loop_timer_init(&l->retry, listen_retry);
-	if (l->is_unix)
-		snprintf(where, sizeof(where), "%s", cfg->path);
-	else
-		snprintf(where, sizeof(where), "%s port %u", cfg->address,
-			 cfg->port);
 
-	ret = l->is_unix ? listen_open_unix(l, cfg) : listen_open_tcp(l, cfg);
+	ret = bound_sock_open(&l->sock, cfg, LISTEN_BACKLOG);
 	if (ret)
 		goto err;
-	ret = port_keep_cfg(&l->port, cfg);
-	if (ret)
-		goto err;
-	ret = vsw_add_port(sw, &l->port);
+	ret = port_register(&l->port, cfg);
 	if (ret)
 		goto err;
 	listen_arm(l);
-	log_info("port %s: listening on %s", l->port.name, l->bound);
+	log_info("port %s: listening on %s", l->port.name, l->sock.bound);
 	return 0;
 
 err:
-	log_err("port %s: cannot listen on %s: %s", cfg->name, where,
-		l->is_unix ? unix_sock_strerror(ret) : strerror(-ret));
+	bound_sock_log_err(&l->sock, cfg, "listen on", ret);
 	listen_destroy(&l->port);
 	return ret;
 }

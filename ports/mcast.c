@@ -222,25 +222,20 @@ static void mcast_qemu_args(const struct port *port, char *buf, size_t size)
 		 port->cfg->group, port->cfg->port, m->ifaddr);
 }
 
-static const struct port_ops mcast_ops = {
-	.type = "mcast",
-	.send = mcast_send,
-	.destroy = mcast_destroy,
-	.qemu_args = mcast_qemu_args,
-	.close = mcast_close,
-	.finish = mcast_shutdown,
-	.show = mcast_show,
-};
+/* The IPv4 and IPv6 groups' operations, alike but for @qemu_args_. */
+#define MCAST_OPS(qemu_args_)                                                  \
+	{ .type = "mcast",                                                     \
+	  .send = mcast_send,                                                  \
+	  .destroy = mcast_destroy,                                            \
+	  .qemu_args = (qemu_args_),                                           \
+	  .close = mcast_close,                                                \
+	  .finish = mcast_shutdown,                                            \
+	  .show = mcast_show }
+
+static const struct port_ops mcast_ops = MCAST_OPS(mcast_qemu_args);
 
 /* QEMU 7.2 cannot join an IPv6 group: no qemu-args for those. */
-static const struct port_ops mcast6_ops = {
-	.type = "mcast",
-	.send = mcast_send,
-	.destroy = mcast_destroy,
-	.close = mcast_close,
-	.finish = mcast_shutdown,
-	.show = mcast_show,
-};
+static const struct port_ops mcast6_ops = MCAST_OPS(NULL);
 
 /*
  * The interface's IPv4 address (SIOCGIFADDR), and whether it does
@@ -317,30 +312,50 @@ static int mcast_open_rx(struct mcast_port *m, const struct cfg_port *cfg,
 	return 0;
 }
 
-static int mcast_open_tx(struct mcast_port *m, const struct cfg_port *cfg,
-			 struct in_addr ifaddr, const char **what)
+/**
+ * mcast_tx_socket() - create the send socket and bind it.
+ * @m:		the port; gets @m->tx_fd and, in @m->tx_addr, the address
+ *		the socket got (our echoes come from it)
+ * @me:		the interface's address to bind to (any port)
+ * @me_len:	its length
+ * @what:	set to the step that failed
+ *
+ * Leaves *@what at the send options, which the caller sets next.
+ *
+ * Return: 0 or a negative errno.
+ */
+static int mcast_tx_socket(struct mcast_port *m, const struct sockaddr *me,
+			   socklen_t me_len, const char **what)
 {
-	struct ip_mreqn mreq = { .imr_ifindex = (int)m->ifindex };
-	struct sockaddr_in *me = (struct sockaddr_in *)&m->tx_addr.ss;
 	socklen_t len = sizeof(m->tx_addr.ss);
-	int ttl = (int)cfg->ttl, one = 1;
 
 	*what = "create the send socket";
-	m->tx_fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-			  0);
+	m->tx_fd = socket(me->sa_family,
+			  SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (m->tx_fd < 0)
 		return -errno;
-	/* An address of our own, different from every QEMU's (they send
-	 * from the group port): that is how we know our echoes. */
 	*what = "bind the send socket";
-	*me = (struct sockaddr_in){ .sin_family = AF_INET,
-				    .sin_addr = ifaddr };
-	if (bind(m->tx_fd, (struct sockaddr *)me, sizeof(*me)))
+	if (bind(m->tx_fd, me, me_len))
 		return -errno;
 	if (getsockname(m->tx_fd, (struct sockaddr *)&m->tx_addr.ss, &len))
 		return -errno;
 	m->tx_addr.len = len;
 	*what = "set the send options";
+	return 0;
+}
+
+static int mcast_open_tx(struct mcast_port *m, const struct cfg_port *cfg,
+			 struct in_addr ifaddr, const char **what)
+{
+	struct ip_mreqn mreq = { .imr_ifindex = (int)m->ifindex };
+	/* An address of our own, different from every QEMU's (they send
+	 * from the group port): that is how we know our echoes. */
+	struct sockaddr_in me = { .sin_family = AF_INET, .sin_addr = ifaddr };
+	int ttl = (int)cfg->ttl, one = 1, ret;
+
+	ret = mcast_tx_socket(m, (struct sockaddr *)&me, sizeof(me), what);
+	if (ret)
+		return ret;
 	if (setsockopt(m->tx_fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq,
 		       sizeof(mreq)) ||
 	    setsockopt(m->tx_fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl,
@@ -412,21 +427,12 @@ static int mcast_open_rx6(struct mcast_port *m, const char **what)
 static int mcast_open_tx6(struct mcast_port *m, const struct cfg_port *cfg,
 			  const struct sockaddr_in6 *ifaddr, const char **what)
 {
-	int ifindex = (int)m->ifindex, hops = (int)cfg->ttl, one = 1, fd;
-	socklen_t len = sizeof(m->tx_addr.ss);
+	int ifindex = (int)m->ifindex, hops = (int)cfg->ttl, one = 1, fd, ret;
 
-	*what = "create the send socket";
-	m->tx_fd = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-			  0);
-	if (m->tx_fd < 0)
-		return -errno;
-	*what = "bind the send socket";
-	if (bind(m->tx_fd, (const struct sockaddr *)ifaddr, sizeof(*ifaddr)))
-		return -errno;
-	if (getsockname(m->tx_fd, (struct sockaddr *)&m->tx_addr.ss, &len))
-		return -errno;
-	m->tx_addr.len = len;
-	*what = "set the send options";
+	ret = mcast_tx_socket(m, (const struct sockaddr *)ifaddr,
+			      sizeof(*ifaddr), what);
+	if (ret)
+		return ret;
 	if (setsockopt(m->tx_fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifindex,
 		       sizeof(ifindex)) ||
 	    setsockopt(m->tx_fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops,
@@ -529,12 +535,9 @@ static int mcast_port_create(struct vsw *sw, const struct cfg_port *cfg)
 			    cfg->tx_queue_bytes);
 	if (ret)
 		goto err;
-	ret = port_keep_cfg(&m->port, cfg);
-	if (ret)
-		goto err;
 	sockaddr_format((struct sockaddr *)&m->group.ss, m->group.len,
 			m->port.peer, sizeof(m->port.peer));
-	ret = vsw_add_port(sw, &m->port);
+	ret = port_register(&m->port, cfg);
 	if (ret)
 		goto err;
 	dgram_rx_start(&m->rx);

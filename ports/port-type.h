@@ -112,5 +112,6 @@ extern const struct port_section_type dhcp_section_type, slirp_section_type;
 
 int port_create(struct vsw *sw, const struct cfg_port *cfg);
 int port_keep_cfg(struct port *port, const struct cfg_port *cfg);
+int port_register(struct port *port, const struct cfg_port *cfg);
 
 #endif /* VSW_PORTS_PORT_TYPE_H */

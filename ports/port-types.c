@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "switch/core/port.h"
+#include "switch/core/switch.h"
 #include "switch/config/cfg.h"
 #include "switch/base/util.h"
 
@@ -72,4 +73,21 @@ int port_keep_cfg(struct port *port, const struct cfg_port *cfg)
 		return -ENOMEM;
 	*port->cfg = *cfg;
 	return 0;
+}
+
+/**
+ * port_register() - keep a new port's configuration and add it to the switch.
+ * @port:	the new port (initialised, not yet registered)
+ * @cfg:	its configuration (copied)
+ *
+ * The last step every configured port takes before it starts; on failure
+ * the caller destroys the port as it would before this step.
+ *
+ * Return: 0, -ENOMEM, or vsw_add_port()'s error (-ENOSPC, ...).
+ */
+int port_register(struct port *port, const struct cfg_port *cfg)
+{
+	int ret = port_keep_cfg(port, cfg);
+
+	return ret ? ret : vsw_add_port(port->sw, port);
 }

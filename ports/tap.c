@@ -706,7 +706,6 @@ static void tap_show(const struct port *port, json_t *obj)
 {
 	const struct tap_port *tp =
 		container_of(port, const struct tap_port, port);
-	const struct txq *q = &tp->txq;
 	const char *state = port->removing ? "closing"
 			    : tp->failed   ? "down"
 					   : "up";
@@ -718,13 +717,7 @@ static void tap_show(const struct port *port, json_t *obj)
 	json_object_set_new(obj, "persistent", json_boolean(tp->persistent));
 	json_object_set_new(obj, "rx_mode",
 			    json_string(tap_rx_mode_names[tp->rx_mode]));
-	json_object_set_new(
-		obj, "tx_queue",
-		json_pack("{s:I, s:I, s:I, s:I}", "frames",
-			  (json_int_t)q->n_frames, "bytes",
-			  (json_int_t)(q->tail - q->head), "max_frames",
-			  (json_int_t)q->max_frames, "max_bytes",
-			  (json_int_t)q->size));
+	txq_show(&tp->txq, obj);
 	json_object_set_new(obj, "offload", json_boolean(tp->offload));
 	if (tp->offload)
 		json_object_set_new(obj, "offload_rx",
