@@ -23,7 +23,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "ports/port-type.h"
+#include "ports/port.h"
 #include "switch/core/port.h"
 #include "switch/base/sockaddr.h"
 #include "ports/stream-conn.h"

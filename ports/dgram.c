@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "ports/bound-sock.h"
-#include "ports/port-type.h"
+#include "ports/port.h"
 #include "switch/core/port.h"
 #include "switch/config/cfg.h"
 #include "switch/base/log.h"

@@ -28,7 +28,7 @@
 
 #include "dhcp/dhcp.h"
 #include "ports/lease-commit.h"
-#include "ports/port-type.h"
+#include "ports/port.h"
 #include "switch/core/port.h"
 #include "switch/config/cfg.h"
 #include "switch/core/eth.h"

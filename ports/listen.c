@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "ports/bound-sock.h"
-#include "ports/port-type.h"
+#include "ports/port.h"
 #include "switch/core/port.h"
 #include "switch/base/sockaddr.h"
 #include "ports/stream-conn.h"

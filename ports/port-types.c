@@ -8,7 +8,7 @@
  */
 #include "config.h"
 
-#include "ports/port-type.h"
+#include "ports/port.h"
 
 #include <errno.h>
 #include <stdlib.h>

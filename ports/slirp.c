@@ -42,7 +42,7 @@
 
 #include <slirp/libslirp.h>
 
-#include "ports/port-type.h"
+#include "ports/port.h"
 #include "switch/core/port.h"
 #include "ports/slirp-refuse.h"
 #include "switch/core/fdb.h"

@@ -70,7 +70,7 @@
 #include <unistd.h>
 
 #include "switch/core/offload.h"
-#include "ports/port-type.h"
+#include "ports/port.h"
 #include "switch/core/port.h"
 #include "ports/txq.h"
 #include "switch/config/cfg.h"

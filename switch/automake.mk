@@ -1,37 +1,36 @@
-## The switch core, built once into libvsw.a for the daemon and the tests.
+## libvsw.a: everything but the programs' main(), for the daemon, the
+## tests and the fuzzers; ports/automake.mk and dhcp/automake.mk add
+## their folders.  Grouped by layer (docs/architecture.md).
 noinst_LIBRARIES += libvsw.a
 libvsw_a_SOURCES = \
 	switch/base/util.h \
 	switch/base/log.c switch/base/log.h \
-	switch/core/eth.c switch/core/eth.h \
-	switch/core/pkt.c switch/core/pkt.h switch/core/csum.c switch/core/csum.h \
-	switch/core/fdb.c switch/core/fdb.h \
-	switch/config/cfg.c switch/config/cfg.h switch/config/cfg-int.h switch/config/cfg-keys.h \
-	switch/config/cfg-parse.c \
-	switch/config/cfg-ports.c switch/config/cfg-dhcp.c switch/config/cfg-slirp.c switch/config/cfg-locate.c switch/config/cfg-locate.h \
-	switch/base/loop.c switch/base/loop.h switch/base/iobuf.c switch/base/iobuf.h \
+	switch/base/loop.c switch/base/loop.h \
+	switch/base/iobuf.c switch/base/iobuf.h \
 	switch/base/safe-file.c switch/base/safe-file.h \
-	switch/core/switch.c switch/core/switch.h switch/core/vsw-params.h \
-	switch/daemon.c switch/daemon.h \
-	switch/control/ctl.c switch/control/ctl.h switch/control/ctl-dispatch.c switch/control/ctl-dispatch.h \
-	switch/ctl-args.c switch/ctl-args.h switch/ctl-cmds.c \
-	switch/core/port.c switch/core/port.h ports/port-type.h ports/port-types.c \
-	switch/core/tx-drop.c \
-	ports/stream.c ports/stream.h \
-	ports/txq.c ports/txq.h \
-	ports/stream-conn.c ports/stream-conn.h \
-	ports/listen.c ports/connect.c \
-	ports/dgram-engine.c ports/dgram.c ports/dgram.h ports/mcast.c \
 	switch/base/sockaddr.c switch/base/sockaddr.h \
-	switch/base/unix-sock.c switch/base/unix-sock.h \
+	switch/base/unix-sock.c switch/base/unix-sock.h
+libvsw_a_SOURCES += \
+	switch/core/eth.c switch/core/eth.h \
+	switch/core/pkt.c switch/core/pkt.h \
+	switch/core/csum.c switch/core/csum.h \
+	switch/core/fdb.c switch/core/fdb.h \
+	switch/core/switch.c switch/core/switch.h switch/core/vsw-params.h \
+	switch/core/port.c switch/core/port.h switch/core/tx-drop.c \
 	switch/core/offload.c switch/core/offload.h
-
-libvsw_a_SOURCES += ports/tap.c ports/internal.c ports/internal.h \
-	ports/lease-commit.c ports/lease-commit.h \
-	ports/slirp-refuse.c ports/slirp-refuse.h
-if HAVE_SLIRP
-libvsw_a_SOURCES += ports/slirp.c ports/slirp.h
-endif
+libvsw_a_SOURCES += \
+	switch/config/cfg.c switch/config/cfg.h switch/config/cfg-int.h \
+	switch/config/cfg-keys.h switch/config/cfg-parse.c \
+	switch/config/cfg-ports.c switch/config/cfg-dhcp.c \
+	switch/config/cfg-slirp.c \
+	switch/config/cfg-locate.c switch/config/cfg-locate.h
+libvsw_a_SOURCES += \
+	switch/control/ctl.c switch/control/ctl.h \
+	switch/control/ctl-dispatch.c switch/control/ctl-dispatch.h
+## The composition root, but for main.c.
+libvsw_a_SOURCES += \
+	switch/daemon.c switch/daemon.h \
+	switch/ctl-args.c switch/ctl-args.h switch/ctl-cmds.c
 
 VSW_LIBS = libvsw.a $(URING_LIBS) $(JANSSON_LIBS) $(SLIRP_LIBS)
 

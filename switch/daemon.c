@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "ports/internal.h"
-#include "ports/port-type.h"
+#include "ports/port.h"
 #include "switch/core/port.h"
 #ifdef HAVE_SLIRP
 #include "ports/slirp.h"

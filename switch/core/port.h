@@ -13,7 +13,7 @@
  * MACs, so the MAC table never names a port that cannot send.
  *
  * Life cycle:
- *   create (the type's descriptor, struct port_type in ports/port-type.h;
+ *   create (the type's descriptor, struct port_type in ports/port.h;
  *   may fail, nothing to undo for the caller)
  *   -> vsw_add_port() (named, counted against the port limit); a port
  *      made by another (an accepted connection, a udp peer) is then
@@ -35,29 +35,12 @@
  * destroyed directly.  Outside the core, ports are walked with
  * vsw_for_each_port() or port_for_each_child(), never by their links.
  *
- * A new port type touches:
- *   - its own file (or file pair) in ports/: the port (struct port first,
- *     its struct port_ops with send, close, destroy and the optional
- *     hooks qemu_args, show, finish), its config keys and parser on
- *     switch/config/cfg-keys.h (new struct cfg_port fields, if any, go in
- *     switch/config/cfg.h), its create function and its const struct port_type;
- *   - one line in the table of ports/port-types.c, in documentation order,
- *     and its declaration beside the others in ports/port-type.h;
- *   - the file in libvsw_a_SOURCES (switch/automake.mk);
- *   - its section in docs/vswitchd.json.5.md (and the type list of
- *     README), and its tests: tests/config/ cases for its keys, a
- *     component or netns test that passes frames through it.
- * Nothing else names a type: the parser, port_create(), the daemon and
- * the control server all go through the table.  A type configured by a
- * top-level section instead (like "dhcp" and "slirp") defines a
- * struct port_section_type and takes a line in the second table of
- * ports/port-types.c; its section's parser is the configuration's
- * (switch/cfg-<section>.c, a member of struct vsw_config).
+ * What a new port type touches is listed in ports/port.h.
  *
  * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
  */
-#ifndef VSW_PORTS_PORT_H
-#define VSW_PORTS_PORT_H
+#ifndef VSW_SWITCH_CORE_PORT_H
+#define VSW_SWITCH_CORE_PORT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -252,4 +235,4 @@ static inline bool port_is_up(const struct port *port)
 	return port->fwd_index >= 0;
 }
 
-#endif /* VSW_PORTS_PORT_H */
+#endif /* VSW_SWITCH_CORE_PORT_H */

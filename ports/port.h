@@ -1,22 +1,41 @@
 /*
- * port-type.h - the descriptor of a port type, and the registry of them.
+ * port.h - the descriptor of a port type, and the registry of them.
  *
  * A port type is a file (or a file pair) in ports/ that defines one
  * struct port_type per "type" of the configuration: the configuration's
  * half (name, key table, parser; switch/config/cfg-keys.h) and how to create such
  * a port.  ports/port-types.c lists them in one table, which is all the
  * configuration and port_create() look at: neither knows any type by
- * name.  The recipe for a new type is in switch/core/port.h.
+ * name.
  *
  * The DHCP server and the slirp uplink are port types too, but their
  * configuration is a top-level section ("dhcp", "slirp") with one port of
  * the section's name: a struct port_section_type each, in a table of its
  * own, through which the daemon creates, reloads and deletes them.
  *
+ * A new port type touches:
+ *   - its own file (or file pair) in ports/: the port (struct port first,
+ *     its struct port_ops with send, close, destroy and the optional
+ *     hooks qemu_args, show, finish), its config keys and parser on
+ *     switch/config/cfg-keys.h (new struct cfg_port fields, if any, go in
+ *     switch/config/cfg.h), its create function and its const struct port_type;
+ *   - one line in the table of ports/port-types.c, in documentation order,
+ *     and its declaration beside the others in this header;
+ *   - the file in libvsw_a_SOURCES (ports/automake.mk);
+ *   - its section in docs/vswitchd.json.5.md (and the type list of
+ *     README), and its tests: tests/config/ cases for its keys, a
+ *     component or netns test that passes frames through it.
+ * Nothing else names a type: the parser, port_create(), the daemon and
+ * the control server all go through the table.  A type configured by a
+ * top-level section instead (like "dhcp" and "slirp") defines a
+ * struct port_section_type and takes a line in the second table of
+ * ports/port-types.c; its section's parser is the configuration's
+ * (switch/config/cfg-<section>.c, a member of struct vsw_config).
+ *
  * Copyright (C) 2026 The vswitchd authors.  GPL-2.0-or-later (see COPYING).
  */
-#ifndef VSW_PORTS_PORT_TYPE_H
-#define VSW_PORTS_PORT_TYPE_H
+#ifndef VSW_PORTS_PORT_H
+#define VSW_PORTS_PORT_H
 
 #include "switch/config/cfg-keys.h"
 #include "switch/base/util.h"
@@ -114,4 +133,4 @@ int port_create(struct vsw *sw, const struct cfg_port *cfg);
 int port_keep_cfg(struct port *port, const struct cfg_port *cfg);
 int port_register(struct port *port, const struct cfg_port *cfg);
 
-#endif /* VSW_PORTS_PORT_TYPE_H */
+#endif /* VSW_PORTS_PORT_H */
