@@ -63,7 +63,7 @@ struct loop {
 	uint64_t warp;
 	uint64_t now;
 	bool stop;
-	struct loop_timer *timers;
+	struct list_head timers;
 	struct loop_flush *flushes;
 	struct loop_deferred *deferred;
 	size_t n_deferred, deferred_cap;
@@ -489,25 +489,15 @@ void loop_timer_arm(struct loop *loop, struct loop_timer *timer,
 	if (timer->armed)
 		return;
 	timer->armed = true;
-	timer->prev = NULL;
-	timer->next = loop->timers;
-	if (loop->timers)
-		loop->timers->prev = timer;
-	loop->timers = timer;
+	list_push(&loop->timers, &timer->link);
 }
 
 void loop_timer_cancel(struct loop *loop, struct loop_timer *timer)
 {
 	if (!timer->armed)
 		return;
-	if (timer->prev)
-		timer->prev->next = timer->next;
-	else
-		loop->timers = timer->next;
-	if (timer->next)
-		timer->next->prev = timer->prev;
+	list_unlink(&loop->timers, &timer->link);
 	timer->armed = false;
-	timer->next = timer->prev = NULL;
 }
 
 /* Fires due timers. */
@@ -519,7 +509,7 @@ static void loop_run_timers(struct loop *loop)
 	 * each one fires instead of trusting a saved next pointer. */
 	while (again) {
 		again = false;
-		for (struct loop_timer *t = loop->timers; t; t = t->next) {
+		list_for_each(t, &loop->timers, struct loop_timer, link) {
 			if (t->deadline <= loop->now) {
 				loop_timer_cancel(loop, t);
 				t->fn(t, loop->now);
@@ -535,7 +525,7 @@ static uint64_t loop_next_deadline(const struct loop *loop)
 {
 	uint64_t next = UINT64_MAX;
 
-	for (const struct loop_timer *t = loop->timers; t; t = t->next)
+	list_for_each(t, &loop->timers, const struct loop_timer, link)
 		next = MIN(next, t->deadline);
 	return next;
 }
