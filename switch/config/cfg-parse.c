@@ -532,6 +532,69 @@ static bool split_cidr(const char *s, char *addr, size_t addr_size,
 	return true;
 }
 
+/*
+ * What differs between an IPv4 subnet and an IPv6 prefix in CIDR notation:
+ * the family, its size, and the words of the messages.
+ */
+struct cidr_kind {
+	int family;
+	unsigned int bits;
+	const char *what;	/* "is not an %s in CIDR notation" */
+	const char *example;
+	const char *too_long;	/* "is %s (at most /N)" */
+	const char *noun;	/* "the %s is written with zero host bits" */
+};
+
+static const struct cidr_kind cidr4 = {
+	AF_INET, 32, "IPv4 subnet", "10.0.2.0/24", "too small", "network",
+};
+
+static const struct cidr_kind cidr6 = {
+	AF_INET6, 128, "IPv6 prefix", "fec0::/64", "too long a prefix", "prefix",
+};
+
+/*
+ * Parses "ADDR/LEN" of @kind into @addr (a struct in_addr or in6_addr:
+ * network byte order either way, so the host bits are checked on bytes)
+ * and @len, and refuses a prefix over @max_len or host bits set.  Both
+ * are written only on success.
+ */
+static int get_cidr(struct cfg_ctx *ctx, const json_t *val,
+		    const struct cidr_kind *kind, unsigned int max_len,
+		    void *addr, unsigned int *len)
+{
+	char buf[INET6_ADDRSTRLEN];
+	uint8_t bytes[16];
+	struct cfg_quote q;
+	unsigned int n;
+	const char *s;
+	int r;
+
+	r = cfg_get_string(ctx, val, &s);
+	if (r)
+		return r;
+	if (!split_cidr(s, buf,
+			kind->family == AF_INET ? INET_ADDRSTRLEN : sizeof(buf),
+			kind->bits, &n) ||
+	    inet_pton(kind->family, buf, bytes) != 1)
+		return cfg_fail(ctx,
+				"%s is not an %s in CIDR notation "
+				"(such as \"%s\")",
+				cfg_quoted(&q, s), kind->what, kind->example);
+	if (n > max_len)
+		return cfg_fail(ctx, "%s is %s (at most /%u)", cfg_quoted(&q, s),
+				kind->too_long, max_len);
+	for (unsigned int bit = n; bit < kind->bits; bit++)
+		if (bytes[bit / 8] & (0x80 >> (bit % 8)))
+			return cfg_fail(ctx,
+					"%s has host bits set (the %s is "
+					"written with zero host bits)",
+					cfg_quoted(&q, s), kind->noun);
+	memcpy(addr, bytes, kind->bits / 8);
+	*len = n;
+	return 0;
+}
+
 /**
  * cfg_get_cidr4() - an IPv4 network in CIDR notation, host bits zero.
  * @ctx:	parse state
@@ -545,35 +608,15 @@ static bool split_cidr(const char *s, char *addr, size_t addr_size,
 int cfg_get_cidr4(struct cfg_ctx *ctx, const json_t *val, unsigned int max_len,
 		  uint32_t *net, uint32_t *mask)
 {
-	struct cfg_quote q;
-	char buf[INET_ADDRSTRLEN];
 	struct in_addr a;
 	unsigned int len;
-	const char *s;
-	uint32_t m;
-	int r;
+	int r = get_cidr(ctx, val, &cidr4, max_len, &a, &len);
 
-	r = cfg_get_string(ctx, val, &s);
-	if (r)
-		return r;
-	if (!split_cidr(s, buf, sizeof(buf), 32, &len) ||
-	    inet_pton(AF_INET, buf, &a) != 1)
-		return cfg_fail(ctx,
-				"%s is not an IPv4 subnet in CIDR notation "
-				"(such as \"10.0.2.0/24\")",
-				cfg_quoted(&q, s));
-	if (len > max_len)
-		return cfg_fail(ctx, "%s is too small (at most /%u)",
-				cfg_quoted(&q, s), max_len);
-	m = len ? 0xffffffffu << (32 - len) : 0;
-	if (ntohl(a.s_addr) & ~m)
-		return cfg_fail(ctx,
-				"%s has host bits set (the network is "
-				"written with zero host bits)",
-				cfg_quoted(&q, s));
-	*net = ntohl(a.s_addr);
-	*mask = m;
-	return 0;
+	if (!r) {
+		*net = ntohl(a.s_addr);
+		*mask = len ? 0xffffffffu << (32 - len) : 0;
+	}
+	return r;
 }
 
 /**
@@ -589,34 +632,7 @@ int cfg_get_cidr4(struct cfg_ctx *ctx, const json_t *val, unsigned int max_len,
 int cfg_get_cidr6(struct cfg_ctx *ctx, const json_t *val, unsigned int max_len,
 		  struct in6_addr *prefix, unsigned int *len)
 {
-	struct cfg_quote q;
-	char buf[INET6_ADDRSTRLEN];
-	struct in6_addr a;
-	unsigned int n;
-	const char *s;
-	int r;
-
-	r = cfg_get_string(ctx, val, &s);
-	if (r)
-		return r;
-	if (!split_cidr(s, buf, sizeof(buf), 128, &n) ||
-	    inet_pton(AF_INET6, buf, &a) != 1)
-		return cfg_fail(ctx,
-				"%s is not an IPv6 prefix in CIDR notation "
-				"(such as \"fec0::/64\")",
-				cfg_quoted(&q, s));
-	if (n > max_len)
-		return cfg_fail(ctx, "%s is too long a prefix (at most /%u)",
-				cfg_quoted(&q, s), max_len);
-	for (unsigned int bit = n; bit < 128; bit++)
-		if (a.s6_addr[bit / 8] & (0x80 >> (bit % 8)))
-			return cfg_fail(ctx,
-					"%s has host bits set (the prefix is "
-					"written with zero host bits)",
-					cfg_quoted(&q, s));
-	*prefix = a;
-	*len = n;
-	return 0;
+	return get_cidr(ctx, val, &cidr6, max_len, prefix, len);
 }
 
 int cfg_get_mac(struct cfg_ctx *ctx, const json_t *val, uint8_t mac[6])
