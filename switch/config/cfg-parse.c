@@ -353,12 +353,31 @@ int cfg_parse_tx_queue_bytes(struct cfg_ctx *ctx, const struct cfg_key *key,
 			    cfg_key_dst(key, base));
 }
 
+/**
+ * cfg_string() - the text of a JSON string, as json_string_value() gives it.
+ * @ctx:	parse state
+ * @val:	the JSON value
+ *
+ * Like json_string_value(), NULL says it is not a string; the failure has
+ * then been reported, and the caller returns -EINVAL (what cfg_fail()
+ * returns), which spares every string-valued key an int of its own.
+ *
+ * Return: the string, or NULL.
+ */
+const char *cfg_string(struct cfg_ctx *ctx, const json_t *val)
+{
+	if (!json_is_string(val)) {
+		cfg_fail_type(ctx, "a string", val);
+		return NULL;
+	}
+	return json_string_value(val);
+}
+
+/* cfg_string() for callers that pass the error on: 0 or -EINVAL. */
 int cfg_get_string(struct cfg_ctx *ctx, const json_t *val, const char **out)
 {
-	if (!json_is_string(val))
-		return cfg_fail_type(ctx, "a string", val);
-	*out = json_string_value(val);
-	return 0;
+	*out = cfg_string(ctx, val);
+	return *out ? 0 : -EINVAL;
 }
 
 /* A UNIX socket path, or a directory that holds them. */
@@ -366,13 +385,11 @@ int cfg_parse_path(struct cfg_ctx *ctx, const struct cfg_key *key,
 		   const json_t *val, void *base)
 {
 	struct cfg_quote q;
-	const char *s;
+	const char *s = cfg_string(ctx, val);
 	size_t len;
-	int r;
 
-	r = cfg_get_string(ctx, val, &s);
-	if (r)
-		return r;
+	if (!s)
+		return -EINVAL;
 	len = strlen(s);
 	if (!len)
 		return cfg_fail(ctx, "the path is empty");
@@ -428,12 +445,10 @@ int cfg_get_ipv4(struct cfg_ctx *ctx, const json_t *val, uint32_t *out)
 {
 	struct cfg_quote q;
 	struct in_addr a;
-	const char *s;
-	int r;
+	const char *s = cfg_string(ctx, val);
 
-	r = cfg_get_string(ctx, val, &s);
-	if (r)
-		return r;
+	if (!s)
+		return -EINVAL;
 	if (inet_pton(AF_INET, s, &a) != 1)
 		return cfg_fail(ctx, "%s is not a literal IPv4 address",
 				cfg_quoted(&q, s));
@@ -480,13 +495,11 @@ int cfg_get_address(struct cfg_ctx *ctx, const json_t *val, int family,
 	static const char *const what[] = { "IPv4 or IPv6", "IPv4", "IPv6" };
 	struct in6_addr a;
 	struct cfg_quote q;
-	const char *s;
+	const char *s = cfg_string(ctx, val);
 	bool ok;
-	int r;
 
-	r = cfg_get_string(ctx, val, &s);
-	if (r)
-		return r;
+	if (!s)
+		return -EINVAL;
 	ok = strlen(s) < CFG_ADDR_MAX &&
 	     (((family == AF_UNSPEC || family == AF_INET) &&
 	       inet_pton(AF_INET, s, &a) == 1) ||
@@ -567,12 +580,10 @@ static int get_cidr(struct cfg_ctx *ctx, const json_t *val,
 	uint8_t bytes[16];
 	struct cfg_quote q;
 	unsigned int n;
-	const char *s;
-	int r;
+	const char *s = cfg_string(ctx, val);
 
-	r = cfg_get_string(ctx, val, &s);
-	if (r)
-		return r;
+	if (!s)
+		return -EINVAL;
 	if (!split_cidr(s, buf,
 			kind->family == AF_INET ? INET_ADDRSTRLEN : sizeof(buf),
 			kind->bits, &n) ||
@@ -639,13 +650,11 @@ int cfg_get_mac(struct cfg_ctx *ctx, const json_t *val, uint8_t mac[6])
 {
 	struct cfg_quote q;
 	unsigned int b[6];
-	const char *s;
+	const char *s = cfg_string(ctx, val);
 	char end;
-	int r;
 
-	r = cfg_get_string(ctx, val, &s);
-	if (r)
-		return r;
+	if (!s)
+		return -EINVAL;
 	if (strlen(s) != 17 ||
 	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
 		   &b[4], &b[5], &end) != 6)
@@ -693,12 +702,10 @@ bool cfg_dns_name_ok(const char *s)
 int cfg_get_name(struct cfg_ctx *ctx, const json_t *val, char *out)
 {
 	struct cfg_quote q;
-	const char *s;
-	int r;
+	const char *s = cfg_string(ctx, val);
 
-	r = cfg_get_string(ctx, val, &s);
-	if (r)
-		return r;
+	if (!s)
+		return -EINVAL;
 	if (!cfg_dns_name_ok(s))
 		return cfg_fail(ctx,
 				"%s is not a domain name (1 to 63 "

@@ -38,13 +38,11 @@ int cfg_parse_port_name(struct cfg_ctx *ctx, const struct cfg_key *key,
 			const json_t *val, void *base)
 {
 	struct cfg_quote q, qc;
-	const char *s;
+	const char *s = cfg_string(ctx, val);
 	size_t len;
-	int r;
 
-	r = cfg_get_string(ctx, val, &s);
-	if (r)
-		return r;
+	if (!s)
+		return -EINVAL;
 	len = strlen(s);
 	if (!len)
 		return cfg_fail(ctx,
