@@ -1,7 +1,7 @@
 ## The switch core, built once into libvsw.a for the daemon and the tests.
 noinst_LIBRARIES += libvsw.a
 libvsw_a_SOURCES = \
-	switch/base/util.h switch/base/list.h \
+	switch/base/util.h switch/base/list.h switch/base/runtime-dir.h \
 	switch/base/log.c switch/base/log.h \
 	switch/core/eth.c switch/core/eth.h \
 	switch/core/pkt.c switch/core/pkt.h switch/core/csum.c switch/core/csum.h \
