@@ -493,6 +493,28 @@ static struct lease *owned(struct dhcp_server *srv, const struct dhcp_rx *rx,
 	return l;
 }
 
+/* ACK the client's own address @ip, NAK anything else. */
+static void ack_owned_or_nak(struct dhcp_server *srv, const struct dhcp_rx *rx,
+			     uint32_t ip, uint64_t now_ms)
+{
+	struct lease *l = owned(srv, rx, ip);
+
+	if (l)
+		ack(srv, rx, l, now_ms, false);
+	else
+		nak(srv, rx);
+}
+
+/* True if the message carries a server identifier that is not ours: it
+ * is meant for another server on the segment, and is none of our business. */
+static bool for_other_server(const struct dhcp_server *srv,
+			     const struct dhcp_rx *rx)
+{
+	const uint8_t *sid = rx->opts.val[DOPT_SERVER_ID];
+
+	return sid && get_be32(sid) != srv->cfg.server_ip;
+}
+
 static void on_request(struct dhcp_server *srv, const struct dhcp_rx *rx,
 		       uint64_t now_ms)
 {
@@ -509,9 +531,7 @@ static void on_request(struct dhcp_server *srv, const struct dhcp_rx *rx,
 	 * our offer was declined: release it silently.
 	 */
 	if (sid) {
-		uint32_t ip = req ? get_be32(req) : rx->ciaddr;
-
-		if (get_be32(sid) != srv->cfg.server_ip) {
+		if (for_other_server(srv, rx)) {
 			l = lease_find_key(&srv->leases, &rx->key);
 			if (l && l->state == LEASE_OFFERED) {
 				l->state = LEASE_STALE;
@@ -519,11 +539,8 @@ static void on_request(struct dhcp_server *srv, const struct dhcp_rx *rx,
 			}
 			return;
 		}
-		l = owned(srv, rx, ip);
-		if (l)
-			ack(srv, rx, l, now_ms, false);
-		else
-			nak(srv, rx);
+		ack_owned_or_nak(srv, rx, req ? get_be32(req) : rx->ciaddr,
+				 now_ms);
 		return;
 	}
 	/*
@@ -567,22 +584,17 @@ static void on_request(struct dhcp_server *srv, const struct dhcp_rx *rx,
 	 * in, 'ciaddr' MUST be filled in with client's IP address."  ACK if
 	 * the address is the client's, else NAK.
 	 */
-	l = owned(srv, rx, rx->ciaddr);
-	if (l)
-		ack(srv, rx, l, now_ms, false);
-	else
-		nak(srv, rx);
+	ack_owned_or_nak(srv, rx, rx->ciaddr, now_ms);
 }
 
 /* RFC 2131 §4.3.4: DHCPRELEASE frees the client's address (ciaddr). */
 static void on_release(struct dhcp_server *srv, const struct dhcp_rx *rx,
 		       uint64_t now_ms)
 {
-	const uint8_t *sid = rx->opts.val[DOPT_SERVER_ID];
 	struct lease *l;
 
 	srv->stats.release++;
-	if (sid && get_be32(sid) != srv->cfg.server_ip)
+	if (for_other_server(srv, rx))
 		return;
 	l = lease_find_key(&srv->leases, &rx->key);
 	if (!l || l->ip != rx->ciaddr || l->state == LEASE_DECLINED)
@@ -598,12 +610,11 @@ static void on_release(struct dhcp_server *srv, const struct dhcp_rx *rx,
 static void on_decline(struct dhcp_server *srv, const struct dhcp_rx *rx,
 		       uint64_t now_ms)
 {
-	const uint8_t *sid = rx->opts.val[DOPT_SERVER_ID];
 	const uint8_t *req = rx->opts.val[DOPT_REQUESTED_IP];
 	struct lease *l;
 
 	srv->stats.decline++;
-	if ((sid && get_be32(sid) != srv->cfg.server_ip) || !req)
+	if (for_other_server(srv, rx) || !req)
 		return;
 	l = lease_find_key(&srv->leases, &rx->key);
 	if (!l || l->ip != get_be32(req))
@@ -618,11 +629,22 @@ static void on_decline(struct dhcp_server *srv, const struct dhcp_rx *rx,
 
 /* RFC 2131 §4.3.5: DHCPINFORM gets configuration only: an ACK with no
  * yiaddr and no lease time, unicast to ciaddr. */
-static void on_inform(struct dhcp_server *srv, const struct dhcp_rx *rx)
+static void on_inform(struct dhcp_server *srv, const struct dhcp_rx *rx,
+		      uint64_t now_ms UNUSED)
 {
 	srv->stats.inform++;
 	dhcp_send_reply(srv, rx, DHCP_ACK, 0, NULL, false);
 }
+
+typedef void dhcp_handler_fn(struct dhcp_server *srv, const struct dhcp_rx *rx,
+			     uint64_t now_ms);
+
+/* What a server does with each message type; the others are ignored. */
+static dhcp_handler_fn *const handlers[] = {
+	[DHCP_DISCOVER] = on_discover, [DHCP_REQUEST] = on_request,
+	[DHCP_RELEASE] = on_release,   [DHCP_DECLINE] = on_decline,
+	[DHCP_INFORM] = on_inform,
+};
 
 /* Option lengths fixed by RFC 2132; anything else is malformed. */
 static bool opt_lengths_ok(const struct dopt_table *t)
@@ -695,26 +717,10 @@ static int on_bootp(struct dhcp_server *srv, const uint8_t *src_mac,
 	if (!eth_is_host_mac(rx.chaddr))
 		return malformed(srv);
 
-	switch (rx.type) {
-	case DHCP_DISCOVER:
-		on_discover(srv, &rx, now_ms);
-		break;
-	case DHCP_REQUEST:
-		on_request(srv, &rx, now_ms);
-		break;
-	case DHCP_RELEASE:
-		on_release(srv, &rx, now_ms);
-		break;
-	case DHCP_DECLINE:
-		on_decline(srv, &rx, now_ms);
-		break;
-	case DHCP_INFORM:
-		on_inform(srv, &rx);
-		break;
-	default:
+	if (rx.type < ARRAY_SIZE(handlers) && handlers[rx.type])
+		handlers[rx.type](srv, &rx, now_ms);
+	else
 		srv->stats.ignored++;
-		break;
-	}
 	return 0;
 }
 

@@ -3,7 +3,7 @@
 ## their folders.  Grouped by layer (docs/architecture.md).
 noinst_LIBRARIES += libvsw.a
 libvsw_a_SOURCES = \
-	switch/base/util.h \
+	switch/base/util.h switch/base/list.h switch/base/runtime-dir.h \
 	switch/base/log.c switch/base/log.h \
 	switch/base/loop.c switch/base/loop.h \
 	switch/base/iobuf.c switch/base/iobuf.h \

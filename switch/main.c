@@ -28,6 +28,7 @@
 #include "switch/daemon.h"
 #include "switch/base/log.h"
 #include "switch/base/loop.h"
+#include "switch/base/runtime-dir.h"
 #include "switch/base/safe-file.h"
 #include "switch/core/switch.h"
 #include "switch/base/util.h"
@@ -156,24 +157,6 @@ static void usage(FILE *f)
 		"See vswitchd.json(5) in docs/ for the configuration format.\n");
 }
 
-/*
- * The runtime directory, as the XDG spec and FHS suggest.
- * VSWITCHD_RUNTIME_DIR overrides it for vswitchd and vswitchctl alike.
- */
-static void default_runtime_dir(char *buf, size_t size)
-{
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
-	const char *env = getenv("VSWITCHD_RUNTIME_DIR");
-
-	if (env && *env)
-		snprintf(buf, size, "%s", env);
-	else if (geteuid() == 0)
-		snprintf(buf, size, "/run/vswitchd");
-	else if (xdg && *xdg)
-		snprintf(buf, size, "%s/vswitchd", xdg);
-	else
-		snprintf(buf, size, "/tmp/vswitchd-%u", (unsigned int)getuid());
-}
 
 /* Creates the runtime directory (one level) if it is missing. */
 static void make_runtime_dir(const char *dir)
@@ -317,7 +300,7 @@ int main(int argc, char **argv)
 	struct vsw_err verr;
 	int opt, ret;
 
-	default_runtime_dir(d.cli_runtime_dir, sizeof(d.cli_runtime_dir));
+	vsw_default_runtime_dir(d.cli_runtime_dir, sizeof(d.cli_runtime_dir));
 	while ((opt = getopt_long(argc, argv, "c:vl:p:hV", options, NULL)) !=
 	       -1) {
 		switch (opt) {

@@ -63,7 +63,7 @@ struct loop {
 	uint64_t warp;
 	uint64_t now;
 	bool stop;
-	struct loop_timer *timers;
+	struct list_head timers;
 	struct loop_flush *flushes;
 	struct loop_deferred *deferred;
 	size_t n_deferred, deferred_cap;
@@ -126,57 +126,61 @@ static int loop_setup_ring(struct loop *loop)
 	return ret;
 }
 
-static void loop_rx_ring_fill(struct loop *loop)
-{
-	unsigned int mask = io_uring_buf_ring_mask(LOOP_RX_BUFS);
-
-	io_uring_buf_ring_init(loop->rx_ring);
-	for (unsigned int i = 0; i < LOOP_RX_BUFS; i++)
-		io_uring_buf_ring_add(
-			loop->rx_ring,
-			loop->rx_bufs + (size_t)i * LOOP_RX_BUF_SIZE,
-			LOOP_RX_BUF_SIZE, (unsigned short)i, mask, (int)i);
-	io_uring_buf_ring_advance(loop->rx_ring, LOOP_RX_BUFS);
-}
-
 /*
- * liburing 2.3 has no io_uring_setup_buf_ring(): map the ring ourselves and
- * register it.  Kernels before 5.19 refuse, and receivers then fall back to
- * single-shot reads into their own buffers.
+ * liburing 2.3 has no io_uring_setup_buf_ring(): map a ring of @n entries
+ * ourselves, allocate @n buffers of @size bytes, register the ring as
+ * buffer group @bgid and hand it every buffer.  Kernels before 5.19
+ * refuse, and receivers then fall back to single-shot reads into their own
+ * buffers.  @ring is set only on success; @ring_size is what to unmap.
  */
-static int loop_setup_rx_ring(struct loop *loop)
+static int loop_setup_buf_ring(struct loop *loop, unsigned int n,
+			       unsigned int size, unsigned short bgid,
+			       struct io_uring_buf_ring **ring,
+			       size_t *ring_size, uint8_t **bufs)
 {
 	struct io_uring_buf_reg reg = { 0 };
+	unsigned int mask = io_uring_buf_ring_mask(n);
 	void *mem;
 	int ret;
 
-	loop->rx_ring_size = LOOP_RX_BUFS * sizeof(struct io_uring_buf);
-	mem = mmap(NULL, loop->rx_ring_size, PROT_READ | PROT_WRITE,
+	*ring_size = n * sizeof(struct io_uring_buf);
+	mem = mmap(NULL, *ring_size, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (mem == MAP_FAILED)
 		return -errno;
-	loop->rx_ring = mem;
-	loop->rx_bufs = malloc((size_t)LOOP_RX_BUFS * LOOP_RX_BUF_SIZE);
-	if (!loop->rx_bufs) {
+	*bufs = malloc((size_t)n * size);
+	if (!*bufs) {
 		ret = -ENOMEM;
 		goto err_unmap;
 	}
 	reg.ring_addr = (uintptr_t)mem;
-	reg.ring_entries = LOOP_RX_BUFS;
-	reg.bgid = LOOP_RX_BUF_GROUP;
+	reg.ring_entries = n;
+	reg.bgid = bgid;
 	ret = io_uring_register_buf_ring(&loop->ring, &reg, 0);
 	if (ret)
 		goto err_free;
-	loop_rx_ring_fill(loop);
+	*ring = mem;
+	io_uring_buf_ring_init(*ring);
+	for (unsigned int i = 0; i < n; i++)
+		io_uring_buf_ring_add(*ring, *bufs + (size_t)i * size, size,
+				      (unsigned short)i, mask, (int)i);
+	io_uring_buf_ring_advance(*ring, (int)n);
 	return 0;
 
 err_free:
-	free(loop->rx_bufs);
-	loop->rx_bufs = NULL;
+	free(*bufs);
+	*bufs = NULL;
 err_unmap:
-	munmap(mem, loop->rx_ring_size);
-	loop->rx_ring = NULL;
+	munmap(mem, *ring_size);
 	return ret;
+}
+
+/* The ring every stream receiver takes its buffers from. */
+static int loop_setup_rx_ring(struct loop *loop)
+{
+	return loop_setup_buf_ring(loop, LOOP_RX_BUFS, LOOP_RX_BUF_SIZE,
+				   LOOP_RX_BUF_GROUP, &loop->rx_ring,
+				   &loop->rx_ring_size, &loop->rx_bufs);
 }
 
 /* Waits for one completion during probing; the loop is not running yet. */
@@ -489,25 +493,15 @@ void loop_timer_arm(struct loop *loop, struct loop_timer *timer,
 	if (timer->armed)
 		return;
 	timer->armed = true;
-	timer->prev = NULL;
-	timer->next = loop->timers;
-	if (loop->timers)
-		loop->timers->prev = timer;
-	loop->timers = timer;
+	list_push(&loop->timers, &timer->link);
 }
 
 void loop_timer_cancel(struct loop *loop, struct loop_timer *timer)
 {
 	if (!timer->armed)
 		return;
-	if (timer->prev)
-		timer->prev->next = timer->next;
-	else
-		loop->timers = timer->next;
-	if (timer->next)
-		timer->next->prev = timer->prev;
+	list_unlink(&loop->timers, &timer->link);
 	timer->armed = false;
-	timer->next = timer->prev = NULL;
 }
 
 /* Fires due timers. */
@@ -519,7 +513,7 @@ static void loop_run_timers(struct loop *loop)
 	 * each one fires instead of trusting a saved next pointer. */
 	while (again) {
 		again = false;
-		for (struct loop_timer *t = loop->timers; t; t = t->next) {
+		list_for_each(t, &loop->timers, struct loop_timer, link) {
 			if (t->deadline <= loop->now) {
 				loop_timer_cancel(loop, t);
 				t->fn(t, loop->now);
@@ -535,7 +529,7 @@ static uint64_t loop_next_deadline(const struct loop *loop)
 {
 	uint64_t next = UINT64_MAX;
 
-	for (const struct loop_timer *t = loop->timers; t; t = t->next)
+	list_for_each(t, &loop->timers, const struct loop_timer, link)
 		next = MIN(next, t->deadline);
 	return next;
 }
@@ -632,48 +626,13 @@ void loop_rx_buf_return(struct loop *loop, unsigned int bid)
  */
 int loop_dgram_bufs(struct loop *loop)
 {
-	struct io_uring_buf_reg reg = { 0 };
-	unsigned int mask = io_uring_buf_ring_mask(LOOP_DGRAM_BUFS);
-	void *mem;
-	int ret;
-
 	if (loop->dgram_ring)
 		return 0;
 	if (!loop->ring_up || !loop->features.buf_ring)
 		return -EOPNOTSUPP;
-	loop->dgram_ring_size = LOOP_DGRAM_BUFS * sizeof(struct io_uring_buf);
-	mem = mmap(NULL, loop->dgram_ring_size, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (mem == MAP_FAILED)
-		return -errno;
-	loop->dgram_bufs =
-		malloc((size_t)LOOP_DGRAM_BUFS * LOOP_DGRAM_BUF_SIZE);
-	if (!loop->dgram_bufs) {
-		ret = -ENOMEM;
-		goto err_unmap;
-	}
-	reg.ring_addr = (uintptr_t)mem;
-	reg.ring_entries = LOOP_DGRAM_BUFS;
-	reg.bgid = LOOP_DGRAM_BUF_GROUP;
-	ret = io_uring_register_buf_ring(&loop->ring, &reg, 0);
-	if (ret)
-		goto err_free;
-	loop->dgram_ring = mem;
-	io_uring_buf_ring_init(loop->dgram_ring);
-	for (unsigned int i = 0; i < LOOP_DGRAM_BUFS; i++)
-		io_uring_buf_ring_add(
-			loop->dgram_ring,
-			loop->dgram_bufs + (size_t)i * LOOP_DGRAM_BUF_SIZE,
-			LOOP_DGRAM_BUF_SIZE, (unsigned short)i, mask, (int)i);
-	io_uring_buf_ring_advance(loop->dgram_ring, LOOP_DGRAM_BUFS);
-	return 0;
-
-err_free:
-	free(loop->dgram_bufs);
-	loop->dgram_bufs = NULL;
-err_unmap:
-	munmap(mem, loop->dgram_ring_size);
-	return ret;
+	return loop_setup_buf_ring(loop, LOOP_DGRAM_BUFS, LOOP_DGRAM_BUF_SIZE,
+				   LOOP_DGRAM_BUF_GROUP, &loop->dgram_ring,
+				   &loop->dgram_ring_size, &loop->dgram_bufs);
 }
 
 /**

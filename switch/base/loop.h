@@ -52,6 +52,8 @@
 
 #include <liburing.h>
 
+#include "switch/base/list.h"
+
 struct uop;
 struct loop;
 struct loop_timer;
@@ -76,13 +78,13 @@ struct uop {
  * @fn:		called from the loop when the deadline has passed
  * @deadline:	absolute time in loop_now() milliseconds
  * @armed:	on the loop's list
- * @next, @prev: list linkage (private)
+ * @link:	list linkage (private)
  */
 struct loop_timer {
 	loop_timer_fn *fn;
 	uint64_t deadline;
 	bool armed;
-	struct loop_timer *next, *prev;
+	struct list_node link;
 };
 
 /**

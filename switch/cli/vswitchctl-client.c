@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "switch/base/runtime-dir.h"
 #include "switch/cli/vswitchctl.h"
 
 /* Free space ensured before each read(). */
@@ -36,28 +37,22 @@ enum { READ_CHUNK = 64 * 1024 };
  * @size:	size of @buf
  *
  * $VSWITCHD_CTL wins; otherwise the path is ctl.sock in vswitchd's
- * default runtime directory (main.c), $VSWITCHD_RUNTIME_DIR included, so
- * that the two agree without configuration.
+ * default runtime directory (vsw_default_runtime_dir(), which the daemon
+ * uses too), so that the two agree without configuration.
  *
  * Return: @buf.
  */
 const char *vctl_default_socket(char *buf, size_t size)
 {
 	const char *env = getenv("VSWITCHD_CTL");
-	const char *dir = getenv("VSWITCHD_RUNTIME_DIR");
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	char dir[PATH_MAX];
 
-	if (env && *env)
+	if (env && *env) {
 		snprintf(buf, size, "%s", env);
-	else if (dir && *dir)
-		snprintf(buf, size, "%s/ctl.sock", dir);
-	else if (geteuid() == 0)
-		snprintf(buf, size, "/run/vswitchd/ctl.sock");
-	else if (xdg && *xdg)
-		snprintf(buf, size, "%s/vswitchd/ctl.sock", xdg);
-	else
-		snprintf(buf, size, "/tmp/vswitchd-%u/ctl.sock",
-			 (unsigned int)getuid());
+		return buf;
+	}
+	vsw_default_runtime_dir(dir, sizeof(dir));
+	snprintf(buf, size, "%s/ctl.sock", dir);
 	return buf;
 }
 

@@ -161,18 +161,11 @@ out:
 /* vswitchctl mac flush [PORT]: "mac/flush". */
 int cmd_mac_flush(struct vctl_ctx *ctx, int argc, char **argv)
 {
-	json_t *args = json_object(), *r;
+	json_t *r;
 	long long n;
 	int ret;
 
-	ret = vctl_no_options(ctx, argc, argv, 0, 1);
-	if (!ret && optind < argc)
-		ret = vctl_str_arg(ctx, args, "port", argv[optind]);
-	if (ret) {
-		json_decref(args);
-		return ret;
-	}
-	ret = vctl_request(ctx, "mac/flush", args, &r);
+	ret = vctl_operand_request(ctx, argc, argv, 0, "port", "mac/flush", &r);
 	if (ret)
 		return ret;
 	if (ctx->json)

@@ -293,9 +293,7 @@ int cmd_port_show(struct vctl_ctx *ctx, int argc, char **argv)
 	struct table t;
 	int ret;
 
-	ret = vctl_no_options(ctx, argc, argv, 1, 1);
-	if (!ret)
-		ret = vctl_str_args(ctx, &args, "name", argv[optind]);
+	ret = vctl_operand_args(ctx, argc, argv, 1, "name", &args);
 	if (!ret)
 		ret = vctl_fetch(ctx, "port/show", args, JSON_OBJECT, &r);
 	if (ret || !r)
@@ -390,9 +388,7 @@ int cmd_port_del(struct vctl_ctx *ctx, int argc, char **argv)
 	json_t *args;
 	int ret;
 
-	ret = vctl_no_options(ctx, argc, argv, 1, 1);
-	if (!ret)
-		ret = vctl_str_args(ctx, &args, "name", argv[optind]);
+	ret = vctl_operand_args(ctx, argc, argv, 1, "name", &args);
 	if (!ret)
 		ret = vctl_request_quiet(ctx, "port/del", args);
 	return ret;
@@ -401,18 +397,11 @@ int cmd_port_del(struct vctl_ctx *ctx, int argc, char **argv)
 /* vswitchctl qemu-args PORT: the command line alone, ready to paste. */
 int cmd_qemu_args(struct vctl_ctx *ctx, int argc, char **argv)
 {
-	json_t *args = json_object(), *r;
+	json_t *r;
 	const char *s;
 	int ret;
 
-	ret = vctl_no_options(ctx, argc, argv, 1, 1);
-	if (!ret)
-		ret = vctl_str_arg(ctx, args, "port", argv[optind]);
-	if (ret) {
-		json_decref(args);
-		return ret;
-	}
-	ret = vctl_request(ctx, "qemu-args", args, &r);
+	ret = vctl_operand_request(ctx, argc, argv, 1, "port", "qemu-args", &r);
 	if (ret)
 		return ret;
 	if (ctx->json) {
@@ -433,15 +422,11 @@ int cmd_qemu_args(struct vctl_ctx *ctx, int argc, char **argv)
 /* vswitchctl stats reset [PORT]: "stats/reset". */
 int cmd_stats_reset(struct vctl_ctx *ctx, int argc, char **argv)
 {
-	json_t *args = json_object();
+	json_t *args;
 	int ret;
 
-	ret = vctl_no_options(ctx, argc, argv, 0, 1);
-	if (!ret && optind < argc)
-		ret = vctl_str_arg(ctx, args, "port", argv[optind]);
-	if (ret) {
-		json_decref(args);
+	ret = vctl_operand_args(ctx, argc, argv, 0, "port", &args);
+	if (ret)
 		return ret;
-	}
 	return vctl_request_quiet(ctx, "stats/reset", args);
 }

@@ -172,22 +172,67 @@ int vctl_str_args(struct vctl_ctx *ctx, json_t **args, const char *key,
 	return ret;
 }
 
+/**
+ * vctl_operand_args() - the request arguments of a subcommand that has no
+ * options and one operand, required or not.
+ * @ctx:	the run
+ * @argc:	argument count from the subcommand's word on
+ * @argv:	arguments from the subcommand's word on
+ * @min:	1 if the operand is required, 0 if it may be left out
+ * @key:	the member the operand goes to
+ * @args:	set to a new object on success, caller owns: @key set to the
+ *		operand, or empty when it was left out; NULL on failure
+ *
+ * The command line is checked as vctl_no_options() does, before the
+ * operand's UTF-8.
+ *
+ * Return: VCTL_EXIT_OK, or VCTL_EXIT_USAGE after saying what is wrong.
+ */
+int vctl_operand_args(struct vctl_ctx *ctx, int argc, char **argv, int min,
+		      const char *key, json_t **args)
+{
+	int ret = vctl_no_options(ctx, argc, argv, min, 1);
+
+	*args = NULL;
+	if (ret)
+		return ret;
+	if (optind == argc) {
+		*args = json_object();
+		return VCTL_EXIT_OK;
+	}
+	return vctl_str_args(ctx, args, key, argv[optind]);
+}
+
+/**
+ * vctl_operand_request() - vctl_operand_args(), then the request.
+ * @ctx:	the run
+ * @argc:	argument count from the subcommand's word on
+ * @argv:	arguments from the subcommand's word on
+ * @min:	1 if the operand is required, 0 if it may be left out
+ * @key:	the member the operand goes to
+ * @method:	the request
+ * @reply:	set as vctl_request() does
+ *
+ * Return: as vctl_operand_args(), then as vctl_request().
+ */
+int vctl_operand_request(struct vctl_ctx *ctx, int argc, char **argv, int min,
+			 const char *key, const char *method, json_t **reply)
+{
+	json_t *args;
+	int ret = vctl_operand_args(ctx, argc, argv, min, key, &args);
+
+	return ret ? ret : vctl_request(ctx, method, args, reply);
+}
+
 /* --- log level, reload ------------------------------------------------ */
 
 static int cmd_log_level(struct vctl_ctx *ctx, int argc, char **argv)
 {
-	json_t *args = json_object(), *r;
+	json_t *r;
 	const char *level;
 	int ret;
 
-	ret = vctl_no_options(ctx, argc, argv, 0, 1);
-	if (!ret && optind < argc)
-		ret = vctl_str_arg(ctx, args, "level", argv[optind]);
-	if (ret) {
-		json_decref(args);
-		return ret;
-	}
-	ret = vctl_request(ctx, "log/level", args, &r);
+	ret = vctl_operand_request(ctx, argc, argv, 0, "level", "log/level", &r);
 	if (ret)
 		return ret;
 	if (ctx->json)

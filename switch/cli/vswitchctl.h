@@ -171,6 +171,10 @@ int vctl_no_options(struct vctl_ctx *ctx, int argc, char **argv, int min,
 bool vctl_parse_ll(const char *s, long long min, long long max, long long *out);
 int vctl_str_arg(struct vctl_ctx *ctx, json_t *args, const char *key,
 		 const char *s);
+int vctl_operand_args(struct vctl_ctx *ctx, int argc, char **argv, int min,
+		      const char *key, json_t **args);
+int vctl_operand_request(struct vctl_ctx *ctx, int argc, char **argv, int min,
+			 const char *key, const char *method, json_t **reply);
 int vctl_str_args(struct vctl_ctx *ctx, json_t **args, const char *key,
 		  const char *s);
 int vctl_call(struct vctl_ctx *ctx, const char *cmd, json_t *args,

@@ -109,12 +109,10 @@ static int parse_lease_file(struct cfg_ctx *ctx, const struct cfg_key *key,
 			    const json_t *val, void *base)
 {
 	struct cfg_quote q;
-	const char *s;
-	int r;
+	const char *s = cfg_string(ctx, val);
 
-	r = cfg_get_string(ctx, val, &s);
-	if (r)
-		return r;
+	if (!s)
+		return -EINVAL;
 	if (!*s)
 		return cfg_fail(ctx, "the path is empty");
 	if (strlen(s) >= CFG_FILE_MAX)

@@ -168,6 +168,7 @@ int cfg_parse_object(struct cfg_ctx *ctx, const json_t *obj,
 		     const struct cfg_key *keys, size_t n_keys, void *base);
 int cfg_get_uint(struct cfg_ctx *ctx, const json_t *val, unsigned int min,
 		 unsigned int max, const char *rule, unsigned int *out);
+const char *cfg_string(struct cfg_ctx *ctx, const json_t *val);
 int cfg_get_string(struct cfg_ctx *ctx, const json_t *val, const char **out);
 cfg_key_fn cfg_parse_uint, cfg_parse_u16, cfg_parse_nothing,
 	cfg_parse_tx_queue_bytes, cfg_parse_path, cfg_parse_mode,

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "switch/base/util.h"
 #include "switch/core/eth.h"
 
 /**
@@ -39,6 +40,23 @@ static void skip_ws(struct loc_scan *s)
 		s->p++;
 }
 
+/* True if the cursor is on @c. */
+static bool at(const struct loc_scan *s, char c)
+{
+	return s->p < s->end && *s->p == c;
+}
+
+/* Consumes @c and the white space after it; false, and nothing consumed,
+ * if the cursor is not on @c. */
+static bool eat(struct loc_scan *s, char c)
+{
+	if (!at(s, c))
+		return false;
+	s->p++;
+	skip_ws(s);
+	return true;
+}
+
 /* Reads the four hex digits of a \u escape; -1 if they are not there. */
 static long read_hex4(struct loc_scan *s)
 {
@@ -60,26 +78,15 @@ static long read_hex4(struct loc_scan *s)
 /* Encodes @cp as UTF-8 into @buf (4 bytes); returns the length. */
 static size_t utf8_encode(uint32_t cp, unsigned char *buf)
 {
-	if (cp < 0x80) {
-		buf[0] = (unsigned char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		buf[0] = (unsigned char)(0xc0 | cp >> 6);
-		buf[1] = (unsigned char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		buf[0] = (unsigned char)(0xe0 | cp >> 12);
-		buf[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
-		buf[2] = (unsigned char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	buf[0] = (unsigned char)(0xf0 | cp >> 18);
-	buf[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
-	buf[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
-	buf[3] = (unsigned char)(0x80 | (cp & 0x3f));
-	return 4;
+	/* The first byte's marker bits, by sequence length. */
+	static const unsigned char lead[] = { 0, 0x00, 0xc0, 0xe0, 0xf0 };
+	size_t n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+
+	/* Six bits a continuation byte, from the last; the rest lead. */
+	for (size_t i = n - 1; i > 0; i--, cp >>= 6)
+		buf[i] = (unsigned char)(0x80 | (cp & 0x3f));
+	buf[0] = (unsigned char)(lead[n] | cp);
+	return n;
 }
 
 /*
@@ -88,38 +95,25 @@ static size_t utf8_encode(uint32_t cp, unsigned char *buf)
  */
 static size_t decode_escape(struct loc_scan *s, unsigned char *buf)
 {
+	/* RFC 8259 §7: the escapes of one character, and that character. */
+	static const char simple[][2] = {
+		{ '"', '"' }, { '\\', '\\' }, { '/', '/' },  { 'b', '\b' },
+		{ 'f', '\f' }, { 'n', '\n' },  { 'r', '\r' }, { 't', '\t' },
+	};
 	long cp, lo;
 	char c;
 
 	if (s->p >= s->end)
 		return 0;
 	c = *s->p++;
-	switch (c) {
-	case '"':
-	case '\\':
-	case '/':
-		buf[0] = (unsigned char)c;
-		return 1;
-	case 'b':
-		buf[0] = '\b';
-		return 1;
-	case 'f':
-		buf[0] = '\f';
-		return 1;
-	case 'n':
-		buf[0] = '\n';
-		return 1;
-	case 'r':
-		buf[0] = '\r';
-		return 1;
-	case 't':
-		buf[0] = '\t';
-		return 1;
-	case 'u':
-		break;
-	default:
-		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(simple); i++) {
+		if (c == simple[i][0]) {
+			buf[0] = (unsigned char)simple[i][1];
+			return 1;
+		}
 	}
+	if (c != 'u')
+		return 0;
 	cp = read_hex4(s);
 	if (cp < 0)
 		return 0;
@@ -147,7 +141,7 @@ static bool scan_string(struct loc_scan *s, const char *key, bool *match)
 	const unsigned char *k = (const unsigned char *)key;
 	bool eq = key != NULL;
 
-	if (s->p >= s->end || *s->p != '"')
+	if (!at(s, '"'))
 		return false;
 	s->p++;
 	while (s->p < s->end && *s->p != '"') {
@@ -232,11 +226,7 @@ static bool skip_value(struct loc_scan *s)
 static bool next_member(struct loc_scan *s)
 {
 	skip_ws(s);
-	if (s->p >= s->end || *s->p != ',')
-		return false;
-	s->p++;
-	skip_ws(s);
-	return true;
+	return eat(s, ',');
 }
 
 /*
@@ -245,11 +235,7 @@ static bool next_member(struct loc_scan *s)
  */
 static bool enter_member(struct loc_scan *s, const char *key, bool at_key)
 {
-	if (s->p >= s->end || *s->p != '{')
-		return false;
-	s->p++;
-	skip_ws(s);
-	if (s->p < s->end && *s->p == '}')
+	if (!eat(s, '{') || at(s, '}'))
 		return false;
 	for (;;) {
 		const char *key_start = s->p;
@@ -258,10 +244,8 @@ static bool enter_member(struct loc_scan *s, const char *key, bool at_key)
 		if (!scan_string(s, key, &match))
 			return false;
 		skip_ws(s);
-		if (s->p >= s->end || *s->p != ':')
+		if (!eat(s, ':'))
 			return false;
-		s->p++;
-		skip_ws(s);
 		if (match) {
 			if (at_key)
 				s->p = key_start;
@@ -275,11 +259,7 @@ static bool enter_member(struct loc_scan *s, const char *key, bool at_key)
 /* Moves the cursor from an array's '[' to element @index. */
 static bool enter_element(struct loc_scan *s, size_t index)
 {
-	if (s->p >= s->end || *s->p != '[')
-		return false;
-	s->p++;
-	skip_ws(s);
-	if (s->p < s->end && *s->p == ']')
+	if (!eat(s, '[') || at(s, ']'))
 		return false;
 	for (size_t i = 0; i < index; i++) {
 		if (!skip_value(s) || !next_member(s))

@@ -353,12 +353,31 @@ int cfg_parse_tx_queue_bytes(struct cfg_ctx *ctx, const struct cfg_key *key,
 			    cfg_key_dst(key, base));
 }
 
+/**
+ * cfg_string() - the text of a JSON string, as json_string_value() gives it.
+ * @ctx:	parse state
+ * @val:	the JSON value
+ *
+ * Like json_string_value(), NULL says it is not a string; the failure has
+ * then been reported, and the caller returns -EINVAL (what cfg_fail()
+ * returns), which spares every string-valued key an int of its own.
+ *
+ * Return: the string, or NULL.
+ */
+const char *cfg_string(struct cfg_ctx *ctx, const json_t *val)
+{
+	if (!json_is_string(val)) {
+		cfg_fail_type(ctx, "a string", val);
+		return NULL;
+	}
+	return json_string_value(val);
+}
+
+/* cfg_string() for callers that pass the error on: 0 or -EINVAL. */
 int cfg_get_string(struct cfg_ctx *ctx, const json_t *val, const char **out)
 {
-	if (!json_is_string(val))
-		return cfg_fail_type(ctx, "a string", val);
-	*out = json_string_value(val);
-	return 0;
+	*out = cfg_string(ctx, val);
+	return *out ? 0 : -EINVAL;
 }
 
 /* A UNIX socket path, or a directory that holds them. */
@@ -366,13 +385,11 @@ int cfg_parse_path(struct cfg_ctx *ctx, const struct cfg_key *key,
 		   const json_t *val, void *base)
 {
 	struct cfg_quote q;
-	const char *s;
+	const char *s = cfg_string(ctx, val);
 	size_t len;
-	int r;
 
-	r = cfg_get_string(ctx, val, &s);
-	if (r)
-		return r;
+	if (!s)
+		return -EINVAL;
 	len = strlen(s);
 	if (!len)
 		return cfg_fail(ctx, "the path is empty");
@@ -428,12 +445,10 @@ int cfg_get_ipv4(struct cfg_ctx *ctx, const json_t *val, uint32_t *out)
 {
 	struct cfg_quote q;
 	struct in_addr a;
-	const char *s;
-	int r;
+	const char *s = cfg_string(ctx, val);
 
-	r = cfg_get_string(ctx, val, &s);
-	if (r)
-		return r;
+	if (!s)
+		return -EINVAL;
 	if (inet_pton(AF_INET, s, &a) != 1)
 		return cfg_fail(ctx, "%s is not a literal IPv4 address",
 				cfg_quoted(&q, s));
@@ -480,13 +495,11 @@ int cfg_get_address(struct cfg_ctx *ctx, const json_t *val, int family,
 	static const char *const what[] = { "IPv4 or IPv6", "IPv4", "IPv6" };
 	struct in6_addr a;
 	struct cfg_quote q;
-	const char *s;
+	const char *s = cfg_string(ctx, val);
 	bool ok;
-	int r;
 
-	r = cfg_get_string(ctx, val, &s);
-	if (r)
-		return r;
+	if (!s)
+		return -EINVAL;
 	ok = strlen(s) < CFG_ADDR_MAX &&
 	     (((family == AF_UNSPEC || family == AF_INET) &&
 	       inet_pton(AF_INET, s, &a) == 1) ||
@@ -532,6 +545,67 @@ static bool split_cidr(const char *s, char *addr, size_t addr_size,
 	return true;
 }
 
+/*
+ * What differs between an IPv4 subnet and an IPv6 prefix in CIDR notation:
+ * the family, its size, and the words of the messages.
+ */
+struct cidr_kind {
+	int family;
+	unsigned int bits;
+	const char *what;	/* "is not an %s in CIDR notation" */
+	const char *example;
+	const char *too_long;	/* "is %s (at most /N)" */
+	const char *noun;	/* "the %s is written with zero host bits" */
+};
+
+static const struct cidr_kind cidr4 = {
+	AF_INET, 32, "IPv4 subnet", "10.0.2.0/24", "too small", "network",
+};
+
+static const struct cidr_kind cidr6 = {
+	AF_INET6, 128, "IPv6 prefix", "fec0::/64", "too long a prefix", "prefix",
+};
+
+/*
+ * Parses "ADDR/LEN" of @kind into @addr (a struct in_addr or in6_addr:
+ * network byte order either way, so the host bits are checked on bytes)
+ * and @len, and refuses a prefix over @max_len or host bits set.  Both
+ * are written only on success.
+ */
+static int get_cidr(struct cfg_ctx *ctx, const json_t *val,
+		    const struct cidr_kind *kind, unsigned int max_len,
+		    void *addr, unsigned int *len)
+{
+	char buf[INET6_ADDRSTRLEN];
+	uint8_t bytes[16];
+	struct cfg_quote q;
+	unsigned int n;
+	const char *s = cfg_string(ctx, val);
+
+	if (!s)
+		return -EINVAL;
+	if (!split_cidr(s, buf,
+			kind->family == AF_INET ? INET_ADDRSTRLEN : sizeof(buf),
+			kind->bits, &n) ||
+	    inet_pton(kind->family, buf, bytes) != 1)
+		return cfg_fail(ctx,
+				"%s is not an %s in CIDR notation "
+				"(such as \"%s\")",
+				cfg_quoted(&q, s), kind->what, kind->example);
+	if (n > max_len)
+		return cfg_fail(ctx, "%s is %s (at most /%u)", cfg_quoted(&q, s),
+				kind->too_long, max_len);
+	for (unsigned int bit = n; bit < kind->bits; bit++)
+		if (bytes[bit / 8] & (0x80 >> (bit % 8)))
+			return cfg_fail(ctx,
+					"%s has host bits set (the %s is "
+					"written with zero host bits)",
+					cfg_quoted(&q, s), kind->noun);
+	memcpy(addr, bytes, kind->bits / 8);
+	*len = n;
+	return 0;
+}
+
 /**
  * cfg_get_cidr4() - an IPv4 network in CIDR notation, host bits zero.
  * @ctx:	parse state
@@ -545,35 +619,15 @@ static bool split_cidr(const char *s, char *addr, size_t addr_size,
 int cfg_get_cidr4(struct cfg_ctx *ctx, const json_t *val, unsigned int max_len,
 		  uint32_t *net, uint32_t *mask)
 {
-	struct cfg_quote q;
-	char buf[INET_ADDRSTRLEN];
 	struct in_addr a;
 	unsigned int len;
-	const char *s;
-	uint32_t m;
-	int r;
+	int r = get_cidr(ctx, val, &cidr4, max_len, &a, &len);
 
-	r = cfg_get_string(ctx, val, &s);
-	if (r)
-		return r;
-	if (!split_cidr(s, buf, sizeof(buf), 32, &len) ||
-	    inet_pton(AF_INET, buf, &a) != 1)
-		return cfg_fail(ctx,
-				"%s is not an IPv4 subnet in CIDR notation "
-				"(such as \"10.0.2.0/24\")",
-				cfg_quoted(&q, s));
-	if (len > max_len)
-		return cfg_fail(ctx, "%s is too small (at most /%u)",
-				cfg_quoted(&q, s), max_len);
-	m = len ? 0xffffffffu << (32 - len) : 0;
-	if (ntohl(a.s_addr) & ~m)
-		return cfg_fail(ctx,
-				"%s has host bits set (the network is "
-				"written with zero host bits)",
-				cfg_quoted(&q, s));
-	*net = ntohl(a.s_addr);
-	*mask = m;
-	return 0;
+	if (!r) {
+		*net = ntohl(a.s_addr);
+		*mask = len ? 0xffffffffu << (32 - len) : 0;
+	}
+	return r;
 }
 
 /**
@@ -589,47 +643,18 @@ int cfg_get_cidr4(struct cfg_ctx *ctx, const json_t *val, unsigned int max_len,
 int cfg_get_cidr6(struct cfg_ctx *ctx, const json_t *val, unsigned int max_len,
 		  struct in6_addr *prefix, unsigned int *len)
 {
-	struct cfg_quote q;
-	char buf[INET6_ADDRSTRLEN];
-	struct in6_addr a;
-	unsigned int n;
-	const char *s;
-	int r;
-
-	r = cfg_get_string(ctx, val, &s);
-	if (r)
-		return r;
-	if (!split_cidr(s, buf, sizeof(buf), 128, &n) ||
-	    inet_pton(AF_INET6, buf, &a) != 1)
-		return cfg_fail(ctx,
-				"%s is not an IPv6 prefix in CIDR notation "
-				"(such as \"fec0::/64\")",
-				cfg_quoted(&q, s));
-	if (n > max_len)
-		return cfg_fail(ctx, "%s is too long a prefix (at most /%u)",
-				cfg_quoted(&q, s), max_len);
-	for (unsigned int bit = n; bit < 128; bit++)
-		if (a.s6_addr[bit / 8] & (0x80 >> (bit % 8)))
-			return cfg_fail(ctx,
-					"%s has host bits set (the prefix is "
-					"written with zero host bits)",
-					cfg_quoted(&q, s));
-	*prefix = a;
-	*len = n;
-	return 0;
+	return get_cidr(ctx, val, &cidr6, max_len, prefix, len);
 }
 
 int cfg_get_mac(struct cfg_ctx *ctx, const json_t *val, uint8_t mac[6])
 {
 	struct cfg_quote q;
 	unsigned int b[6];
-	const char *s;
+	const char *s = cfg_string(ctx, val);
 	char end;
-	int r;
 
-	r = cfg_get_string(ctx, val, &s);
-	if (r)
-		return r;
+	if (!s)
+		return -EINVAL;
 	if (strlen(s) != 17 ||
 	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
 		   &b[4], &b[5], &end) != 6)
@@ -677,12 +702,10 @@ bool cfg_dns_name_ok(const char *s)
 int cfg_get_name(struct cfg_ctx *ctx, const json_t *val, char *out)
 {
 	struct cfg_quote q;
-	const char *s;
-	int r;
+	const char *s = cfg_string(ctx, val);
 
-	r = cfg_get_string(ctx, val, &s);
-	if (r)
-		return r;
+	if (!s)
+		return -EINVAL;
 	if (!cfg_dns_name_ok(s))
 		return cfg_fail(ctx,
 				"%s is not a domain name (1 to 63 "

@@ -38,13 +38,11 @@ int cfg_parse_port_name(struct cfg_ctx *ctx, const struct cfg_key *key,
 			const json_t *val, void *base)
 {
 	struct cfg_quote q, qc;
-	const char *s;
+	const char *s = cfg_string(ctx, val);
 	size_t len;
-	int r;
 
-	r = cfg_get_string(ctx, val, &s);
-	if (r)
-		return r;
+	if (!s)
+		return -EINVAL;
 	len = strlen(s);
 	if (!len)
 		return cfg_fail(ctx,
@@ -286,9 +284,10 @@ static int cfg_dup_cmp(const void *a, const void *b)
 /*
  * Finds the first port (in file order) whose key repeats that of an
  * earlier port.  Sorts @dups (keys NULL are left out).  Returns true and
- * sets *@dup and *@orig if there is one.
+ * sets *@dup, *@orig and the key they share, *@key, if there is one.
  */
-static bool find_dup(struct cfg_dup *dups, size_t n, size_t *dup, size_t *orig)
+static bool find_dup(struct cfg_dup *dups, size_t n, size_t *dup, size_t *orig,
+		     const char **key)
 {
 	size_t m = 0;
 	bool found = false;
@@ -306,6 +305,7 @@ static bool find_dup(struct cfg_dup *dups, size_t n, size_t *dup, size_t *orig)
 		if (!found || dups[i].index < *dup) {
 			*dup = dups[i].index;
 			*orig = dups[first].index;
+			*key = dups[i].key;
 			found = true;
 		}
 	}
@@ -313,15 +313,27 @@ static bool find_dup(struct cfg_dup *dups, size_t n, size_t *dup, size_t *orig)
 }
 
 /*
- * Fails for port @dup whose @key ("name", "path", "port") repeats that of
- * port @orig; @what is the shown value.  A key not in the file (a default
- * path) is reported at the port object.
+ * Fails if two of the @n ports share a value in @dups (filled in port
+ * order, NULL for none), at the first port whose @key ("name", "path",
+ * "port") repeats that of an earlier one; the value is shown quoted if
+ * @quote.  A key not in the file (a default path) is reported at the port
+ * object.
  */
-static int cfg_fail_dup(struct cfg_ctx *ctx, const json_t *ports, size_t dup,
-			size_t orig, const char *key, const char *what)
+static int check_dup(struct cfg_ctx *ctx, const json_t *ports,
+		     struct cfg_dup *dups, size_t n, const char *key,
+		     bool quote)
 {
-	bool given = json_object_get(json_array_get(ports, dup), key) != NULL;
+	size_t dup = 0, orig = 0;
+	struct cfg_quote q;
+	const char *what;
+	bool given;
 	int r;
+
+	if (!find_dup(dups, n, &dup, &orig, &what))
+		return 0;
+	if (quote)
+		what = cfg_quoted(&q, what);
+	given = json_object_get(json_array_get(ports, dup), key) != NULL;
 
 	cfg_path_push_index(ctx, dup);
 	if (given)
@@ -342,10 +354,9 @@ static int cfg_fail_dup(struct cfg_ctx *ctx, const json_t *ports, size_t dup,
 static int check_unique(struct cfg_ctx *ctx, const json_t *ports)
 {
 	const struct vsw_config *cfg = ctx->cfg;
-	size_t n = cfg->n_ports, dup = 0, orig = 0;
+	size_t n = cfg->n_ports;
 	char(*addrs)[CFG_ADDR_MAX + 8] = NULL;
 	struct cfg_dup *dups;
-	struct cfg_quote q;
 	int r = 0;
 
 	dups = calloc(n, sizeof(*dups));
@@ -357,11 +368,9 @@ static int check_unique(struct cfg_ctx *ctx, const json_t *ports)
 
 	for (size_t i = 0; i < n; i++)
 		dups[i] = (struct cfg_dup){ cfg->ports[i].name, i };
-	if (find_dup(dups, n, &dup, &orig)) {
-		r = cfg_fail_dup(ctx, ports, dup, orig, "name",
-				 cfg_quoted(&q, cfg->ports[dup].name));
+	r = check_dup(ctx, ports, dups, n, "name", true);
+	if (r)
 		goto out;
-	}
 
 	for (size_t i = 0; i < n; i++) {
 		const struct cfg_port *p = &cfg->ports[i];
@@ -370,11 +379,9 @@ static int check_unique(struct cfg_ctx *ctx, const json_t *ports)
 			p->type->unique_path ? p->path : NULL, i
 		};
 	}
-	if (find_dup(dups, n, &dup, &orig)) {
-		r = cfg_fail_dup(ctx, ports, dup, orig, "path",
-				 cfg_quoted(&q, cfg->ports[dup].path));
+	r = check_dup(ctx, ports, dups, n, "path", true);
+	if (r)
 		goto out;
-	}
 
 	/* Compare addresses in canonical form: "::1" and "0::1" clash. */
 	for (size_t i = 0; i < n; i++) {
@@ -393,12 +400,7 @@ static int check_unique(struct cfg_ctx *ctx, const json_t *ports)
 			 af == AF_INET6 ? "[%s]:%u" : "%s:%u", text, p->port);
 		dups[i].key = addrs[i];
 	}
-	if (find_dup(dups, n, &dup, &orig)) {
-		char what[CFG_ADDR_MAX + 8];
-
-		snprintf(what, sizeof(what), "%s", addrs[dup]);
-		r = cfg_fail_dup(ctx, ports, dup, orig, "port", what);
-	}
+	r = check_dup(ctx, ports, dups, n, "port", false);
 out:
 	free(addrs);
 	free(dups);

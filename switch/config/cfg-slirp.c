@@ -109,12 +109,10 @@ static int parse_proto(struct cfg_ctx *ctx, const struct cfg_key *key UNUSED,
 {
 	struct cfg_forward *fw = base;
 	struct cfg_quote q;
-	const char *s;
-	int r;
+	const char *s = cfg_string(ctx, val);
 
-	r = cfg_get_string(ctx, val, &s);
-	if (r)
-		return r;
+	if (!s)
+		return -EINVAL;
 	if (strcmp(s, "tcp") && strcmp(s, "udp"))
 		return cfg_fail(ctx, "%s is not a protocol (valid: tcp, udp)",
 				cfg_quoted(&q, s));
@@ -141,12 +139,10 @@ static int parse_guest(struct cfg_ctx *ctx, const struct cfg_key *key UNUSED,
 	char buf[INET_ADDRSTRLEN], net[INET_ADDRSTRLEN];
 	struct cfg_quote q;
 	struct in_addr a;
-	const char *s;
-	int r;
+	const char *s = cfg_string(ctx, val);
 
-	r = cfg_get_string(ctx, val, &s);
-	if (r)
-		return r;
+	if (!s)
+		return -EINVAL;
 	if (inet_pton(AF_INET, s, &a) == 1) {
 		fw->guest_ip = ntohl(a.s_addr);
 	} else {

@@ -32,12 +32,11 @@ static int parse_log_level(struct cfg_ctx *ctx, const struct cfg_key *key,
 {
 	struct cfg_quote q;
 	char list[64] = "";
-	const char *s;
-	int level, r;
+	const char *s = cfg_string(ctx, val);
+	int level;
 
-	r = cfg_get_string(ctx, val, &s);
-	if (r)
-		return r;
+	if (!s)
+		return -EINVAL;
 	level = log_level_from_name(s);
 	if (level >= 0) {
 		*(int *)cfg_key_dst(key, base) = level;
@@ -85,12 +84,10 @@ static int parse_group(struct cfg_ctx *ctx, const struct cfg_key *key,
 	struct cfg_control *ctl = base;
 	struct cfg_quote q;
 	struct group *gr;
-	const char *s;
-	int r;
+	const char *s = cfg_string(ctx, val);
 
-	r = cfg_get_string(ctx, val, &s);
-	if (r)
-		return r;
+	if (!s)
+		return -EINVAL;
 	if (!*s || strlen(s) >= sizeof(ctl->group))
 		return cfg_fail(ctx, "%s is not a group name",
 				cfg_quoted(&q, s));

@@ -60,7 +60,7 @@ enum {
  * @snaplen:	capture snapshot length
  * @cap_hdr_due: the pcap file header goes right after the reply
  * @cap_frames, @cap_drops: capture counters
- * @next, @prev: the server's client list
+ * @link:	on the server's client list
  */
 struct ctl_client {
 	struct ctl_server *srv;
@@ -77,7 +77,7 @@ struct ctl_client {
 	uint32_t snaplen;
 	bool cap_hdr_due;
 	uint64_t cap_frames, cap_drops;
-	struct ctl_client *next, *prev;
+	struct list_node link;
 };
 
 /**
@@ -104,7 +104,7 @@ struct ctl_server {
 	struct uop accept_op;
 	bool armed, multishot;
 	struct loop_timer retry;
-	struct ctl_client *clients;
+	struct list_head clients;
 	unsigned int n_clients, max_clients;
 };
 
@@ -179,12 +179,7 @@ static void ctl_client_free(struct ctl_client *c)
 {
 	struct ctl_server *srv = c->srv;
 
-	if (c->prev)
-		c->prev->next = c->next;
-	else
-		srv->clients = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
+	list_unlink(&srv->clients, &c->link);
 	srv->n_clients--;
 	iobuf_free(&c->in);
 	iobuf_free(&c->out);
@@ -466,10 +461,7 @@ static void ctl_take(struct ctl_server *srv, int fd)
 	c->rx_op.done = ctl_client_rx_done;
 	c->tx_op.done = ctl_client_tx_done;
 	loop_flush_init(&c->flush, ctl_client_flush);
-	c->next = srv->clients;
-	if (srv->clients)
-		srv->clients->prev = c;
-	srv->clients = c;
+	list_push(&srv->clients, &c->link);
 	srv->n_clients++;
 	ctl_client_arm_rx(c);
 }
@@ -565,7 +557,7 @@ void ctl_server_usage(const struct ctl_server *srv, unsigned int *clients,
 {
 	*clients = srv->n_clients;
 	*buffered = 0;
-	for (const struct ctl_client *c = srv->clients; c; c = c->next)
+	list_for_each(c, &srv->clients, const struct ctl_client, link)
 		*buffered += ctl_out_pending(c);
 }
 
@@ -582,7 +574,7 @@ void ctl_server_stop(struct ctl_server *srv)
 	if (!srv)
 		return;
 	loop_timer_cancel(srv->loop, &srv->retry);
-	for (struct ctl_client *c = srv->clients; c; c = c->next)
+	list_for_each(c, &srv->clients, struct ctl_client, link)
 		ctl_client_close(c);
 	if (srv->armed) {
 		sqe = loop_sqe(srv->loop, NULL);
@@ -603,8 +595,9 @@ void ctl_server_free(struct ctl_server *srv)
 	if (!srv)
 		return;
 	loop_timer_cancel(srv->loop, &srv->retry);
-	while (srv->clients) {
-		struct ctl_client *c = srv->clients;
+	while (!list_empty(&srv->clients)) {
+		struct ctl_client *c =
+			list_first(&srv->clients, struct ctl_client, link);
 
 		ctl_capture_stop(c);
 		if (c->fd >= 0)

@@ -135,12 +135,8 @@ struct fdb_owner {
  * @owner_hwm:	records[0..owner_hwm) have been used at least once
  * @owner_free:	first free record below @owner_hwm, linked by ->hnext
  * @n_owners:	live records, also the heap size
- * @learned:	see struct fdb_stats
- * @moved:	see struct fdb_stats
- * @move_held:	see struct fdb_stats
- * @aged:	see struct fdb_stats
- * @evicted:	see struct fdb_stats
- * @flushed:	see struct fdb_stats
+ * @counters:	the event counters of struct fdb_stats; its occupancy fields
+ *		stay zero here, fdb_get_stats() fills them from the table
  */
 struct fdb {
 	struct fdb_params params;
@@ -160,12 +156,7 @@ struct fdb {
 	uint32_t owner_hwm;
 	uint32_t owner_free;
 	uint32_t n_owners;
-	uint64_t learned;
-	uint64_t moved;
-	uint64_t move_held;
-	uint64_t aged;
-	uint64_t evicted;
-	uint64_t flushed;
+	struct fdb_stats counters;
 };
 
 /* ---- Hashing ---------------------------------------------------------- */
@@ -714,7 +705,7 @@ static bool evict_one(struct fdb *fdb, uint32_t prefer)
 	if (!fdb->owners[victim].n_dynamic)
 		return false;
 	entry_remove(fdb, fdb->owners[victim].dyn.head);
-	fdb->evicted++;
+	fdb->counters.evicted++;
 	return true;
 }
 
@@ -994,8 +985,8 @@ enum fdb_learn_result fdb_learn_hashed(struct fdb *fdb, const uint8_t mac[6],
 			/* Dead already: relearn in place, hold-down or not. */
 			if (entry_rehome(fdb, idx, owner, now))
 				return FDB_LEARN_FAILED;
-			fdb->aged++;
-			fdb->learned++;
+			fdb->counters.aged++;
+			fdb->counters.learned++;
 			return FDB_LEARN_NEW;
 		}
 		if (likely(fdb->owners[e->owner_idx].owner == owner)) {
@@ -1003,12 +994,12 @@ enum fdb_learn_result fdb_learn_hashed(struct fdb *fdb, const uint8_t mac[6],
 			return FDB_LEARN_REFRESHED;
 		}
 		if (now - e->last_seen < fdb->params.move_holddown_ms) {
-			fdb->move_held++;
+			fdb->counters.move_held++;
 			return FDB_LEARN_HELD;
 		}
 		if (entry_rehome(fdb, idx, owner, now))
 			return FDB_LEARN_FAILED;
-		fdb->moved++;
+		fdb->counters.moved++;
 		return FDB_LEARN_MOVED;
 	}
 
@@ -1028,7 +1019,7 @@ enum fdb_learn_result fdb_learn_hashed(struct fdb *fdb, const uint8_t mac[6],
 	e->last_seen = now;
 	owner_dyn_add(fdb, oi, idx);
 	fdb->n_entries++;
-	fdb->learned++;
+	fdb->counters.learned++;
 	fdb->next_deadline = MIN(fdb->next_deadline, entry_deadline(fdb, e));
 	return FDB_LEARN_NEW;
 }
@@ -1078,7 +1069,7 @@ uint64_t fdb_expire(struct fdb *fdb, uint64_t now_ms)
 				break;
 			}
 			entry_remove(fdb, o->dyn.head);
-			fdb->aged++;
+			fdb->counters.aged++;
 		}
 	}
 	fdb->next_deadline = next;
@@ -1113,7 +1104,7 @@ unsigned int fdb_flush_owner(struct fdb *fdb, void *owner)
 		entry_remove(fdb, o->statics.head);
 		n++;
 	}
-	fdb->flushed += n;
+	fdb->counters.flushed += n;
 	return n;
 }
 
@@ -1123,7 +1114,7 @@ unsigned int fdb_flush_all(struct fdb *fdb)
 
 	for (uint32_t oi = 0; oi < fdb->owner_hwm; oi++)
 		n += flush_dynamic(fdb, oi);
-	fdb->flushed += n;
+	fdb->counters.flushed += n;
 	return n;
 }
 
@@ -1233,12 +1224,7 @@ void fdb_foreach(const struct fdb *fdb, uint64_t now_ms, fdb_visit_fn *visit,
 
 void fdb_get_stats(const struct fdb *fdb, struct fdb_stats *stats)
 {
-	stats->learned = fdb->learned;
-	stats->moved = fdb->moved;
-	stats->move_held = fdb->move_held;
-	stats->aged = fdb->aged;
-	stats->evicted = fdb->evicted;
-	stats->flushed = fdb->flushed;
+	*stats = fdb->counters;
 	stats->entries = fdb->n_entries;
 	stats->static_entries = fdb->n_static;
 	stats->max_entries = fdb->params.max_entries;

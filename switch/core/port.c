@@ -98,11 +98,7 @@ void port_detach_taps(struct port *port)
 void port_adopt(struct port *parent, struct port *child)
 {
 	child->parent = parent;
-	child->sib_prev = NULL;
-	child->sib_next = parent->children;
-	if (parent->children)
-		parent->children->sib_prev = child;
-	parent->children = child;
+	list_push(&parent->children, &child->sib);
 	parent->n_children++;
 }
 
@@ -168,13 +164,7 @@ void port_release(struct port *port)
 	struct port *parent = port->parent;
 
 	if (parent) {
-		if (port->sib_prev)
-			port->sib_prev->sib_next = port->sib_next;
-		else
-			parent->children = port->sib_next;
-		if (port->sib_next)
-			port->sib_next->sib_prev = port->sib_prev;
-		port->sib_next = port->sib_prev = NULL;
+		list_unlink(&parent->children, &port->sib);
 		parent->n_children--;
 	}
 	vsw_release_port(port->sw, port);

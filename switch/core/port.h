@@ -46,6 +46,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "switch/base/list.h"
+
 struct port;
 struct port_tap;
 struct vsw;
@@ -159,8 +161,8 @@ struct port_tap {
  * @sw:		the switch it belongs to
  * @parent:	the port that owns it (the listener that accepted it, the
  *		udp port it is a peer of), or NULL
- * @children:	first of the ports it owns that are not yet released
- * @sib_next, @sib_prev: @parent's list of children (private)
+ * @children:	the ports it owns that are not yet released (private)
+ * @sib:	on @parent's @children (private)
  * @n_children:	number of @children
  * @held:	operations that must end before a removed port is released
  *		(port_hold(), port_unhold())
@@ -176,13 +178,14 @@ struct port_tap {
  *		ports created at runtime by others (accepted connections)
  * @taps:	observers of its frames
  * @stats:	counters
- * @next, @prev: the switch's port list (private)
+ * @link:	on the switch's port list (private)
  */
 struct port {
 	const struct port_ops *ops;
 	struct vsw *sw;
 	struct port *parent;
-	struct port *children, *sib_next, *sib_prev;
+	struct list_head children;
+	struct list_node sib;
 	unsigned int n_children;
 	unsigned int held;
 	char name[PORT_NAME_MAX];
@@ -196,7 +199,7 @@ struct port {
 	struct cfg_port *cfg;
 	struct port_tap *taps;
 	struct port_stats stats;
-	struct port *next, *prev;
+	struct list_node link;
 };
 
 void port_init(struct port *port, const struct port_ops *ops,
@@ -222,8 +225,7 @@ void port_release(struct port *port);
  * The body may release @c_ (the free is deferred), no other child.
  */
 #define port_for_each_child(c_, parent_)                                       \
-	for (struct port *c_ = (parent_)->children, *c_##_next_;               \
-	     c_ && (c_##_next_ = c_->sib_next, 1); c_ = c_##_next_)
+	list_for_each_safe(c_, &(parent_)->children, struct port, sib)
 
 
 /**

@@ -48,7 +48,7 @@ struct vsw {
 	struct loop *loop;
 	struct fdb *fdb;
 	struct vsw_params params;
-	struct port *ports;
+	struct list_head ports;
 	unsigned int n_ports;
 	struct port **fwd;
 	unsigned int n_fwd;
@@ -120,8 +120,8 @@ void vsw_free(struct vsw *sw)
 {
 	if (!sw)
 		return;
-	while (sw->ports) {
-		struct port *p = sw->ports;
+	while (!list_empty(&sw->ports)) {
+		struct port *p = list_first(&sw->ports, struct port, link);
 
 		port_detach_taps(p);
 		vsw_remove_port(sw, p);
@@ -197,11 +197,7 @@ int vsw_add_port(struct vsw *sw, struct port *port)
 	if (vsw_find_port(sw, port->name))
 		return -EEXIST;
 	port->id = ++sw->next_id;
-	port->prev = NULL;
-	port->next = sw->ports;
-	if (sw->ports)
-		sw->ports->prev = port;
-	sw->ports = port;
+	list_push(&sw->ports, &port->link);
 	port->registered = true;
 	sw->n_ports++;
 	return 0;
@@ -217,13 +213,7 @@ void vsw_remove_port(struct vsw *sw, struct port *port)
 	if (!port->registered)
 		return;
 	vsw_port_down(sw, port);
-	if (port->prev)
-		port->prev->next = port->next;
-	else
-		sw->ports = port->next;
-	if (port->next)
-		port->next->prev = port->prev;
-	port->next = port->prev = NULL;
+	list_unlink(&sw->ports, &port->link);
 	port->registered = false;
 	sw->n_ports--;
 }
@@ -284,7 +274,7 @@ void vsw_release_port(struct vsw *sw, struct port *port)
 
 struct port *vsw_find_port(const struct vsw *sw, const char *name)
 {
-	for (struct port *p = sw->ports; p; p = p->next)
+	list_for_each(p, &sw->ports, struct port, link)
 		if (!strcmp(p->name, name))
 			return p;
 	return NULL;
@@ -301,7 +291,7 @@ struct port *vsw_find_port(const struct vsw *sw, const char *name)
  */
 struct port *vsw_first_port(const struct vsw *sw)
 {
-	return sw->ports;
+	return list_first(&sw->ports, struct port, link);
 }
 
 /**
@@ -312,7 +302,7 @@ struct port *vsw_first_port(const struct vsw *sw)
  */
 struct port *vsw_port_next(const struct port *port)
 {
-	return port->next;
+	return list_next(port, struct port, link);
 }
 
 unsigned int vsw_n_ports(const struct vsw *sw)
