@@ -43,6 +43,20 @@ void fmt_sanitize(char *s)
 	}
 }
 
+/**
+ * print_safe_line() - print a string from the daemon as one line,
+ * sanitized (fmt_sanitize()).
+ * @s:	the string
+ */
+void print_safe_line(const char *s)
+{
+	char *t = xstrdup(s);
+
+	fmt_sanitize(t);
+	printf("%s\n", t);
+	free(t);
+}
+
 /* Terminal width of @s: its UTF-8 characters, not its bytes. */
 static size_t text_width(const char *s)
 {

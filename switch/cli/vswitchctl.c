@@ -238,7 +238,7 @@ static int cmd_log_level(struct vctl_ctx *ctx, int argc, char **argv)
 	if (ctx->json)
 		print_json(r);
 	else if ((level = jstr(r, "level")))
-		printf("%s\n", level);
+		print_safe_line(level);
 	else
 		ret = vctl_malformed();
 	json_decref(r);
@@ -412,7 +412,7 @@ static int cmd_complete(struct vctl_ctx *ctx, int argc, char **argv)
 
 		/* A name with a space or newline cannot be completed anyway. */
 		if (name && !strpbrk(name, " \t\n"))
-			printf("%s\n", name);
+			print_safe_line(name);
 	}
 	json_decref(r);
 	return VCTL_EXIT_OK;

@@ -284,5 +284,6 @@ char *fmt_members(const json_t *obj, const char *const *skip);
 char *fmt_list(const json_t *a);
 int table_print_any(const json_t *result);
 void fmt_sanitize(char *s);
+void print_safe_line(const char *s);
 
 #endif /* VSW_SWITCH_VSWITCHCTL_H */
