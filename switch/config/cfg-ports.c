@@ -325,7 +325,7 @@ static int check_dup(struct cfg_ctx *ctx, const json_t *ports,
 {
 	size_t dup = 0, orig = 0;
 	struct cfg_quote q;
-	const char *what;
+	const char *what = NULL;
 	bool given;
 	int r;
 
