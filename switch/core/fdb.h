@@ -180,9 +180,11 @@ void fdb_params_init(struct fdb_params *params);
  * fdb_new() - create an empty table with a random hash key.
  * @params:	tunables, or NULL for the defaults of fdb_params_init()
  *
- * The hash key comes from getrandom().  The index and entry array for
- * max_entries entries are allocated here; untouched pages stay virtual, so
- * a large capacity costs memory only as it fills.
+ * The hash key comes from getrandom().  The open-addressed entry array
+ * (a power of two of at least twice max_entries slots, 2 MiB-aligned)
+ * and the owner records are
+ * allocated here; untouched pages stay virtual, so a large capacity costs
+ * memory only as it fills.
  *
  * Return: new table, caller owns (fdb_free()); NULL if out of memory.
  */
