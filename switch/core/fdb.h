@@ -181,10 +181,9 @@ void fdb_params_init(struct fdb_params *params);
  * @params:	tunables, or NULL for the defaults of fdb_params_init()
  *
  * The hash key comes from getrandom().  The open-addressed entry array
- * (a power of two of at least twice max_entries slots, 2 MiB-aligned)
- * and the owner records are
- * allocated here; untouched pages stay virtual, so a large capacity costs
- * memory only as it fills.
+ * (a power of two of at least twice max_entries slots, 2 MiB-aligned) and
+ * the owner records are allocated here; untouched pages stay virtual, so
+ * a large capacity costs memory only as it fills.
  *
  * Return: new table, caller owns (fdb_free()); NULL if out of memory.
  */
