@@ -199,16 +199,6 @@ static int need_slirp(struct ctl_req *req)
 						  : " (add a \"slirp\" section)");
 }
 
-/*
- * forwards/list has always answered errno 22 (EINVAL) here, with the
- * message of need_slirp(); the other two answer 2 (ENOENT), which
- * docs/control-protocol.md promises for all three.  Kept as it was.
- */
-static int need_slirp_einval(struct ctl_req *req)
-{
-	return need_slirp(req) ? -EINVAL : 0;
-}
-
 static int cmd_forwards_list(struct ctl_req *req)
 {
 	json_t *list;
@@ -596,7 +586,7 @@ static const struct ctl_cmd ctl_cmd_table[] = {
 	  .synopsis = "",
 	  .help = "the slirp uplink's host port forwards",
 	  .fn = cmd_forwards_list,
-	  .ready = need_slirp_einval },
+	  .ready = need_slirp },
 	/* The configuration parser checks a forward, in its own words. */
 	{ .name = "forwards/add",
 	  .synopsis = "proto host_address host_port guest guest_port",

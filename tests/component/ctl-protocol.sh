@@ -35,6 +35,16 @@ grep -q 'is not a MAC address' "$T/replies" || die "no bad-MAC error"
 tail -n 1 "$T/replies" | grep -q '^{"ok":true.*"id":7' ||
 	die "the last reply does not echo id 7: $(tail -n 1 "$T/replies")"
 
+# Commands of a part this daemon does not run (no uplink, no DHCP server)
+# fail with ENOENT, as docs/control-protocol.md says, all alike.
+for cmd in forwards/list forwards/add forwards/del dhcp/leases; do
+	reply=$(ctl_raw "{\"cmd\":\"$cmd\",\"id\":1}")
+	case $reply in
+	'{"ok":false,"errno":2,'*'"id":1}') ;;
+	*) die "$cmd without its part: expected errno 2, got '$reply'" ;;
+	esac
+done
+
 # A line over 64 KiB: an error reply, then the connection is closed.
 reply=$( (head -c 70000 /dev/zero | tr '\0' a; echo) |
 	timeout 20 socat -t 10 - "UNIX-CONNECT:$T/ctl.sock" || :)
