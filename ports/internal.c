@@ -167,20 +167,6 @@ static void internal_expire_fire(struct loop_timer *timer, uint64_t now)
 	internal_arm_expire(ip, now);
 }
 
-/**
- * internal_dhcp_save() - write the whole lease file now (safe-file.h) and
- * release the ACKs held for it.
- * @port: the DHCP port, with no commit in flight
- *
- * Return: 0 or a negative errno (logged).
- */
-int internal_dhcp_save(struct port *port)
-{
-	struct internal_port *ip = ip_of(port);
-
-	return lease_commit_sync(ip->lc, true);
-}
-
 static int internal_send(struct port *port, const uint8_t *frame, size_t len)
 {
 	struct internal_port *ip = ip_of(port);

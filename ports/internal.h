@@ -30,6 +30,5 @@ int internal_dhcp_create(struct vsw *sw, const struct cfg_dhcp *cfg,
 bool port_is_internal_dhcp(const struct port *port);
 struct json_t *internal_dhcp_leases(struct port *port);
 struct json_t *internal_dhcp_stats(const struct port *port);
-int internal_dhcp_save(struct port *port);
 
 #endif /* VSW_PORTS_INTERNAL_H */

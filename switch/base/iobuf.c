@@ -38,16 +38,6 @@ void iobuf_free(struct iobuf *b)
 	iobuf_init(b, b->max);
 }
 
-/**
- * iobuf_reset() - forget the data, keep the memory.
- * @b: the buffer, which no request in flight may name
- */
-void iobuf_reset(struct iobuf *b)
-{
-	VSW_BUG_ON(iobuf_pinned(b));
-	b->head = b->tail = 0;
-}
-
 /*
  * The current array is what a request in flight names (after a send's
  * array was retired, the new one is free to move).
@@ -97,14 +87,14 @@ static bool iobuf_grow(struct iobuf *b, size_t need)
 	return true;
 }
 
-/**
+/*
  * iobuf_reserve() - make room for @n more bytes after the tail.
  * @b:	the buffer; no receive may be pinned on it
  * @n:	bytes
  *
  * Return: false when out of memory or past the bound.
  */
-bool iobuf_reserve(struct iobuf *b, size_t n)
+static bool iobuf_reserve(struct iobuf *b, size_t n)
 {
 	VSW_BUG_ON(b->recv_at != SIZE_MAX);
 	if (b->head == b->tail && !iobuf_data_pinned(b))

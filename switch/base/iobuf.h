@@ -17,7 +17,7 @@
  *     and only while nothing is pinned; growing while a send is pinned
  *     copies into a new array and keeps the old one until the send ends;
  *   - iobuf_recv_done() checks that the layout is still the one the
- *     receive was given, and iobuf_free() and iobuf_reset() that nothing
+ *     receive was given, and iobuf_free() that nothing
  *     is pinned: a violation is a bug of ours and aborts with its place
  *     (VSW_BUG_ON), in every build, so the test suite catches it.
  *
@@ -52,8 +52,6 @@ struct iobuf {
 
 void iobuf_init(struct iobuf *b, size_t max);
 void iobuf_free(struct iobuf *b);
-void iobuf_reset(struct iobuf *b);
-bool iobuf_reserve(struct iobuf *b, size_t n);
 bool iobuf_append(struct iobuf *b, const void *p, size_t n);
 void iobuf_consume(struct iobuf *b, size_t n);
 

@@ -377,15 +377,6 @@ int loop_drain(struct loop *loop, unsigned int timeout_ms)
 }
 
 /**
- * loop_inflight() - submissions not yet completed (tests, debug checks).
- * @loop: the loop
- */
-unsigned int loop_inflight(const struct loop *loop)
-{
-	return loop->inflight;
-}
-
-/**
  * loop_exit_ring() - tear down the ring, ending every request in flight.
  * @loop: the loop
  *

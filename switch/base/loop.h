@@ -117,7 +117,6 @@ struct loop_features {
 
 struct loop *loop_new(int *err);
 int loop_drain(struct loop *loop, unsigned int timeout_ms);
-unsigned int loop_inflight(const struct loop *loop);
 void loop_exit_ring(struct loop *loop);
 void loop_free(struct loop *loop);
 int loop_run(struct loop *loop);
